@@ -1,0 +1,11 @@
+"""App configuration for :mod:`coleman.core`."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared helpers, template tags and middleware of the Coleman store."""
+
+    name = "coleman.core"
+    label = "coleman_core"
+    verbose_name = "Coleman core"

@@ -1,0 +1,1 @@
+"""The product catalog: catalogs, their category trees, products and free-form attributes."""

@@ -1,0 +1,130 @@
+"""Admin for the catalog, arranged for staff who are not developers."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from .cache import bump_catalog_version
+from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
+
+
+class CategoryInline(admin.TabularInline):
+    """The categories of a catalog, listed on the catalog's page."""
+
+    model = CatalogCategory
+    fields = ["name", "slug", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only offer this catalog's categories as parents.
+        parent_field = formset.form.base_fields.get("parent")
+        if parent_field is not None and obj is not None:
+            parent_field.queryset = obj.categories.all()
+        return formset
+
+
+@admin.register(Catalog)
+class CatalogAdmin(admin.ModelAdmin):
+    """Catalogs, with their categories inline."""
+
+    list_display = ["name", "publisher", "pub_date", "category_count"]
+    search_fields = ["name", "publisher"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "pub_date"
+    inlines = [CategoryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(category_count=Count("categories"))
+
+    @admin.display(description="categories", ordering="category_count")
+    def category_count(self, obj):
+        return obj.category_count
+
+
+@admin.register(CatalogCategory)
+class CatalogCategoryAdmin(admin.ModelAdmin):
+    """Categories shown with their catalog and parent."""
+
+    list_display = ["name", "catalog", "parent", "slug"]
+    list_filter = ["catalog"]
+    list_select_related = ["catalog", "parent__catalog"]
+    search_fields = ["name", "slug", "catalog__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+class ProductDetailInline(admin.TabularInline):
+    """Free-form attributes of a product ("Tartness: Highly Tart")."""
+
+    model = ProductDetail
+    fields = ["attribute", "value", "description"]
+    autocomplete_fields = ["attribute"]
+    extra = 1
+
+
+class CatalogListFilter(admin.SimpleListFilter):
+    """Filter products by the catalog of their category."""
+
+    title = "catalog"
+    parameter_name = "catalog"
+
+    def lookups(self, request, model_admin):
+        return [(str(catalog.pk), catalog.name) for catalog in Catalog.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(category__catalog_id=self.value())
+        return queryset
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    """Products: searchable, filterable, with price and availability editable in the list."""
+
+    list_display = ["thumbnail", "name", "category", "manufacturer", "price", "stock", "is_active", "is_featured"]
+    list_display_links = ["thumbnail", "name"]
+    list_editable = ["price", "is_active", "is_featured"]
+    list_filter = ["is_active", "is_featured", CatalogListFilter, "category", "manufacturer"]
+    list_select_related = ["category__catalog", "category__parent"]
+    list_per_page = 50
+    search_fields = ["name", "slug", "manufacturer", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category"]
+    readonly_fields = ["created", "updated"]
+    inlines = [ProductDetailInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "description", "photo"]}),
+        ("Selling", {"fields": ["price", "is_active", "is_featured", "stock", "weight"]}),
+        ("Maker", {"fields": ["manufacturer"]}),
+        ("History", {"fields": ["created", "updated"], "classes": ["collapse"]}),
+    ]
+    actions = ["mark_active", "mark_inactive"]
+
+    @admin.display(description="photo")
+    def thumbnail(self, obj):
+        if obj.photo:
+            return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url)
+        return "–"
+
+    @admin.action(description="Put selected products on sale", permissions=["change"])
+    def mark_active(self, request, queryset):
+        updated = queryset.update(is_active=True)
+        bump_catalog_version()  # update() sends no signals
+        self.message_user(request, f"{updated} products are now on sale.")
+
+    @admin.action(description="Discontinue selected products", permissions=["change"])
+    def mark_inactive(self, request, queryset):
+        updated = queryset.update(is_active=False)
+        bump_catalog_version()  # update() sends no signals
+        self.message_user(request, f"{updated} products were discontinued.")
+
+
+@admin.register(ProductAttribute)
+class ProductAttributeAdmin(admin.ModelAdmin):
+    """Kinds of product attributes."""
+
+    list_display = ["name", "description"]
+    search_fields = ["name"]

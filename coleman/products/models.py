@@ -1,0 +1,159 @@
+"""Catalog models, as chapter 2 of the book designs them.
+
+A product belongs to one category; a category belongs to one catalog and may have a parent
+category (a tree). Catalogs do not list their products: the relation lives on the product,
+which keeps the admin usable with thousands of products.
+"""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Catalog(models.Model):
+    """A published collection of products, such as "Fall Collection"."""
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=150, unique=True)
+    publisher = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    pub_date = models.DateTimeField("publication date", default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("products:catalog", kwargs={"slug": self.slug})
+
+
+class CatalogCategory(models.Model):
+    """A category inside one catalog; ``parent`` makes the category tree."""
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="categories")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, blank=True, null=True, related_name="children"
+    )
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=150, help_text="Unique within its catalog.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "category"
+        verbose_name_plural = "categories"
+        ordering = ["catalog__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "slug"], name="products_category_unique_slug_per_catalog"),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.catalog.name}: {self.parent.name} - {self.name}"
+        return f"{self.catalog.name}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "products:category", kwargs={"catalog_slug": self.catalog.slug, "slug": self.slug}
+        )
+
+
+class ProductQuerySet(models.QuerySet):
+    """Query logic for products."""
+
+    def active(self):
+        """Products a shopper may see and buy."""
+        return self.filter(is_active=True)
+
+    def for_listing(self):
+        """Active products with what a product card shows, in one query."""
+        return self.active().select_related("category__catalog")
+
+
+class Product(models.Model):
+    """Something the store sells."""
+
+    category = models.ForeignKey(CatalogCategory, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=150, unique=True)
+    description = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="product_photo", blank=True)
+    manufacturer = models.CharField(max_length=300, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Untick to discontinue: the product disappears from the store."
+    )
+    is_featured = models.BooleanField("featured", default=False, help_text="Shown on the home page.")
+    weight = models.DecimalField(
+        "weight (lb)",
+        max_digits=9,
+        decimal_places=3,
+        blank=True,
+        null=True,
+        validators=[MinValueValidator(0)],
+        help_text="Shipping weight in pounds; blank if it does not matter.",
+    )
+    stock = models.PositiveIntegerField(
+        blank=True, null=True, help_text="Units in stock; leave blank if stock is not tracked."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["is_active", "name", "id"], name="products_active_name_idx"),
+            models.Index(fields=["is_active", "category", "name", "id"], name="products_active_cat_idx"),
+            models.Index(fields=["is_active", "-created"], name="products_active_new_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("products:detail", kwargs={"slug": self.slug})
+
+    @property
+    def catalog(self):
+        """The catalog this product appears in, through its category."""
+        return self.category.catalog
+
+    @property
+    def in_stock(self):
+        """True unless stock is tracked and none is left."""
+        return self.stock is None or self.stock > 0
+
+
+class ProductAttribute(models.Model):
+    """A kind of product feature, such as "Tartness" or "Size"; values live in details."""
+
+    name = models.CharField(max_length=300, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProductDetail(models.Model):
+    """The value of one attribute for one product, such as "Tartness: Highly Tart"."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="details")
+    attribute = models.ForeignKey(ProductAttribute, on_delete=models.PROTECT, related_name="details")
+    value = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["attribute__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "attribute"], name="products_detail_unique_attribute"),
+        ]
+
+    def __str__(self):
+        return f"{self.product}: {self.attribute} - {self.value}"

@@ -1,0 +1,1 @@
+"""The ecommerce_book project: settings and URLs that assemble the Coleman apps into a store."""

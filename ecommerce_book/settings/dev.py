@@ -1,0 +1,13 @@
+"""Development settings: the embedded defaults (SQLite, Whoosh, local files, console email)."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = True
+SECRET_KEY = "dev-only-not-secret-6c1f0f5e0b8a4c1e9b1d"  # noqa: S105 - dev only, never used in production
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+INTERNAL_IPS = ["127.0.0.1"]
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,25 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Every test starts with an empty cache (cached catalog fragments, throttles)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A superuser who can use the admin."""
+    return django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-boss-123")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """A test client logged in as a superuser."""
+    client.force_login(staff_user)
+    return client
