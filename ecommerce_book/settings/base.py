@@ -20,7 +20,12 @@ DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 
 # The optional apps may be removed from this list; the store keeps working without them.
-OPTIONAL_APPS: list[str] = []
+OPTIONAL_APPS: list[str] = [
+    # ratings
+
+    # search
+
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "coleman.core",
     "coleman.products",
+    # customers
+
+    # cart
+
+    # orders
+
+    # payments
+
     *OPTIONAL_APPS,
 ]
 
