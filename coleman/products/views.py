@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from coleman.conf import coleman_settings
 
-from .models import Catalog, CatalogCategory, Product, ProductDetail
+from .models import Catalog, Product, ProductDetail
 
 
 class CategoryTree:
