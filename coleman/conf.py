@@ -29,6 +29,15 @@ DEFAULTS = {
     # catalog invalidate it at once regardless.
     "CATALOG_CACHE_SECONDS": 600,
     # --- customers --------------------------------------------------------------------
+    # Failed logins allowed for one username from one IP address before further attempts
+    # are refused (429) until the window below has passed.
+    "CUSTOMERS_LOGIN_ATTEMPTS": 5,
+    # Seconds a run of failed logins is remembered (and a locked-out pair stays locked).
+    "CUSTOMERS_LOGIN_LOCKOUT_SECONDS": 900,
+    # Password-reset emails one IP address may ask for within the lockout window above.
+    "CUSTOMERS_PASSWORD_RESET_ATTEMPTS": 5,
+    # Addresses one customer may keep in their address book.
+    "CUSTOMERS_MAX_ADDRESSES": 20,
 
     # --- cart -------------------------------------------------------------------------
 
