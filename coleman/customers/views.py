@@ -309,9 +309,10 @@ class PasswordResetConfirmView(BadRequestOnInvalidFormMixin, auth_views.Password
     template_name = "customers/password_reset_confirm.html"
     success_url = reverse_lazy("customers:password-reset-complete")
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if getattr(response, "context_data", None) and not response.context_data.get("validlink"):
+    def dispatch(self, *args, **kwargs):
+        response = super().dispatch(*args, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and not context.get("validlink"):
             response.status_code = 400
         return response
 
