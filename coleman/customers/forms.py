@@ -42,6 +42,15 @@ class CustomerRegistrationForm(RegistrationForm):
 
     email_taken = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, autocomplete in [
+            ("first_name", "given-name"),
+            ("last_name", "family-name"),
+            ("email", "email"),
+        ]:
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
     def clean_email(self):
         """Normalise the address and note (silently) whether it already has an account."""
         email = UserModel.objects.normalize_email(self.cleaned_data["email"])

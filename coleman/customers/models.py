@@ -115,7 +115,7 @@ class CustomerAddress(models.Model):
         "state / region",
         max_length=100,
         blank=True,
-        help_text="For US addresses, the two-letter state code (CA, NY…).",
+        help_text="For US addresses, the state: CA or California.",
     )
     postal_code = models.CharField(max_length=20)
     country = CountryField(default="US")
