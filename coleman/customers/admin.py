@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import Customer, CustomerAddress
 
 
@@ -98,3 +99,7 @@ def _extend_user_admin():
 
 
 _extend_user_admin()
+
+# Staff passwords deserve the same protection against guessing as customers' passwords.
+if admin.site.login_form is None:
+    admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -64,13 +65,39 @@ class ResendActivationForm(forms.Form):
     email = forms.EmailField(max_length=254, label="Email address")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing further attempts after repeated failures.
+class LoginThrottleMixin:
+    """Refuses further login attempts after repeated failures (for any AuthenticationForm).
 
     Failures are counted per username and client address; once
     ``COLEMAN_CUSTOMERS_LOGIN_ATTEMPTS`` is reached the form refuses even the right password
-    until the window has passed, and ``throttled`` is set (the view answers 429).
+    until the window has passed, and ``throttled`` is set (our login view answers 429).
     """
+
+    throttled_message = "Too many failed attempts to log in. Please wait %(minutes)s minutes and try again."
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if not username or self.request is None:
+            return super().clean()
+        throttle = login_throttle(self.request, username)
+        if throttle.is_exceeded():
+            self.throttled = True
+            raise ValidationError(
+                self.throttled_message, code="throttled", params={"minutes": throttle.minutes}
+            )
+        try:
+            cleaned_data = super().clean()
+        except ValidationError as error:
+            if error.code in {"invalid_login", "inactive"}:
+                throttle.hit()
+            raise
+        throttle.reset()
+        return cleaned_data
+
+
+class ThrottledAuthenticationForm(LoginThrottleMixin, AuthenticationForm):
+    """The store's login form: Django's, throttled, with a hint for new accounts."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -78,29 +105,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             "Please enter a correct %(username)s and password. Both fields may be case-sensitive. "
             "If you registered recently, open the activation link we emailed you first."
         ),
-        "throttled": "Too many failed attempts to log in. Please wait %(minutes)s minutes and try again.",
     }
 
-    throttled = False
 
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and self.request is not None:
-            throttle = login_throttle(self.request, username)
-            if throttle.is_exceeded():
-                self.throttled = True
-                raise ValidationError(
-                    self.error_messages["throttled"], code="throttled", params={"minutes": throttle.minutes}
-                )
-            try:
-                cleaned_data = super().clean()
-            except ValidationError as error:
-                if error.code == "invalid_login":
-                    throttle.hit()
-                raise
-            throttle.reset()
-            return cleaned_data
-        return super().clean()
+class ThrottledAdminAuthenticationForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form, throttled like the store's."""
 
 
 class ProfileForm(forms.Form):

@@ -5,7 +5,12 @@ Views stay thin and call these; other apps (orders) call :func:`address_book_for
 installed.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from coleman.conf import coleman_settings
 
@@ -21,6 +26,17 @@ def customer_for(user):
     """
     customer, _created = Customer.objects.get_or_create(user=user)
     return customer
+
+
+def unactivated_accounts():
+    """Users who registered, never activated, and whose activation link has expired.
+
+    Staff accounts and accounts that were ever used are never included.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.ACCOUNT_ACTIVATION_DAYS)
+    return get_user_model()._default_manager.filter(
+        is_active=False, is_staff=False, is_superuser=False, last_login__isnull=True, date_joined__lt=cutoff
+    )
 
 
 def address_book_for(user):

@@ -122,6 +122,7 @@ class RegistrationView(BadRequestOnInvalidFormMixin, ActivationEmailMixin, activ
             context={
                 "login_url": self.request.build_absolute_uri(reverse("customers:login")),
                 "reset_url": self.request.build_absolute_uri(reverse("customers:password-reset")),
+                "resend_url": self.request.build_absolute_uri(reverse("customers:activation-resend")),
             },
         )
 

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -245,3 +246,29 @@ def test_password_reset_emails_are_throttled_per_client(client, shopper):
     response = client.post(url, {"email": "cora@example.com"})
     assert response.status_code == 429
     assert len(mail.outbox) == 2
+
+
+@override_settings(COLEMAN_CUSTOMERS_LOGIN_ATTEMPTS=2)
+def test_admin_login_is_throttled_too(client, staff_user):
+    """Guessing a staff password in the admin is throttled the same way."""
+    url = reverse("admin:login")
+    for _ in range(2):
+        client.post(url, {"username": "boss", "password": "wrong-password"})
+    response = client.post(url, {"username": "boss", "password": "pw-boss-123"})
+    assert "Too many failed attempts to log in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(ROOT_URLCONF="tests.customers.urls_with_orders")
+def test_header_links_to_my_orders_only_when_orders_is_installed(rf, shopper):
+    """With the orders app installed the header adds "My orders" (linking orders:list)."""
+    request = rf.get("/")
+    request.user = shopper
+    with_orders = render_to_string(
+        "customers/_account_links.html", {"user": shopper, "installed": {"orders": True}}, request
+    )
+    without_orders = render_to_string(
+        "customers/_account_links.html", {"user": shopper, "installed": {"orders": False}}, request
+    )
+    assert '<a href="/orders/">My orders</a>' in with_orders
+    assert "My orders" not in without_orders

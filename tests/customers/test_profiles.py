@@ -1,11 +1,13 @@
 """Customer profiles: automatic creation, the account page and editing details."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from coleman.customers.models import Customer
+from coleman.customers.models import Customer, CustomerQuerySet
 from coleman.customers.services import customer_for
 
 from .factories import PASSWORD, AddressFactory, UserFactory
@@ -40,6 +42,27 @@ def test_customer_for_recreates_a_missing_profile_once():
     first = customer_for(user)
     second = customer_for(user)
     assert first.pk == second.pk
+    assert Customer.objects.filter(user=user).count() == 1
+
+
+def test_customer_for_survives_a_parallel_request_creating_the_profile_first():
+    """If another request inserts the profile between our read and our insert, the unique
+    constraint refuses the duplicate and the existing profile is returned."""
+    user = UserFactory()
+    existing = Customer.objects.get(user=user)
+    real_get = CustomerQuerySet.get
+    reads = []
+
+    def read_that_misses_the_first_time(queryset, *args, **kwargs):
+        reads.append(kwargs)
+        if len(reads) == 1:
+            raise Customer.DoesNotExist
+        return real_get(queryset, *args, **kwargs)
+
+    with mock.patch.object(CustomerQuerySet, "get", read_that_misses_the_first_time):
+        customer = customer_for(user)
+    assert customer.pk == existing.pk
+    assert len(reads) == 2, "the insert failed and the row was read again"
     assert Customer.objects.filter(user=user).count() == 1
 
 
