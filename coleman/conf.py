@@ -34,8 +34,9 @@ DEFAULTS = {
     "CUSTOMERS_LOGIN_ATTEMPTS": 5,
     # Seconds a run of failed logins is remembered (and a locked-out pair stays locked).
     "CUSTOMERS_LOGIN_LOCKOUT_SECONDS": 900,
-    # Password-reset emails one IP address may ask for within the lockout window above.
-    "CUSTOMERS_PASSWORD_RESET_ATTEMPTS": 5,
+    # Account emails (sign-up, new activation link, password reset) one IP address may
+    # trigger within the lockout window above; beyond it those forms answer 429.
+    "CUSTOMERS_EMAILS_PER_CLIENT": 10,
     # Addresses one customer may keep in their address book.
     "CUSTOMERS_MAX_ADDRESSES": 20,
 

@@ -68,11 +68,11 @@ def login_throttle(request, username):
     )
 
 
-def password_reset_throttle(request):
-    """The password-reset-email throttle for this client."""
+def email_throttle(request):
+    """The throttle on account emails (sign-up, activation, reset) this client triggers."""
     return Throttle(
-        "password-reset",
+        "account-email",
         client_ip(request),
-        limit=coleman_settings.CUSTOMERS_PASSWORD_RESET_ATTEMPTS,
+        limit=coleman_settings.CUSTOMERS_EMAILS_PER_CLIENT,
         window=coleman_settings.CUSTOMERS_LOGIN_LOCKOUT_SECONDS,
     )

@@ -35,7 +35,7 @@ from .forms import (
     ThrottledAuthenticationForm,
 )
 from .models import CustomerAddress
-from .throttling import password_reset_throttle
+from .throttling import email_throttle
 
 UserModel = get_user_model()
 
@@ -56,6 +56,20 @@ def send_plain_email(request, *, to, subject_template, body_template, context):
     subject = "".join(render_to_string(subject_template, context, request).splitlines())
     body = render_to_string(body_template, context, request)
     send_mail(subject, body, None, [to])
+
+
+class EmailThrottleMixin:
+    """For forms that send account emails: at most ``COLEMAN_CUSTOMERS_EMAILS_PER_CLIENT``
+    per client address within the window; beyond it the form is re-shown with 429."""
+
+    def throttled_response(self, form):
+        """A 429 response if this client has sent too many emails, else ``None`` (counted)."""
+        throttle = email_throttle(self.request)
+        if throttle.is_exceeded():
+            form.add_error(None, f"Too many requests. Please wait {throttle.minutes} minutes and try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        throttle.hit()
+        return None
 
 
 class BadRequestOnInvalidFormMixin:
@@ -86,7 +100,9 @@ class ActivationEmailMixin:
         return context
 
 
-class RegistrationView(BadRequestOnInvalidFormMixin, ActivationEmailMixin, activation_views.RegistrationView):
+class RegistrationView(
+    EmailThrottleMixin, BadRequestOnInvalidFormMixin, ActivationEmailMixin, activation_views.RegistrationView
+):
     """Sign up: creates an inactive account and emails its activation link.
 
     When the email address already has an account, no account is created and the owner of
@@ -103,6 +119,9 @@ class RegistrationView(BadRequestOnInvalidFormMixin, ActivationEmailMixin, activ
         if request.user.is_authenticated:
             return redirect("customers:profile")
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        return self.throttled_response(form) or super().form_valid(form)
 
     def register(self, form):
         if form.email_taken:
@@ -199,24 +218,20 @@ class RegistrationCompleteView(TemplateView):
         return context
 
 
-class ResendActivationView(FormView):
+class ResendActivationView(EmailThrottleMixin, BadRequestOnInvalidFormMixin, FormView):
     """Email a fresh activation link to an account that was never activated.
 
     The answer is the same whether or not such an account exists, and each client may ask
     only a few times per window.
     """
 
+    form_class = ResendActivationForm
     template_name = "customers/activation_resend.html"
     success_url = reverse_lazy("customers:registration-complete")
 
-    form_class = ResendActivationForm
-
     def form_valid(self, form):
-        throttle = password_reset_throttle(self.request)
-        if throttle.is_exceeded():
-            form.add_error(None, f"Too many requests. Please wait {throttle.minutes} minutes and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        throttle.hit()
+        if refused := self.throttled_response(form):
+            return refused
         email = form.cleaned_data["email"]
         users = UserModel._default_manager.filter(
             **{f"{UserModel.get_email_field_name()}__iexact": email, "is_active": False, "last_login": None}
@@ -225,9 +240,6 @@ class ResendActivationView(FormView):
         for user in users:
             sender.send_activation_email(user)
         return super().form_valid(form)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ActivationEmailSender(ActivationEmailMixin, activation_views.RegistrationView):
@@ -276,7 +288,7 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "customers/password_change_done.html"
 
 
-class PasswordResetView(BadRequestOnInvalidFormMixin, auth_views.PasswordResetView):
+class PasswordResetView(EmailThrottleMixin, BadRequestOnInvalidFormMixin, auth_views.PasswordResetView):
     """Ask for a password-reset link by email.
 
     The next page says the same thing whether or not the address has an account; each
@@ -289,11 +301,8 @@ class PasswordResetView(BadRequestOnInvalidFormMixin, auth_views.PasswordResetVi
     success_url = reverse_lazy("customers:password-reset-done")
 
     def form_valid(self, form):
-        throttle = password_reset_throttle(self.request)
-        if throttle.is_exceeded():
-            form.add_error(None, f"Too many requests. Please wait {throttle.minutes} minutes and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        throttle.hit()
+        if refused := self.throttled_response(form):
+            return refused
         self.extra_email_context = {"store_name": coleman_settings.STORE_NAME}
         return super().form_valid(form)
 

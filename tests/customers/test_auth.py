@@ -237,7 +237,7 @@ def test_password_reset_rejects_a_malformed_address(client):
     assert not mail.outbox
 
 
-@override_settings(COLEMAN_CUSTOMERS_PASSWORD_RESET_ATTEMPTS=2)
+@override_settings(COLEMAN_CUSTOMERS_EMAILS_PER_CLIENT=2)
 def test_password_reset_emails_are_throttled_per_client(client, shopper):
     """One client cannot flood a mailbox with reset emails (429 beyond the limit)."""
     url = reverse("customers:password-reset")

@@ -316,13 +316,28 @@ def test_resend_answers_the_same_for_unknown_and_active_addresses_and_sends_noth
     assert not mail.outbox
 
 
-@override_settings(COLEMAN_CUSTOMERS_PASSWORD_RESET_ATTEMPTS=2)
+@override_settings(COLEMAN_CUSTOMERS_EMAILS_PER_CLIENT=2)
 def test_resend_is_throttled_per_client(client):
-    """Beyond the allowed number of requests, the resend form answers 429."""
-    for _ in range(2):
-        assert (
-            client.post(reverse("customers:activation-resend"), {"email": "a@example.com"}).status_code == 302
-        )
-    response = client.post(reverse("customers:activation-resend"), {"email": "a@example.com"})
+    """Sign-up and resend share one per-client email budget; beyond it resend answers 429."""
+    register(client)
+    url = reverse("customers:activation-resend")
+    assert client.post(url, {"email": "zoe@example.com"}).status_code == 302
+    assert len(mail.outbox) == 2
+    response = client.post(url, {"email": "zoe@example.com"})
     assert response.status_code == 429
     assert "Too many requests" in response.content.decode()
+    assert len(mail.outbox) == 2
+
+
+@override_settings(COLEMAN_CUSTOMERS_EMAILS_PER_CLIENT=2)
+def test_registration_emails_are_throttled_per_client(client):
+    """One client cannot use the sign-up form to send unlimited emails (429, no account)."""
+    for number in range(2):
+        assert (
+            register(client, username=f"user{number}", email=f"user{number}@example.com").status_code == 302
+        )
+    response = register(client, username="user9", email="user9@example.com")
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()
+    assert not User.objects.filter(username="user9").exists()
+    assert len(mail.outbox) == 2
