@@ -5,6 +5,7 @@ keyed by a hash so raw usernames and addresses never become cache keys.
 """
 
 import hashlib
+import json
 
 from django.core.cache import cache
 
@@ -12,7 +13,18 @@ from coleman.conf import coleman_settings
 
 
 def client_ip(request):
-    """The address the request came from (``REMOTE_ADDR``; set by the proxy in front)."""
+    """The address the request came from.
+
+    ``REMOTE_ADDR``, unless ``COLEMAN_CUSTOMERS_PROXY_COUNT`` trusted proxies stand in front:
+    then the address the outermost trusted proxy saw, read from the right of
+    ``X-Forwarded-For`` (entries further left are whatever the client chose to send).
+    """
+    proxies = coleman_settings.CUSTOMERS_PROXY_COUNT
+    forwarded = [
+        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -22,7 +34,7 @@ class Throttle:
     prefix = "coleman:customers:throttle"
 
     def __init__(self, scope, *parts, limit, window):
-        digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps([str(part) for part in parts]).encode()).hexdigest()
         self.key = f"{self.prefix}:{scope}:{digest}"
         self.limit = limit
         self.window = window

@@ -173,9 +173,6 @@ class ActivationView(activation_views.ActivationView):
             return self.render_to_response(self.get_context_data(form=form, activation_error={"code": code}))
         return self.render_to_response(self.get_context_data(form=form))
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form))
-
     @staticmethod
     def already_activated(user):
         """An active account, or one that was active once (staff may have disabled it since:
