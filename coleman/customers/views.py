@@ -430,7 +430,7 @@ class AddressFormMixin(BadRequestOnInvalidFormMixin):
     def form_valid(self, form):
         try:
             self.object = services.save_address(
-                self.request.user, form.instance, make_default=form.cleaned_data["make_default"]
+                self.request.user, form.instance, make_default=form.cleaned_data.get("make_default", False)
             )
         except AddressBookFull as error:
             form.add_error(None, str(error))
@@ -446,12 +446,12 @@ class AddressCreateView(OwnAddressMixin, AddressFormMixin, CreateView):
 class AddressUpdateView(OwnAddressMixin, AddressFormMixin, UpdateView):
     """Edit one of the customer's addresses."""
 
-    def get_initial(self):
-        initial = super().get_initial()
-        initial["make_default"] = (
-            services.customer_for(self.request.user).default_address_id == self.object.pk
-        )
-        return initial
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if services.customer_for(self.request.user).default_address_id == self.object.pk:
+            # Already the default: another address must be chosen to change that.
+            del form.fields["make_default"]
+        return form
 
 
 class AddressDeleteView(OwnAddressMixin, DeleteView):

@@ -241,3 +241,24 @@ def test_other_users_address_cannot_be_set_via_the_shared_form_fields(shopper_cl
     other = UserFactory(username="other")
     shopper_client.post(ADD_URL, {**address_data(), "customer": customer_for(other).pk})
     assert CustomerAddress.objects.get().customer.user == shopper
+
+
+def test_editing_the_default_address_offers_no_default_checkbox_and_keeps_it_default(shopper_client, shopper):
+    """The default address's edit form has no "use as default" box; saving keeps it the default."""
+    shopper_client.post(ADD_URL, address_data())
+    address = CustomerAddress.objects.get()
+    url = reverse("customers:address-edit", args=[address.pk])
+    assert "make_default" not in shopper_client.get(url).context["form"].fields
+    shopper_client.post(url, address_data(line1="5 Moved St"))
+    assert customer_for(shopper).default_address == address
+
+
+def test_editing_another_address_can_make_it_the_default(shopper_client, shopper):
+    """A non-default address can be made the default from its edit form."""
+    shopper_client.post(ADD_URL, address_data(line1="1 First St"))
+    shopper_client.post(ADD_URL, address_data(line1="2 Second St"))
+    second = CustomerAddress.objects.get(line1="2 Second St")
+    url = reverse("customers:address-edit", args=[second.pk])
+    assert "make_default" in shopper_client.get(url).context["form"].fields
+    shopper_client.post(url, address_data(line1="2 Second St", make_default="on"))
+    assert customer_for(shopper).default_address == second
