@@ -29,6 +29,21 @@ DEFAULTS = {
     # catalog invalidate it at once regardless.
     "CATALOG_CACHE_SECONDS": 600,
     # --- customers --------------------------------------------------------------------
+    # Failed logins allowed for one username from one IP address before further attempts
+    # are refused (429) until the window below has passed.
+    "CUSTOMERS_LOGIN_ATTEMPTS": 5,
+    # Seconds a run of failed logins is remembered (and a locked-out pair stays locked).
+    "CUSTOMERS_LOGIN_LOCKOUT_SECONDS": 900,
+    # Account emails (sign-up, new activation link, password reset) one IP address may
+    # trigger within the lockout window above; beyond it those forms answer 429.
+    "CUSTOMERS_EMAILS_PER_CLIENT": 10,
+    # Reverse proxies in front of the site that append to X-Forwarded-For. 0: the client's
+    # address is REMOTE_ADDR; 1 (one nginx in front): the last X-Forwarded-For entry; …
+    # Throttles are per client address, so behind a proxy this must be set, or every
+    # visitor shares the proxy's address.
+    "CUSTOMERS_PROXY_COUNT": 0,
+    # Addresses one customer may keep in their address book.
+    "CUSTOMERS_MAX_ADDRESSES": 20,
 
     # --- cart -------------------------------------------------------------------------
 

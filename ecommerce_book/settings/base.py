@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "coleman.core",
     "coleman.products",
-    # customers
+    "coleman.customers",
 
     # cart
 
@@ -115,9 +115,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "customers:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# django-registration (two-step activation): days an activation link stays valid, and
+# whether new accounts may be created at all.
+ACCOUNT_ACTIVATION_DAYS = 7
+REGISTRATION_OPEN = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

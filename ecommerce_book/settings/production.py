@@ -35,6 +35,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Production runs behind one TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER): login and
+# email throttles must read the client's address from X-Forwarded-For, not the proxy's.
+COLEMAN_CUSTOMERS_PROXY_COUNT = int(os.environ.get("COLEMAN_PROXY_COUNT", "1"))
+
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -1,0 +1,1 @@
+"""Customer accounts: registration with email activation, login, profiles and address books."""

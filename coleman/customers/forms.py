@@ -1,0 +1,197 @@
+"""Forms of the customers app: registration, login, profile and address book."""
+
+import unicodedata
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django_registration.forms import RegistrationForm
+from localflavor.us.us_states import STATES_NORMALIZED
+
+from .models import CustomerAddress, phone_number_validator
+from .throttling import login_throttle
+
+UserModel = get_user_model()
+
+
+def email_in_use(email, *, exclude_user=None):
+    """Whether another account already uses ``email`` (case-insensitive, NFKC-normalised)."""
+    normalized = unicodedata.normalize("NFKC", email or "").casefold()
+    accounts = UserModel._default_manager.filter(
+        **{f"{UserModel.get_email_field_name()}__iexact": normalized}
+    )
+    if exclude_user is not None:
+        accounts = accounts.exclude(pk=exclude_user.pk)
+    return accounts.exists()
+
+
+class CustomerRegistrationForm(RegistrationForm):
+    """django-registration's form plus first and last name.
+
+    An email address already in use is *not* reported as an error, which would tell anyone
+    which addresses have accounts: the form is valid, ``email_taken`` is set, and the view
+    creates no account but emails the address's owner instead.
+    """
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+
+    class Meta(RegistrationForm.Meta):
+        fields = [UserModel.USERNAME_FIELD, "first_name", "last_name", UserModel.get_email_field_name()]
+
+    email_taken = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, autocomplete in [
+            ("first_name", "given-name"),
+            ("last_name", "family-name"),
+            ("email", "email"),
+        ]:
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    def clean_email(self):
+        """Normalise the address and note (silently) whether it already has an account."""
+        email = UserModel.objects.normalize_email(self.cleaned_data["email"])
+        self.email_taken = email_in_use(email)
+        return email
+
+
+class ResendActivationForm(forms.Form):
+    """The email address an activation link should be sent to again."""
+
+    email = forms.EmailField(max_length=254, label="Email address")
+
+
+class LoginThrottleMixin:
+    """Refuses further login attempts after repeated failures (for any AuthenticationForm).
+
+    Failures are counted per username and client address; once
+    ``COLEMAN_CUSTOMERS_LOGIN_ATTEMPTS`` is reached the form refuses even the right password
+    until the window has passed, and ``throttled`` is set (our login view answers 429).
+    """
+
+    throttled_message = "Too many failed attempts to log in. Please wait %(minutes)s minutes and try again."
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if not username or self.request is None:
+            return super().clean()
+        throttle = login_throttle(self.request, username)
+        if throttle.is_exceeded():
+            self.throttled = True
+            raise ValidationError(
+                self.throttled_message, code="throttled", params={"minutes": throttle.minutes}
+            )
+        try:
+            cleaned_data = super().clean()
+        except ValidationError as error:
+            if error.code in {"invalid_login", "inactive"}:
+                throttle.hit()
+            raise
+        throttle.reset()
+        return cleaned_data
+
+
+class ThrottledAuthenticationForm(LoginThrottleMixin, AuthenticationForm):
+    """The store's login form: Django's, throttled, with a hint for new accounts."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct %(username)s and password. Both fields may be case-sensitive. "
+            "If you registered recently, open the activation link we emailed you first."
+        ),
+    }
+
+
+class ThrottledAdminAuthenticationForm(LoginThrottleMixin, AdminAuthenticationForm):
+    """The admin's login form, throttled like the store's."""
+
+
+class ProfileForm(forms.Form):
+    """Name, email and phone of the logged-in customer.
+
+    Changing the email address re-checks that no other account uses it and asks for the
+    current password, so a borrowed session cannot redirect password-reset mail.
+    """
+
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    email = forms.EmailField(max_length=254, label="Email address")
+    phone_number = forms.CharField(
+        max_length=32,
+        required=False,
+        label="Phone number",
+        validators=[phone_number_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    current_password = forms.CharField(
+        required=False,
+        strip=False,
+        label="Current password",
+        help_text="Needed only when you change your email address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = UserModel.objects.normalize_email(self.cleaned_data["email"])
+        if email.casefold() != (self.user.email or "").casefold() and email_in_use(
+            email, exclude_user=self.user
+        ):
+            raise ValidationError(
+                "This email address is already used by another account.", code="email_in_use"
+            )
+        return email
+
+    def clean(self):
+        cleaned_data = super().clean()
+        email = cleaned_data.get("email")
+        if email and email.casefold() != (self.user.email or "").casefold():
+            password = cleaned_data.get("current_password") or ""
+            if not self.user.check_password(password):
+                self.add_error(
+                    "current_password", "Enter your current password to change your email address."
+                )
+        return cleaned_data
+
+    @property
+    def email_changed(self):
+        """Whether the valid form changes the email address."""
+        return (self.cleaned_data.get("email") or "").casefold() != (self.user.email or "").casefold()
+
+
+class AddressForm(forms.ModelForm):
+    """An address-book entry; US addresses need a real state and ZIP code."""
+
+    make_default = forms.BooleanField(required=False, label="Use as my default shipping address")
+
+    class Meta:
+        model = CustomerAddress
+        fields = ["name", "line1", "line2", "line3", "city", "state", "postal_code", "country"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "line3": forms.TextInput(attrs={"autocomplete": "address-line3"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "state": forms.TextInput(attrs={"autocomplete": "address-level1"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        }
+
+    def clean_state(self):
+        """Accept US state names and abbreviations ("California", "calif") as codes."""
+        state = (self.cleaned_data.get("state") or "").strip()
+        if self.data.get(self.add_prefix("country")) == "US":
+            return STATES_NORMALIZED.get(state.casefold(), state.upper())
+        return state
+
+    def clean_postal_code(self):
+        return (self.cleaned_data.get("postal_code") or "").strip().upper()
