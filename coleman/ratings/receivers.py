@@ -35,4 +35,4 @@ def forget_deleted_object(sender, instance, **kwargs):
 def recount_after_delete(sender, instance, **kwargs):
     """Recount the summary of the object a deleted rating or review was about."""
     if not _forgetting.get():
-        services.refresh_summary(instance.content_type_id, instance.object_id)
+        services.refresh_summary(instance.content_type_id, instance.object_id, create=False)

@@ -90,7 +90,7 @@ def rate(user, obj, stars) -> RatingResult:
     _check_rateable(obj)
     content_type = _content_type_of(obj)
     with transaction.atomic():
-        summary = _lock_summary(content_type, obj.pk)
+        summary = _lock_summary(content_type.pk, obj.pk)
         rating, created = _upsert_rating(user, content_type, obj.pk, stars)
         _recompute(summary)
     return RatingResult(rating=rating, created=created, summary=summary)
@@ -108,7 +108,7 @@ def post_review(user, obj, body: str, stars=None) -> Review:
         stars = parse_stars(stars)
     content_type = _content_type_of(obj)
     with transaction.atomic():
-        summary = _lock_summary(content_type, obj.pk)
+        summary = _lock_summary(content_type.pk, obj.pk)
         review = Review.objects.filter(content_type=content_type, object_id=obj.pk, user=user).first()
         if review is None:
             review = Review(content_type=content_type, object_id=obj.pk, user=user)
@@ -133,14 +133,17 @@ def set_review_status(reviews, status: str) -> int:
     return changed
 
 
-def refresh_summary(content_type_id: int, object_id: int) -> None:
-    """Recount an object's summary if it has one (after ratings or reviews were deleted)."""
+def refresh_summary(content_type_id: int, object_id: int, *, create: bool = True) -> None:
+    """Recount an object's summary; with ``create=False`` only if it already has one."""
     with transaction.atomic():
-        summary = (
-            RatingSummary.objects.select_for_update()
-            .filter(content_type_id=content_type_id, object_id=object_id)
-            .first()
-        )
+        if create:
+            summary = _lock_summary(content_type_id, object_id)
+        else:
+            summary = (
+                RatingSummary.objects.select_for_update()
+                .filter(content_type_id=content_type_id, object_id=object_id)
+                .first()
+            )
         if summary is not None:
             _recompute(summary)
 
@@ -227,14 +230,15 @@ def _check_rateable(obj) -> None:
         raise NotRateable("Objects of this kind cannot be rated or reviewed.")
 
 
-def _lock_summary(content_type: ContentType, object_id: int) -> RatingSummary:
+def _lock_summary(content_type_id: int, object_id: int) -> RatingSummary:
     """The object's summary row, locked until the end of the transaction (created if missing)."""
-    locked = RatingSummary.objects.select_for_update().filter(content_type=content_type, object_id=object_id)
+    target = {"content_type_id": content_type_id, "object_id": object_id}
+    locked = RatingSummary.objects.select_for_update().filter(**target)
     summary = locked.first()
     if summary is None:
         try:
             with transaction.atomic():
-                summary = RatingSummary.objects.create(content_type=content_type, object_id=object_id)
+                summary = RatingSummary.objects.create(**target)
         except IntegrityError:
             # Another transaction created it first; wait for its lock and use its row.
             summary = locked.get()

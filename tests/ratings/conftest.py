@@ -32,4 +32,3 @@ def customer_client(client, customer):
     """A test client logged in as ``customer``."""
     client.force_login(customer)
     return client
-

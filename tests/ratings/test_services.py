@@ -223,4 +223,3 @@ def test_concurrent_ratings_by_one_user_leave_one_row_and_a_true_summary():
     summary = summary_of(product)
     assert summary.rating_count == 7 == Rating.objects.count()
     assert summary.rating_total == sum(Rating.objects.values_list("value", flat=True))
-
