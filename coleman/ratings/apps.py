@@ -13,3 +13,5 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from . import checks, receivers  # noqa: F401 - registers checks and signal receivers
+
+        receivers.connect_deletion_receivers()

@@ -87,6 +87,18 @@ def test_allowed_models_come_from_the_setting(settings, customer):
     assert services.get_target("products.catalogcategory", str(category.pk)) == category
     services.rate(customer, category, 4)
     assert RatingSummary.objects.for_object(category).get().rating_count == 1
+    category.delete()
+    assert not Rating.objects.exists() and not RatingSummary.objects.exists()
+
+
+def test_deletion_receiver_is_only_connected_to_allowed_models(settings):
+    """The clean-up receiver listens to the allowed models only, and follows the setting."""
+    from coleman.products.models import CatalogCategory, Product
+    from coleman.ratings import receivers
+
+    assert receivers._connected == [Product]
+    settings.COLEMAN_RATINGS_ALLOWED_MODELS = ["products.catalogcategory"]
+    assert receivers._connected == [CatalogCategory]
 
 
 @pytest.mark.parametrize("object_id", ["999999", "abc", "-1", "1.0", "99999999999999999999", ""])

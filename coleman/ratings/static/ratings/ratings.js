@@ -4,6 +4,7 @@
   "use strict";
 
   var FAILED = "Sorry, we could not save your rating. Please try again.";
+  var EXPIRED = "Sorry, we could not save your rating: your session has expired. Please reload the page and try again.";
 
   function setStatus(status, text, kind) {
     status.textContent = text;
@@ -59,7 +60,8 @@
             return;
           }
           if (!result.response.ok || !data || !data.ok) {
-            setStatus(status, (data && data.error) || FAILED, "error");
+            var fallback = result.response.status === 403 ? EXPIRED : FAILED;
+            setStatus(status, (data && data.error) || fallback, "error");
             return;
           }
           showRating(tool, data);
