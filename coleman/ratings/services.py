@@ -7,6 +7,7 @@ ratings and reviews it summarises.
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +18,7 @@ from coleman.conf import coleman_settings
 
 from .exceptions import InvalidRating, NotRateable, UnknownObject
 from .models import MAX_STARS, MIN_STARS, Rating, RatingSummary, Review, ReviewStatus
+from .signals import summary_changed
 
 MAX_OBJECT_ID = 2**63 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")
@@ -265,10 +267,16 @@ def _upsert_rating(user, content_type, object_id, stars) -> tuple[Rating, bool]:
 
 
 def _recompute(summary: RatingSummary) -> None:
-    """Recount the summary from the ratings and published reviews (two queries and a save)."""
+    """Recount the summary from the ratings and published reviews (two queries and a save),
+    and announce the change once the transaction commits."""
     target = {"content_type_id": summary.content_type_id, "object_id": summary.object_id}
     totals = Rating.objects.filter(**target).aggregate(count=Count("id"), total=Sum("value"))
     summary.rating_count = totals["count"] or 0
     summary.rating_total = totals["total"] or 0
     summary.review_count = Review.objects.filter(**target).published().count()
     summary.save(update_fields=["rating_count", "rating_total", "review_count", "updated"])
+    transaction.on_commit(partial(_announce, summary.content_type_id, summary.object_id))
+
+
+def _announce(content_type_id: int, object_id: int) -> None:
+    summary_changed.send(sender=RatingSummary, content_type_id=content_type_id, object_id=object_id)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from coleman.ratings import services
 from coleman.ratings.exceptions import InvalidRating, NotRateable, UnknownObject
 from coleman.ratings.models import Rating, RatingSummary, Review, ReviewStatus
+from coleman.ratings.signals import summary_changed
 from tests.factories import CategoryFactory, ProductFactory
 
 from .factories import RatingFactory, UserFactory
@@ -235,3 +236,21 @@ def test_concurrent_ratings_by_one_user_leave_one_row_and_a_true_summary():
     summary = summary_of(product)
     assert summary.rating_count == 7 == Rating.objects.count()
     assert summary.rating_total == sum(Rating.objects.values_list("value", flat=True))
+
+
+def test_summary_changed_is_sent_after_commit(product, customer, django_capture_on_commit_callbacks):
+    """Listeners hear about a changed summary only once the rating is committed."""
+    heard = []
+
+    def listener(sender, content_type_id, object_id, **kwargs):
+        heard.append(object_id)
+
+    summary_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.rate(customer, product, 3)
+            assert heard == []
+        assert len(callbacks) == 1
+        assert heard == [product.pk]
+    finally:
+        summary_changed.disconnect(listener)
