@@ -31,7 +31,7 @@ def check_allowed_models(app_configs=None, **kwargs):
                 )
             )
             continue
-        if not isinstance(model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField):
+        if not isinstance(model._meta.pk, models.IntegerField):  # includes the auto fields
             errors.append(
                 Error(
                     f"{label!r} cannot be rated: ratings need an integer primary key.",

@@ -111,6 +111,10 @@ def test_misconfigured_allowed_models_are_reported_by_checks(settings):
     assert ids == ["coleman.E031", "coleman.E031"]
     settings.COLEMAN_RATINGS_ALLOWED_MODELS = "products.product"
     assert [e.id for e in run_checks() if e.id.startswith("coleman.E03")] == ["coleman.E030"]
+    settings.COLEMAN_RATINGS_ALLOWED_MODELS = ["sessions.session"]  # text primary key
+    assert [e.id for e in run_checks() if e.id.startswith("coleman.E03")] == ["coleman.E032"]
+    settings.COLEMAN_RATINGS_ALLOWED_MODELS = ["products.product"]
+    assert [e.id for e in run_checks() if e.id.startswith("coleman.E03")] == []
 
 
 def test_store_works_without_the_ratings_app(client, product):

@@ -61,6 +61,15 @@ def test_script_in_a_review_is_shown_as_text(client, customer_client, product):
     assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in page
 
 
+def test_review_form_fields_are_labelled_and_described(customer_client, product):
+    """The review form's fields have labels and the text's help is tied to it for screen readers."""
+    page = customer_client.get(product.get_absolute_url()).content.decode()
+    assert '<label for="id_review_body">Your review</label>' in page
+    assert '<label for="id_review_stars">Your rating (optional)</label>' in page
+    assert 'aria-describedby="id_review_body_helptext"' in page
+    assert 'id="id_review_body_helptext">Up to 5,000 characters.' in page
+
+
 def test_anonymous_shoppers_see_a_login_link_not_a_form(client, product):
     """Logged-out shoppers see reviews and a "Log in" link that comes back to the review form."""
     page = client.get(product.get_absolute_url()).content.decode()
