@@ -126,6 +126,19 @@ def test_keyboard_only_rating(page, live_server, rated_product, customer):
     assert Rating.objects.get(user=customer).value == 5
 
 
+def test_first_rating_of_an_unrated_product_shows_the_count(page, live_server, customer):
+    """On a product nobody rated, the count appears with the first rating (it was hidden)."""
+    product = ProductFactory(name="Fresh Jam")
+    log_in(page.context, live_server, customer)
+    page.goto(live_server.url + product.get_absolute_url())
+    expect(page.locator("[data-rating-average]")).to_have_text("Not rated yet")
+    expect(page.locator("[data-rating-count]")).to_be_hidden()
+    page.get_by_role("button", name="Rate 1 star").click()
+    expect(page.locator("[data-rating-average]")).to_have_text("1 out of 5")
+    expect(page.locator("[data-rating-count]")).to_have_text("1 rating")
+    expect(page.locator("[data-rating-count]")).to_be_visible()
+
+
 def test_anonymous_click_goes_to_login_and_comes_back(page, live_server, settings, rated_product):
     """An anonymous shopper who clicks a star is sent to the login page with next = the product."""
     settings.LOGIN_URL = "/accounts/login/"

@@ -27,6 +27,8 @@
     if (average) average.textContent = data.count ? data.average_display + " out of " + data.max_stars : "Not rated yet";
     var count = tool.querySelector("[data-rating-count]");
     if (count) count.textContent = data.count_display;
+    var countWrap = tool.querySelector("[data-rating-count-wrap]");
+    if (countWrap) countWrap.hidden = !data.count;
     var legend = tool.querySelector("legend");
     if (legend) legend.textContent = "Your rating";
   }
