@@ -8,6 +8,7 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 from coleman.ratings import services
+from coleman.ratings.models import Review, ReviewStatus
 from tests.factories import CategoryFactory, ProductFactory
 
 from .factories import UserFactory
@@ -81,6 +82,29 @@ def test_product_page_queries_do_not_grow_with_reviews(client, django_assert_num
 
 # product (+category, catalog), details, summary, reviews with authors, the authors' ratings.
 PRODUCT_PAGE_QUERIES = 5
+
+
+def test_product_page_queries_for_a_customer_do_not_grow(client, customer, django_assert_num_queries):
+    """Logged in (own rating and a pending review), the product page's query count is fixed too."""
+    client.force_login(customer)
+    counts = []
+    for size in (1, 30):
+        product = ProductFactory()
+        for _ in range(size):
+            services.post_review(UserFactory(), product, "Fine.", stars=4)
+        services.rate(customer, product, 2)
+        services.post_review(customer, product, "Mine.")
+        services.set_review_status(Review.objects.filter(user=customer), ReviewStatus.PENDING)
+        client.get(product.get_absolute_url())
+        with django_assert_num_queries(CUSTOMER_PRODUCT_PAGE_QUERIES) as captured:
+            response = client.get(product.get_absolute_url())
+        assert "Your review is waiting for approval" in response.content.decode()
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+# The anonymous queries, plus session, user, the customer's rating and own (unpublished) review.
+CUSTOMER_PRODUCT_PAGE_QUERIES = 9
 
 
 def test_product_page_shows_the_star_tool_with_labelled_buttons(client, customer, product):

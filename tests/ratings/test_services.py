@@ -4,11 +4,12 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 
 from coleman.ratings import services
 from coleman.ratings.exceptions import InvalidRating, NotRateable, UnknownObject
-from coleman.ratings.models import Rating, RatingSummary, Review, ReviewStatus
+from coleman.ratings.models import Rating, RatingSummary, Review, ReviewStatus, TargetQuerySet
 from coleman.ratings.signals import summary_changed
 from tests.factories import CategoryFactory, ProductFactory
 
@@ -254,3 +255,40 @@ def test_summary_changed_is_sent_after_commit(product, customer, django_capture_
         assert heard == [product.pk]
     finally:
         summary_changed.disconnect(listener)
+
+
+def lose_the_race_once(monkeypatch):
+    """Make the next ``.first()`` of a ratings queryset miss, as if another transaction
+    inserted the row just after we looked."""
+    original = TargetQuerySet.first
+    calls = []
+
+    def first(self):
+        calls.append(self.model)
+        return None if len(calls) == 1 else original(self)
+
+    monkeypatch.setattr(TargetQuerySet, "first", first)
+    return calls
+
+
+def test_lost_race_on_the_rating_row_becomes_an_update(monkeypatch, product, customer):
+    """If the rating row appears between the check and the insert, the unique constraint
+    stops the duplicate and the rating is updated instead."""
+    RatingFactory(content_object=product, user=customer, value=2)
+    content_type = ContentType.objects.get_for_model(product)
+    calls = lose_the_race_once(monkeypatch)
+    rating, created = services._upsert_rating(customer, content_type, product.pk, 5)
+    assert calls[0] is Rating
+    assert not created
+    assert rating.value == 5
+    assert list(Rating.objects.values_list("value", flat=True)) == [5]
+
+
+def test_lost_race_on_the_summary_row_uses_the_other_row(monkeypatch, product, customer):
+    """If another transaction created the summary row first, the rating uses that row."""
+    RatingSummary.objects.create(content_object=product)
+    calls = lose_the_race_once(monkeypatch)
+    services.rate(customer, product, 4)
+    assert calls[0] is RatingSummary
+    assert RatingSummary.objects.count() == 1
+    assert summary_of(product).rating_count == 1
