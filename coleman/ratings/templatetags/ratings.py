@@ -115,6 +115,8 @@ def rating_summary(obj):
     summary = services.summary_for(obj)
     return {
         "summary": summary,
+        "percent": summary.average_percent,
+        "label": average_label(summary),
         "average_display": average_display(summary),
         "count_display": plural(summary.rating_count, "rating"),
         "review_display": plural(summary.review_count, "review"),
