@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from coleman.ratings import services
 from coleman.ratings.models import Rating, RatingSummary, Review, ReviewStatus
 
 from .factories import RatingFactory, ReviewFactory, UserFactory
@@ -191,3 +192,14 @@ def test_admin_pages_render(staff_client, product):
     ReviewFactory(content_object=product)
     for url in ["/admin/ratings/rating/", "/admin/ratings/review/", "/admin/ratings/ratingsummary/"]:
         assert staff_client.get(url).status_code == 200, url
+
+
+def test_only_the_newest_reviews_are_listed(settings, client, product):
+    """COLEMAN_REVIEWS_SHOWN limits the list to the newest reviews and says so."""
+    settings.COLEMAN_REVIEWS_SHOWN = 2
+    for body in ["oldest words", "middle words", "newest words"]:
+        services.post_review(UserFactory(), product, body)
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert "newest words" in page and "middle words" in page
+    assert "oldest words" not in page
+    assert "Showing the 2 newest of 3 reviews." in page
