@@ -24,7 +24,7 @@ class TargetQuerySet(models.QuerySet):
 
     def for_object(self, obj):
         """Rows about ``obj`` (any model instance)."""
-        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        content_type = ContentType.objects.get_for_model(obj)
         return self.filter(content_type=content_type, object_id=obj.pk)
 
 

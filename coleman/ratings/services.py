@@ -125,13 +125,20 @@ def post_review(user, obj, body: str, stars=None) -> Review:
 
 
 def set_review_status(reviews, status: str) -> int:
-    """Approve or remove ``reviews`` (a queryset) and update the summaries they touch."""
+    """Approve or remove ``reviews`` (a queryset) and update the summaries they touch.
+
+    The summaries are locked first, in a fixed order, like every other write does, so
+    moderation and customers posting at the same moment cannot deadlock.
+    """
     status = ReviewStatus(status)
     with transaction.atomic():
-        targets = set(reviews.exclude(status=status).values_list("content_type_id", "object_id").distinct())
-        changed = reviews.exclude(status=status).update(status=status)
-        for content_type_id, object_id in sorted(targets):
-            refresh_summary(content_type_id, object_id)
+        to_change = reviews.exclude(status=status)
+        targets = sorted(set(to_change.values_list("content_type_id", "object_id")))
+        summaries = [_lock_summary(content_type_id, object_id) for content_type_id, object_id in targets]
+        review_ids = list(to_change.values_list("pk", flat=True))
+        changed = Review.objects.filter(pk__in=review_ids).update(status=status)
+        for summary in summaries:
+            _recompute(summary)
     return changed
 
 
