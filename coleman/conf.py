@@ -52,6 +52,17 @@ DEFAULTS = {
     # --- payments ---------------------------------------------------------------------
 
     # --- ratings and reviews ----------------------------------------------------------
+    # Models whose objects shoppers may rate and review, as "app_label.model" (lower case).
+    # Each must have an integer primary key. Ratings and reviews of an object are deleted
+    # with it.
+    "RATINGS_ALLOWED_MODELS": ["products.product"],
+    # True: new reviews wait for a staff member to approve them in the admin before they
+    # are shown. False: reviews are published at once (staff can still remove them).
+    "REVIEWS_REQUIRE_APPROVAL": False,
+    # Longest review text accepted, in characters.
+    "REVIEWS_MAX_LENGTH": 5000,
+    # How many of the newest approved reviews an object's page lists.
+    "REVIEWS_SHOWN": 50,
 
     # --- search -----------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ ALLOWED_HOSTS: list[str] = []
 
 # The optional apps may be removed from this list; the store keeps working without them.
 OPTIONAL_APPS: list[str] = [
-    # ratings
+    "coleman.ratings",
 
     # search
 

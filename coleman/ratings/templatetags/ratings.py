@@ -1,0 +1,177 @@
+"""Template tags of the ratings app: ``{% load ratings %}``.
+
+- ``{% attach_rating_summaries products %}`` reads the summaries of a whole list in one
+  query (put it above the loop);
+- ``{% rating_tool object %}``, ``{% rating_summary object %}``, ``{% reviews_section object %}``
+  render the star tool, the compact summary of a card and the reviews of an object;
+- ``{% ratings_assets %}`` links the app's CSS (and with ``script=True`` its JS) once per page.
+"""
+
+from django import template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .. import services
+from ..forms import ReviewForm
+from ..models import MAX_STARS, MIN_STARS
+
+register = template.Library()
+
+
+def plural(count: int, word: str) -> str:
+    """``1 rating``, ``2 ratings``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def average_display(summary) -> str:
+    """The average to one decimal place without a trailing ``.0`` (``3.5``, ``4``), or ``""``."""
+    average = summary.average
+    if average is None:
+        return ""
+    return f"{average:.1f}".removesuffix(".0")
+
+
+def average_label(summary) -> str:
+    """What the average stars say to a screen reader."""
+    if not summary.rating_count:
+        return "Not rated yet"
+    return f"Rated {average_display(summary)} out of {MAX_STARS}"
+
+
+def rating_payload(summary, stars) -> dict:
+    """What the rating view answers to scripts: the new average, the count and the user's stars."""
+    return {
+        "stars": stars,
+        "average": None if summary.average is None else str(summary.average),
+        "average_display": average_display(summary),
+        "average_label": average_label(summary),
+        "average_percent": summary.average_percent,
+        "count": summary.rating_count,
+        "count_display": plural(summary.rating_count, "rating"),
+        "max_stars": MAX_STARS,
+    }
+
+
+@register.simple_tag
+def attach_rating_summaries(objects):
+    """Attach ``rating_summary`` to every object of a list with one query; renders nothing.
+
+    ``objects`` is a list or a queryset; a queryset is evaluated here and keeps its
+    results, so the template's loop afterwards reads the same objects without a query.
+    """
+    if objects:
+        services.attach_summaries(objects)
+    return ""
+
+
+@register.inclusion_tag("ratings/_stars.html")
+def stars(summary):
+    """Read-only stars filled to the average of ``summary``, labelled for screen readers."""
+    return {"percent": summary.average_percent, "label": average_label(summary)}
+
+
+@register.inclusion_tag("ratings/_stars.html")
+def stars_given(value):
+    """Read-only stars for one rating (of a review)."""
+    return {"percent": round(value * 100 / MAX_STARS), "label": f"Rated {value} out of {MAX_STARS}"}
+
+
+@register.inclusion_tag("ratings/rating_tool.html", takes_context=True)
+def rating_tool(context, obj):
+    """The interactive star tool with the object's average and number of ratings."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    summary = services.summary_for(obj)
+    given = services.user_rating(user, obj)
+    label = obj._meta.label_lower
+    buttons = [
+        {
+            "value": n,
+            "label": f"Rate {plural(n, 'star')}",
+            "url": reverse("ratings:rate", kwargs={"model": label, "object_id": obj.pk, "rating": n}),
+            "filled": given is not None and n <= given,
+            "pressed": n == given,
+        }
+        for n in range(MIN_STARS, MAX_STARS + 1)
+    ]
+    return {
+        "object": obj,
+        "summary": summary,
+        "average_display": average_display(summary),
+        "count_display": plural(summary.rating_count, "rating"),
+        "user_rating": given,
+        "user_rating_display": plural(given, "star") if given else "",
+        "buttons": buttons,
+        "next": request.get_full_path() if request else "",
+        "is_authenticated": bool(user and user.is_authenticated),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("ratings/summary.html")
+def rating_summary(obj):
+    """A product card's line: average stars, number of ratings and of reviews."""
+    summary = services.summary_for(obj)
+    return {
+        "summary": summary,
+        "percent": summary.average_percent,
+        "label": average_label(summary),
+        "average_display": average_display(summary),
+        "count_display": plural(summary.rating_count, "rating"),
+        "review_display": plural(summary.review_count, "review"),
+    }
+
+
+@register.inclusion_tag("ratings/reviews_section.html", takes_context=True)
+def reviews_section(context, obj):
+    """The object's published reviews and, for customers, the form to write one."""
+    from ..views import login_redirect_url  # the views import this module
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    authenticated = bool(user and user.is_authenticated)
+    reviews, own = services.reviews_to_show(obj, user if authenticated else None)
+    summary = services.summary_for(obj)
+    form = None
+    if authenticated:
+        initial = {"body": own.body, "stars": own.stars} if own is not None else {}
+        form = ReviewForm(initial=initial, auto_id="id_review_%s")
+    action = reverse("ratings:review", kwargs={"model": obj._meta.label_lower, "object_id": obj.pk})
+    return {
+        "object": obj,
+        "reviews": reviews,
+        "own": own,
+        "summary": summary,
+        "form": form,
+        "action": action,
+        "is_authenticated": authenticated,
+        "login_url": None if authenticated else login_redirect_url(action),
+        "request": request,
+    }
+
+
+@register.filter
+def reviewer_name(user):
+    """How a review's author is shown: "Jesse L." or the user name (never a whole e-mail address)."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if first:
+        return f"{first} {last[:1]}." if last else first
+    return user.get_username().split("@", 1)[0]
+
+
+@register.simple_tag(takes_context=True)
+def ratings_assets(context, script=False):
+    """Link ``ratings.css`` (and ``ratings.js`` with ``script=True``) once per page."""
+    request = context.get("request")
+    done = getattr(request, "_coleman_ratings_assets", set()) if request is not None else set()
+    parts = []
+    if "css" not in done:
+        parts.append(format_html('<link rel="stylesheet" href="{}">', static("ratings/ratings.css")))
+        done.add("css")
+    if script and "js" not in done:
+        parts.append(format_html('<script src="{}" defer></script>', static("ratings/ratings.js")))
+        done.add("js")
+    if request is not None:
+        request._coleman_ratings_assets = done
+    return format_html("".join(["{}"] * len(parts)), *parts) if parts else ""

@@ -1,0 +1,141 @@
+"""Views of the ratings app: rate an object, write a review.
+
+Both answer ordinary form posts with a redirect back to the page the shopper came from, so
+they work without JavaScript; the rating view answers JSON instead when the request
+prefers it (``Accept: application/json``), which is what ``ratings.js`` sends.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from . import services
+from .exceptions import RatingError
+from .forms import ReviewForm
+from .templatetags.ratings import rating_payload
+
+
+def wants_json(request) -> bool:
+    """True when the request prefers JSON to HTML (``Accept: application/json``)."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def safe_next_url(request, fallback: str) -> str:
+    """Where to send the shopper back to: ``next`` or the Referer when on this site, else ``fallback``."""
+    for candidate in (request.POST.get("next"), request.GET.get("next"), request.headers.get("Referer")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return fallback
+
+
+def login_redirect_url(next_url: str) -> str | None:
+    """The login page's address with ``next``; ``None`` while no login page is configured."""
+    try:
+        return redirect_to_login(next_url).url
+    except NoReverseMatch:
+        return None
+
+
+def object_url(obj) -> str:
+    """The object's page, or the home page when it has none."""
+    get_url = getattr(obj, "get_absolute_url", None)
+    return get_url() if callable(get_url) else "/"
+
+
+class TargetMixin:
+    """Find the object of the URL and answer errors in the format the request asked for."""
+
+    def problem(self, request, message: str, status: int):
+        """Answer an error with a clear message: JSON for scripts, a small page for browsers."""
+        if wants_json(request):
+            return JsonResponse({"ok": False, "error": message}, status=status)
+        return render(request, "ratings/problem.html", {"message": message}, status=status)
+
+    def login_required(self, request, next_url: str, action: str):
+        """Send an anonymous shopper to log in, coming back to ``next_url`` afterwards."""
+        login_url = login_redirect_url(next_url)
+        message = f"Please log in to {action}."
+        if wants_json(request):
+            return JsonResponse({"ok": False, "error": message, "login_url": login_url}, status=401)
+        if login_url is None:
+            return self.problem(request, message, 403)
+        return HttpResponseRedirect(login_url)
+
+
+class RateView(TargetMixin, View):
+    """``POST /ratings/<app_label.model>/<object_id>/<rating>/``: rate an object."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, model, object_id, rating):
+        try:
+            target = services.get_target(model, object_id)
+            stars = services.parse_stars(rating)
+        except RatingError as error:
+            return self.problem(request, str(error), error.status_code)
+        back = safe_next_url(request, object_url(target))
+        if not request.user.is_authenticated:
+            return self.login_required(request, back, "rate")
+        try:
+            result = services.rate(request.user, target, stars)
+        except RatingError as error:
+            return self.problem(request, str(error), error.status_code)
+        message = f"Thanks! You rated {target} {stars} star{'s' if stars != 1 else ''}."
+        if wants_json(request):
+            return JsonResponse({"ok": True, "message": message, **rating_payload(result.summary, stars)})
+        messages.success(request, message)
+        return HttpResponseRedirect(back)
+
+
+class ReviewView(TargetMixin, View):
+    """``/ratings/reviews/<app_label.model>/<object_id>/``: write or rewrite a review.
+
+    The form normally sits on the object's page and posts here; this view also shows it on
+    a page of its own, with the errors, when a post is not valid.
+    """
+
+    http_method_names = ["get", "post"]
+    template_name = "ratings/review_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.target = services.get_target(kwargs["model"], kwargs["object_id"])
+        except RatingError as error:
+            return self.problem(request, str(error), error.status_code)
+        self.back = object_url(self.target)
+        if not request.user.is_authenticated:
+            return self.login_required(request, request.get_full_path(), "write a review")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, **kwargs):
+        _, own = services.reviews_to_show(self.target, request.user)
+        initial = {"body": own.body, "stars": own.stars} if own is not None else {}
+        return self.render_form(ReviewForm(initial=initial))
+
+    def post(self, request, **kwargs):
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            review = services.post_review(
+                request.user, self.target, form.cleaned_data["body"], form.cleaned_data["stars"]
+            )
+        except RatingError as error:
+            return self.problem(request, str(error), error.status_code)
+        if review.is_published:
+            messages.success(request, "Thanks! Your review is published.")
+        else:
+            messages.info(request, "Thanks! Your review will appear once our staff have approved it.")
+        return HttpResponseRedirect(f"{self.back}#reviews")
+
+    def render_form(self, form, status=200):
+        """The review form on a page of its own."""
+        action = reverse("ratings:review", kwargs=self.kwargs)
+        context = {"form": form, "object": self.target, "back": self.back, "action": action}
+        return render(self.request, self.template_name, context, status=status)

@@ -1,0 +1,11 @@
+"""Addresses used by the ratings tests."""
+
+
+def rate_url(product, stars):
+    """The rating URL of ``product`` for ``stars``."""
+    return f"/ratings/products.product/{product.pk}/{stars}/"
+
+
+def review_url(product):
+    """The review URL of ``product``."""
+    return f"/ratings/reviews/products.product/{product.pk}/"
