@@ -67,6 +67,7 @@ class CartItem:
     item_id: str
     product: object
     quantity: int
+    entered: str | None = None  # what the shopper typed, when a form is shown again with errors
 
     @property
     def unit_price(self) -> Decimal:

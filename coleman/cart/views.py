@@ -103,6 +103,7 @@ class UpdateCartView(CartChangeView):
             raw = request.POST.get(f"quantity-{item.item_id}")
             if raw is None:
                 continue
+            item.entered = raw[:20]  # shown back in the field if the form is re-rendered
             try:
                 quantity = parse_quantity(raw, allow_zero=True)
                 if quantity and item.product.stock is not None and quantity > item.product.stock:

@@ -99,7 +99,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["status"]
     date_hierarchy = "placed_at"
     search_fields = [
-        "=number",
+        "number",
         "email",
         "ship_name",
         "user__username",

@@ -42,6 +42,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CANCELLED: (),
 }
 
+# Statuses the customer is emailed about. NEW_CHKOUT is the internal hand-over to the payment
+# service (the customer is on its page at that moment), so it sends nothing.
+CUSTOMER_EMAIL_STATUSES = frozenset(
+    {Status.NEW, Status.PAID, Status.SHIPPED, Status.CLOSED, Status.EXCEPTION, Status.CANCELLED}
+)
+
 # Statuses in which the order's reserved stock goes back on the shelf.
 RELEASES_STOCK = {Status.CANCELLED}
 
@@ -283,8 +289,9 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
     The only place an order's status changes. Raises :class:`IllegalTransition` unless the
     move is in :data:`TRANSITIONS`. Records the change in the history (``by`` is the user or a
     label such as "payments: google" for who made it), stores ``tracking_number`` when given,
-    releases reserved stock on cancellation, and after commit emails the customer and sends
-    ``order_status_changed``. Returns ``order``, updated.
+    releases reserved stock on cancellation, and after commit emails the customer (every
+    status in :data:`CUSTOMER_EMAIL_STATUSES`) and sends ``order_status_changed``. Returns
+    ``order``, updated.
     """
     target = _status_short_name(to_status)
     user, actor = _actor(by)
@@ -387,6 +394,8 @@ def delete_abandoned_orders(days, *, dry_run=False) -> list[dict]:
 
 def _send_status_email(order, change):
     """Email the customer about ``change``; failures are logged, never raised (the order stands)."""
+    if change.to_status_id not in CUSTOMER_EMAIL_STATUSES:
+        return
     context = {
         "order": order,
         "change": change,

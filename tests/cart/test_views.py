@@ -118,6 +118,7 @@ def test_update_with_one_bad_quantity_changes_nothing(client):
     page = response.content.decode()
     assert "Only 3 of Scarce left in stock." in page
     assert 'aria-invalid="true"' in page
+    assert 'value="7"' in page  # what the shopper typed is shown back
     assert [item["quantity"] for item in session_items(client)] == [1, 1]
     response = client.post(reverse("cart:update"), {"quantity-1": "-3"})
     assert response.status_code == 400
