@@ -334,7 +334,11 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
 
 
 def add_feedback(order, body, *, author=None, staff_reply=False):
-    """Add a message to ``order``'s feedback thread; a staff reply is emailed to the customer."""
+    """Add a message to ``order``'s feedback thread.
+
+    A staff reply is emailed to the customer; a customer's message is emailed to the site's
+    ``MANAGERS`` so someone answers it.
+    """
     from .models import OrderFeedback
 
     message = OrderFeedback.objects.create(
@@ -345,7 +349,20 @@ def add_feedback(order, body, *, author=None, staff_reply=False):
     )
     if staff_reply:
         transaction.on_commit(lambda: _send_feedback_reply_email(order, message))
+    else:
+        transaction.on_commit(lambda: _notify_managers_of_feedback(order, message))
     return message
+
+
+def _notify_managers_of_feedback(order, message):
+    from django.core.mail import mail_managers
+
+    context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
+    try:
+        subject = " ".join(render_to_string("orders/email/feedback_staff_subject.txt", context).split())
+        mail_managers(subject, render_to_string("orders/email/feedback_staff_body.txt", context))
+    except Exception:  # an email failure must not lose the customer's message
+        logger.exception("Could not tell the managers about feedback on order %s", order.number)
 
 
 def _send_feedback_reply_email(order, message):
