@@ -25,7 +25,7 @@ from .exceptions import CartFull, InvalidQuantity, OutOfStock, UnknownItem
 
 SESSION_KEY = "coleman_cart"
 _REQUEST_CACHE_ATTR = "_coleman_cart"
-_DIGITS = re.compile(r"\d{1,9}")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def max_quantity() -> int:

@@ -290,3 +290,9 @@ def test_the_number_of_lines_is_capped(cart_request):
     cart.add(a, 2)
     cart_request.session[SESSION_KEY]["items"].append({"id": "9", "product": c.pk, "quantity": 1})
     assert len(Cart(cart_request)) == 2
+
+
+def test_non_ascii_digits_are_not_quantities():
+    """Arabic-Indic and other Unicode digits are refused like any other non-number."""
+    with pytest.raises(InvalidQuantity):
+        parse_quantity("٣")
