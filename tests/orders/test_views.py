@@ -263,3 +263,12 @@ def test_checkout_page_query_count_does_not_grow(client, django_assert_num_queri
     with django_assert_num_queries(2):
         response = client.get(reverse("orders:checkout"))
     assert response.status_code == 200
+
+
+def test_a_missing_token_is_refused(client):
+    """Posting the checkout without its token answers 400 and places nothing."""
+    fill_cart(client, ProductFactory())
+    data = checkout_form(client)
+    del data["checkout_token"]
+    assert client.post(reverse("orders:checkout"), data).status_code == 400
+    assert Order.objects.count() == 0
