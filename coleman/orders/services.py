@@ -5,6 +5,7 @@ functions; nothing else writes an order's status.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -116,6 +117,15 @@ def _clean_shipping_details(email, shipping_address):
     if missing:
         raise InvalidShippingDetails(f"The shipping address is missing: {', '.join(missing)}.")
     address["country"] = address["country"].upper()
+    if not re.fullmatch(r"[A-Z]{2}", address["country"]):
+        raise InvalidShippingDetails("The country must be a two-letter code such as US.")
+    too_long = [
+        field
+        for field, value in address.items()
+        if len(value) > Order._meta.get_field(f"ship_{field}").max_length
+    ]
+    if too_long or len(str(email).strip()) > Order._meta.get_field("email").max_length:
+        raise InvalidShippingDetails(f"Too long: {', '.join(too_long) or 'email'}.")
     return address
 
 
@@ -209,9 +219,14 @@ def make_order_from_cart(
             **{f"ship_{field}": value for field, value in address.items()},
         )
         _save_new_order(order)
+        # Lock product rows in one global order (by id) so two carts holding the same products
+        # in a different order cannot deadlock each other.
+        reserved = {
+            line.product.pk: _reserve_stock(line)
+            for line in sorted(priced, key=lambda priced_line: priced_line.product.pk)
+        }
         lines = []
         for line in priced:
-            reserved = _reserve_stock(line)
             lines.append(
                 ProductInOrder(
                     order=order,
@@ -222,7 +237,7 @@ def make_order_from_cart(
                     quantity=line.quantity,
                     line_total=line.line_total,
                     weight=line.product.weight,
-                    stock_reserved=reserved,
+                    stock_reserved=reserved[line.product.pk],
                 )
             )
         ProductInOrder.objects.bulk_create(lines)
