@@ -289,7 +289,8 @@ def release_stock(order) -> int:
     from coleman.products.models import Product
 
     released = 0
-    for line in order.lines.filter(stock_reserved=True, product__isnull=False):
+    # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
+    for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
             stock=F("stock") + line.quantity
         )
