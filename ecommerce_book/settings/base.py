@@ -40,9 +40,9 @@ INSTALLED_APPS = [
     "coleman.products",
     "coleman.customers",
 
-    # cart
+    "coleman.cart",
 
-    # orders
+    "coleman.orders",
 
     # payments
 

@@ -1,0 +1,21 @@
+"""App configuration for :mod:`coleman.orders`."""
+
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    """Orders, their status pipeline, shipping charges and the customer's order pages."""
+
+    name = "coleman.orders"
+    label = "orders"
+    verbose_name = "Orders"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import checks  # noqa: F401
+        from .receivers import ensure_status_codes
+
+        post_migrate.connect(
+            ensure_status_codes, sender=self, dispatch_uid="coleman.orders.ensure_status_codes"
+        )
