@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import signals
 from haystack.exceptions import NotHandled
 from haystack.signals import BaseSignalProcessor
+from haystack.utils import get_identifier
 
 from coleman.conf import coleman_settings
 
@@ -52,7 +53,9 @@ class ProductSignalProcessor(BaseSignalProcessor):
     def handle_delete(self, sender, instance, **kwargs):
         """Remove a deleted product from the index after commit."""
         if coleman_settings.SEARCH_REALTIME:
-            transaction.on_commit(partial(self._safely, self._remove_product, instance))
+            # Django clears instance.pk after a delete: take the document id now.
+            identifier = get_identifier(instance)
+            transaction.on_commit(partial(self._safely, self._remove_document, identifier))
 
     def handle_related(self, sender, instance, **kwargs):
         """Re-index the products whose document includes a changed detail, category or catalog."""
@@ -101,10 +104,12 @@ class ProductSignalProcessor(BaseSignalProcessor):
             if active:
                 backend.update(index, active)
 
-    def _remove_product(self, instance):
-        for using in self.connection_router.for_write(instance=instance):
+    def _remove_document(self, identifier):
+        from coleman.products.models import Product
+
+        for using in self.connection_router.for_write(models=[Product]):
             try:
-                self._product_index(using).remove_object(instance, using=using)
+                self._product_index(using).get_backend(using).remove(identifier)
             except NotHandled:
                 continue
 

@@ -71,6 +71,16 @@ class HaystackSearchBackend(SearchBackend):
         except SearchBackendError as error:
             raise BackendUnavailable(str(error)) from error
 
+    def search(self, request):
+        """The shared search, then one query to drop hits deactivated since they were indexed.
+
+        With real-time indexing the index is current; this guards the page when it is not
+        (``COLEMAN_SEARCH_REALTIME = False`` between two ``update_index`` runs).
+        """
+        outcome = super().search(request)
+        outcome.hits = only_active(outcome.hits)
+        return outcome
+
     def suggest_spelling(self, text):
         """The engine's spelling correction (Whoosh and Xapian with ``INCLUDE_SPELLING``)."""
         if not connections[self.using].options.get("INCLUDE_SPELLING"):
@@ -118,4 +128,12 @@ class HaystackSearchBackend(SearchBackend):
         if not self.supports_more_like_this:
             return []
         results = self.queryset().more_like_this(product)[:limit]
-        return [match_from_result(r) for r in results if r is not None and int(r.pk) != product.pk]
+        return only_active([match_from_result(r) for r in results if r is not None and int(r.pk) != product.pk])
+
+
+def only_active(matches):
+    """``matches`` without products no longer active (one query; none for an empty list)."""
+    if not matches:
+        return matches
+    active = set(Product.objects.active().filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True))
+    return [m for m in matches if m.pk in active]
