@@ -37,7 +37,7 @@ def test_default_backend_is_haystack_on_whoosh():
 
 
 def test_stemming_finds_singular_from_plural(catalog):
-    """"cranberries" finds products that only say "cranberry" (and vice versa)."""
+    """ "cranberries" finds products that only say "cranberry" (and vice versa)."""
     assert "Cranberry Sauce" in names(search("cranberries"))
     assert "Orange Relish" in names(search("cranberry"))
 

@@ -27,7 +27,7 @@ print("OK")
 
 
 def test_store_without_search_app(tmp_path):
-    """Without haystack and coleman.search: checks pass, pages render without a search box, /search/ is 404."""
+    """Without haystack and coleman.search: checks pass, no search box, /search/ is 404."""
     root = Path(__file__).resolve().parents[2]
     env = {
         "PATH": "/usr/bin:/bin",

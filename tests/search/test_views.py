@@ -75,7 +75,7 @@ def test_did_you_mean_link(client, catalog):
 def test_filter_links_with_counts(client, catalog):
     """Filter choices appear with their counts and link to the filtered results."""
     body = client.get(URL, {"q": "sauce"}).content.decode()
-    assert "Fall Collection</a> <span class=\"facet-count\">(2)</span>" in body
+    assert 'Fall Collection</a> <span class="facet-count">(2)</span>' in body
     assert 'href="?q=sauce&amp;catalog=gifts"' in body
     filtered = client.get(URL, {"q": "sauce", "catalog": "gifts"}).content.decode()
     assert "1 result" in filtered and "Holiday Gift Basket" in filtered
@@ -85,7 +85,9 @@ def test_filter_links_with_counts(client, catalog):
 def test_sort_by_price_on_page(client, catalog):
     """The sort choice orders results by price."""
     body = client.get(URL, {"q": "cranberry", "sort": "-price"}).content.decode()
-    assert body.index("Orange Relish") < body.index("Cranberry Sauce") < body.index("CranStore Cranberry Juice")
+    assert (
+        body.index("Orange Relish") < body.index("Cranberry Sauce") < body.index("CranStore Cranberry Juice")
+    )
 
 
 def test_pages_of_results(client, search_index, settings):
@@ -212,7 +214,7 @@ def test_product_page_shows_more_like_this(client, catalog):
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_product_page_more_like_this_adds_no_queries(client, search_index, django_assert_num_queries, count):
-    """"More like this" comes from stored fields plus one active check, whatever the catalog size."""
+    """ "More like this" comes from stored fields plus one active check, whatever the catalog size."""
     _make_products(count)
     search_index.rebuild()
     from coleman.products.models import Product
