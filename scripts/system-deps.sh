@@ -6,6 +6,7 @@ set -euo pipefail
 # command-to-check  debian-package
 needed=(
   "/usr/bin/chromium chromium"
+  "/usr/bin/indexer sphinxsearch"
 )
 
 missing=()
