@@ -31,6 +31,7 @@ run: $(STAMP)
 ## system-deps: Debian packages the tests use (browser for e2e tests); installed when missing and root
 system-deps:
 	@bash scripts/system-deps.sh
+	@bash scripts/link-xapian.sh $(BIN)/python
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)

@@ -7,6 +7,7 @@ set -euo pipefail
 needed=(
   "/usr/bin/chromium chromium"
   "/usr/bin/indexer sphinxsearch"
+  "/usr/lib/python3/dist-packages/xapian python3-xapian"
 )
 
 missing=()
