@@ -43,7 +43,7 @@ def xapian_backend(tmp_path):
 
 
 def test_stemming(xapian_backend):
-    """"cranberries" finds products saying "cranberry"; inactive products are absent."""
+    """ "cranberries" finds products saying "cranberry"; inactive products are absent."""
     backend, _products = xapian_backend
     names = [h.name for h in backend.search(SearchRequest(text="cranberries")).hits]
     assert {"Cranberry Sauce", "CranStore Cranberry Juice", "Orange Relish"} <= set(names)
