@@ -213,7 +213,7 @@ def test_product_page_shows_more_like_this(client, catalog):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_product_page_more_like_this_adds_no_queries(client, search_index, django_assert_num_queries, count):
+def test_product_page_queries_with_more_like_this(client, search_index, django_assert_num_queries, count):
     """ "More like this" comes from stored fields plus one active check, whatever the catalog size."""
     _make_products(count)
     search_index.rebuild()
