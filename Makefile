@@ -23,6 +23,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_cranstore
+	$(BIN)/python manage.py rebuild_index --noinput
 	$(BIN)/python manage.py demo_staff
 	@echo "Emails (account activation, order updates) are printed on this console."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -30,6 +31,7 @@ run: $(STAMP)
 ## system-deps: Debian packages the tests use (browser for e2e tests); installed when missing and root
 system-deps:
 	@bash scripts/system-deps.sh
+	@bash scripts/link-xapian.sh $(BIN)/python
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)

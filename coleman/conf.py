@@ -88,6 +88,33 @@ DEFAULTS = {
     "REVIEWS_SHOWN": 50,
 
     # --- search -----------------------------------------------------------------------
+    # Dotted path of the search backend class; None chooses Haystack when it is installed
+    # and the book's simple database search otherwise. Choices in coleman.search.backends:
+    # haystack.HaystackSearchBackend, simple.SimpleSearchBackend,
+    # postgres.PostgresSearchBackend (PostgreSQL only), sphinx.SphinxSearchBackend.
+    "SEARCH_BACKEND": None,
+    # Results per page on /search/.
+    "SEARCH_RESULTS_PER_PAGE": 20,
+    # Most matches a search considers (for counts, filters and sorting); more are dropped.
+    "SEARCH_MAX_MATCHES": 10000,
+    # Longest query accepted, in characters; longer ones get a 400 with an explanation.
+    "SEARCH_MAX_QUERY_LENGTH": 200,
+    # Suggestions the search box offers while typing.
+    "SEARCH_AUTOCOMPLETE_LIMIT": 8,
+    # "More like this" products shown on a product page (0 hides the section).
+    "SEARCH_MORE_LIKE_THIS": 4,
+    # Update the search index as soon as a product is saved or deleted (the book's
+    # real-time search); False leaves it to scheduled `update_index --age=N` runs.
+    "SEARCH_REALTIME": True,
+    # Price bands offered as filters: upper bounds in the store's currency (a last,
+    # open-ended band is added above the highest bound).
+    "SEARCH_PRICE_BANDS": ("10", "25", "50", "100"),
+    # Sphinx searchd's SphinxQL (MySQL protocol) address and the index to query.
+    "SEARCH_SPHINX_HOST": "127.0.0.1",
+    "SEARCH_SPHINX_PORT": 9306,
+    "SEARCH_SPHINX_INDEX": "coleman_products",
+    # Sphinx field weights (the book's django-sphinx weights, plus the other fields).
+    "SEARCH_SPHINX_FIELD_WEIGHTS": {"name": 100, "description": 80, "manufacturer": 50, "taxonomy": 30},
 
 }
 

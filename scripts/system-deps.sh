@@ -6,6 +6,8 @@ set -euo pipefail
 # command-to-check  debian-package
 needed=(
   "/usr/bin/chromium chromium"
+  "/usr/bin/indexer sphinxsearch"
+  "/usr/lib/python3/dist-packages/xapian python3-xapian"
 )
 
 missing=()

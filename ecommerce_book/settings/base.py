@@ -23,8 +23,9 @@ ALLOWED_HOSTS: list[str] = []
 OPTIONAL_APPS: list[str] = [
     "coleman.ratings",
 
-    # search
-
+    # search: remove both lines to drop search; remove only "haystack" for the book's simple search
+    "haystack",
+    "coleman.search",
 ]
 
 INSTALLED_APPS = [
@@ -157,3 +158,16 @@ LOGGING = {
 }
 
 COLEMAN_STORE_NAME = "CranStore"
+
+# Search engines (coleman.search). Whoosh keeps its index in a folder: the embedded default.
+# Xapian, Solr and Elasticsearch settings are in README.md ("Search").
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": os.environ.get("COLEMAN_WHOOSH_PATH", str(VAR_DIR / "whoosh_index")),
+        "INCLUDE_SPELLING": True,
+        "BATCH_SIZE": 500,
+    },
+}
+# Index products as they are saved and deleted; COLEMAN_SEARCH_REALTIME = False turns it off.
+HAYSTACK_SIGNAL_PROCESSOR = "coleman.search.signals.ProductSignalProcessor"

@@ -17,6 +17,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 _TEST_VAR = Path(os.environ.get("COLEMAN_TEST_VAR_DIR") or tempfile.mkdtemp(prefix="coleman-test-"))
 MEDIA_ROOT = _TEST_VAR / "media"
 STATIC_ROOT = _TEST_VAR / "static"
+# Each test process (and xdist worker) gets its own search index folder.
+_WHOOSH_PATH = _TEST_VAR / f"whoosh-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": str(_WHOOSH_PATH)}}  # noqa: F405
 
 # Serve static files from the finders in tests (the browser tests need the CSS and JS).
 WHITENOISE_USE_FINDERS = True

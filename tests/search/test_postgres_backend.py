@@ -1,0 +1,85 @@
+"""PostgreSQL full-text search: ranking, stemming, the GIN index (run on PostgreSQL)."""
+
+import pytest
+from django.db import connection
+
+from coleman.search.backends.base import SearchRequest
+from coleman.search.backends.postgres import PostgresSearchBackend
+from coleman.search.postgres import GIN_INDEX_NAME, search_products
+from tests.factories import ProductFactory
+
+from .factories import cranberry_catalog
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL full-text search runs only on PostgreSQL (CI runs it there).")
+
+
+def names(text, **kwargs):
+    return [h.name for h in PostgresSearchBackend().search(SearchRequest(text=text, **kwargs)).hits]
+
+
+def test_name_matches_rank_above_description_matches():
+    """A word in the name (weight A) ranks above the same word in the description (B)."""
+    ProductFactory(name="Gift Box", description="Cranberry relish and more cranberry jam inside.")
+    ProductFactory(name="Cranberry Relish", description="Tart.")
+    assert names("cranberry")[0] == "Cranberry Relish"
+    assert names("cranberry") == ["Cranberry Relish", "Gift Box"]
+
+
+def test_stemming_and_every_word():
+    """English stemming ("cranberries" finds "cranberry"); every word must match."""
+    cranberry_catalog()
+    assert "Cranberry Sauce" in names("cranberries")
+    assert names("cranberry juice") == ["CranStore Cranberry Juice"]
+    assert "Discontinued Cranberry Chutney" not in names("chutney cranberry")
+
+
+def test_web_search_syntax_never_fails():
+    """Quotes, minus, stray syntax characters and unbalanced quotes are all accepted."""
+    cranberry_catalog()
+    assert names('"cranberry sauce"') == ["Cranberry Sauce"]
+    assert "CranStore Cranberry Juice" not in names("cranberry -juice")
+    for text in ['"unbalanced', "!!! & | :* ()", "'", "\\"]:
+        names(text)
+
+
+def test_rank_is_exposed_by_the_manager_function():
+    """search_products annotates a rank, best first."""
+    ProductFactory(name="Cranberry Cranberry", description="cranberry")
+    ProductFactory(name="Plain", description="one cranberry")
+    from coleman.products.models import Product
+
+    ranks = list(search_products(Product.objects.all(), "cranberry").values_list("rank", flat=True))
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[1]
+
+
+def test_gin_index_exists_and_is_used():
+    """The migration built the GIN index and the planner uses it for matches."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [GIN_INDEX_NAME])
+        (definition,) = cursor.fetchone()
+        assert "gin" in definition.lower() and "setweight" in definition
+        from coleman.products.models import Product
+
+        queryset = search_products(Product.objects.active(), "cranberry").values_list("pk")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert GIN_INDEX_NAME in plan
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_results_page_queries(client, settings, django_assert_num_queries, count):
+    """On PostgreSQL FTS the results page is one query whatever the number of results."""
+    settings.COLEMAN_SEARCH_BACKEND = "coleman.search.backends.postgres.PostgresSearchBackend"
+    for n in range(count):
+        ProductFactory(name=f"Bog Jam {n}")
+    with django_assert_num_queries(1):
+        response = client.get("/search/", {"q": "jams"})
+    assert f"{count} results" in response.content.decode()
