@@ -16,7 +16,7 @@ def check_allowed_models(app_configs=None, **kwargs):
         return [
             Error(
                 "COLEMAN_RATINGS_ALLOWED_MODELS must be a list of 'app_label.model' strings.",
-                id="coleman.E030",
+                id="coleman.E060",
             )
         ]
     for label in labels:
@@ -27,7 +27,7 @@ def check_allowed_models(app_configs=None, **kwargs):
                 Error(
                     f"COLEMAN_RATINGS_ALLOWED_MODELS names {label!r}, which is not an installed model.",
                     hint="Use 'app_label.model', e.g. 'products.product'.",
-                    id="coleman.E031",
+                    id="coleman.E061",
                 )
             )
             continue
@@ -35,7 +35,7 @@ def check_allowed_models(app_configs=None, **kwargs):
             errors.append(
                 Error(
                     f"{label!r} cannot be rated: ratings need an integer primary key.",
-                    id="coleman.E032",
+                    id="coleman.E062",
                 )
             )
     return errors

@@ -45,7 +45,7 @@ def connect_deletion_receivers() -> None:
         try:
             model = apps.get_model(label)
         except (LookupError, ValueError):
-            continue  # reported by the system check coleman.E031
+            continue  # reported by the system check coleman.E061
         post_delete.connect(forget_deleted_object, sender=model, weak=False)
         _connected.append(model)
 

@@ -1,4 +1,4 @@
-"""System checks of the search configuration (ids ``coleman.E03x`` / ``coleman.W03x``)."""
+"""System checks of the search configuration (ids ``coleman.E07x`` / ``coleman.W07x``)."""
 
 from django.apps import apps
 from django.conf import settings
@@ -21,7 +21,7 @@ def check_search_backend(app_configs, **kwargs):
             Error(
                 f"COLEMAN_SEARCH_BACKEND {path!r} cannot be imported: {error}",
                 hint="Use a class from coleman.search.backends or remove the setting.",
-                id="coleman.E030",
+                id="coleman.E070",
             )
         ]
     problems = []
@@ -29,7 +29,7 @@ def check_search_backend(app_configs, **kwargs):
         problems.append(
             Error(
                 "The Haystack search backend is chosen but 'haystack' is not in INSTALLED_APPS.",
-                id="coleman.E031",
+                id="coleman.E071",
             )
         )
     if path.endswith("PostgresSearchBackend") and settings.DATABASES["default"]["ENGINE"] != (
@@ -39,11 +39,11 @@ def check_search_backend(app_configs, **kwargs):
             Error(
                 "The PostgreSQL search backend needs a PostgreSQL database.",
                 hint="Set DATABASE_URL to postgres://… or choose another COLEMAN_SEARCH_BACKEND.",
-                id="coleman.E032",
+                id="coleman.E072",
             )
         )
     if apps.is_installed("haystack") and "default" not in getattr(settings, "HAYSTACK_CONNECTIONS", {}):
-        problems.append(Error("HAYSTACK_CONNECTIONS needs a 'default' connection.", id="coleman.E033"))
+        problems.append(Error("HAYSTACK_CONNECTIONS needs a 'default' connection.", id="coleman.E073"))
     if coleman_settings.SEARCH_RESULTS_PER_PAGE < 1:
-        problems.append(Error("COLEMAN_SEARCH_RESULTS_PER_PAGE must be at least 1.", id="coleman.E034"))
+        problems.append(Error("COLEMAN_SEARCH_RESULTS_PER_PAGE must be at least 1.", id="coleman.E074"))
     return problems

@@ -131,14 +131,14 @@ def test_product_page_shows_the_star_tool_with_labelled_buttons(client, customer
 def test_misconfigured_allowed_models_are_reported_by_checks(settings):
     """System checks name entries that are not installed models or not a list."""
     settings.COLEMAN_RATINGS_ALLOWED_MODELS = ["products.product", "nosuch.model", "products"]
-    ids = [error.id for error in run_checks() if error.id.startswith("coleman.E03")]
-    assert ids == ["coleman.E031", "coleman.E031"]
+    ids = [error.id for error in run_checks() if error.id.startswith("coleman.E06")]
+    assert ids == ["coleman.E061", "coleman.E061"]
     settings.COLEMAN_RATINGS_ALLOWED_MODELS = "products.product"
-    assert [e.id for e in run_checks() if e.id.startswith("coleman.E03")] == ["coleman.E030"]
+    assert [e.id for e in run_checks() if e.id.startswith("coleman.E06")] == ["coleman.E060"]
     settings.COLEMAN_RATINGS_ALLOWED_MODELS = ["sessions.session"]  # text primary key
-    assert [e.id for e in run_checks() if e.id.startswith("coleman.E03")] == ["coleman.E032"]
+    assert [e.id for e in run_checks() if e.id.startswith("coleman.E06")] == ["coleman.E062"]
     settings.COLEMAN_RATINGS_ALLOWED_MODELS = ["products.product"]
-    assert [e.id for e in run_checks() if e.id.startswith("coleman.E03")] == []
+    assert [e.id for e in run_checks() if e.id.startswith("coleman.E06")] == []
 
 
 def test_store_works_without_the_ratings_app(client, product):
