@@ -66,7 +66,9 @@ class AmazonResponseError(AmazonError):
     """FPS answered with an error document (``code`` and ``message`` as Amazon sent them)."""
 
     #: Error codes that mean "our credentials or signature are wrong".
-    AUTH_CODES = frozenset({"SignatureDoesNotMatch", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature"})
+    AUTH_CODES = frozenset(
+        {"SignatureDoesNotMatch", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature"}
+    )
     #: Error codes that mean "this token cannot be charged".
     TOKEN_CODES = frozenset({"InvalidTokenId", "TokenNotActive", "TokenUsageError", "InsufficientBalance"})
 
@@ -220,7 +222,10 @@ def parse_cbui_return(params, *, secret_key, return_url) -> CbuiReturn:
     Raises :class:`AmazonSignatureError` when the signature is missing or wrong, or when the
     signature method is not the one we asked for.
     """
-    if params.get("signatureMethod") != SIGNATURE_METHOD or params.get("signatureVersion") != SIGNATURE_VERSION:
+    if (
+        params.get("signatureMethod") != SIGNATURE_METHOD
+        or params.get("signatureVersion") != SIGNATURE_VERSION
+    ):
         raise AmazonSignatureError("The return is not signed with Signature Version 2 / HmacSHA256.")
     host, path = split_endpoint(return_url)
     if not signature_is_valid(secret_key, "GET", host, path, params, params.get("signature")):
