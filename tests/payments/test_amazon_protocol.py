@@ -230,3 +230,62 @@ def test_signature_round_trips_for_any_parameters(params, secret):
     sig = amazon.sign(secret, "GET", "example.com", "/p", params)
     assert amazon.signature_is_valid(secret, "GET", "example.com", "/p", params, sig)
     assert not amazon.signature_is_valid(secret + "x", "GET", "example.com", "/p", params, sig)
+
+
+class FlakyTransport:
+    """Fails ``failures`` times with AmazonUnavailable, then answers ``answer``; records each body."""
+
+    def __init__(self, answer, failures=0):
+        self.answer = answer
+        self.failures = failures
+        self.bodies = []
+
+    def __call__(self, url, body, *, timeout):
+        self.bodies.append(dict(parse_qsl(body)))
+        if len(self.bodies) <= self.failures:
+            raise amazon.AmazonUnavailable("connection reset")
+        return self.answer
+
+
+def fps_client(transport, attempts=3):
+    return amazon.FpsClient(
+        endpoint="https://fps.sandbox.amazonaws.com/",
+        access_key="AKEY",
+        secret_key="S3CR3T",
+        transport=transport,
+        attempts=attempts,
+    )
+
+
+def test_pay_is_retried_with_the_same_caller_reference_and_is_posted_signed():
+    """After network failures Pay is re-sent with identical reference, token and amount, each POST signed."""
+    transport = FlakyTransport(PAY_OK, failures=2)
+    result = fps_client(transport).pay(
+        sender_token_id="TOKEN123", amount=Decimal("12.50"), caller_reference="C-1-pay"
+    )
+    assert result.succeeded
+    assert len(transport.bodies) == 3
+    keys = ("CallerReference", "SenderTokenId", "TransactionAmount.Value", "TransactionAmount.CurrencyCode")
+    assert len({tuple(body[k] for k in keys) for body in transport.bodies}) == 1
+    for body in transport.bodies:
+        assert amazon.signature_is_valid(
+            "S3CR3T", "POST", "fps.sandbox.amazonaws.com", "/", body, body["Signature"]
+        )
+
+
+def test_pay_gives_up_after_its_attempts():
+    """When every attempt fails the last AmazonUnavailable is raised (nothing is taken as paid)."""
+    transport = FlakyTransport(PAY_OK, failures=5)
+    with pytest.raises(amazon.AmazonUnavailable):
+        fps_client(transport, attempts=2).pay(
+            sender_token_id="T", amount=Decimal("1"), caller_reference="C-2"
+        )
+    assert len(transport.bodies) == 2
+
+
+def test_pay_refusal_is_not_retried():
+    """An FPS error document is an answer, not a network failure: it is raised at once."""
+    transport = FlakyTransport(PAY_ERROR)
+    with pytest.raises(amazon.AmazonResponseError):
+        fps_client(transport).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-3")
+    assert len(transport.bodies) == 1

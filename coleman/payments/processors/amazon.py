@@ -339,6 +339,69 @@ def parse_pay_response(body) -> PayResult:
     return PayResult(transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"))
 
 
+def requests_transport(url, body, *, timeout):
+    """POST ``body`` (form-encoded) to ``url`` with requests; return the response body bytes.
+
+    FPS answers errors with HTTP 4xx and an error document, so 4xx bodies are returned for
+    parsing; connection failures and 5xx raise :class:`AmazonUnavailable` (safe to retry).
+    """
+    import requests
+
+    try:
+        response = requests.post(
+            url,
+            data=body.encode("utf-8") if isinstance(body, str) else body,
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            timeout=timeout,
+        )
+    except requests.RequestException as exc:
+        raise AmazonUnavailable(f"FPS could not be reached: {exc}") from exc
+    if response.status_code >= 500:
+        raise AmazonUnavailable(f"FPS answered HTTP {response.status_code}.")
+    return response.content
+
+
+@dataclass
+class FpsClient:
+    """Calls the FPS API at ``endpoint`` with the merchant's access key and secret key.
+
+    ``transport(url, body, timeout=…) -> bytes`` does the HTTP POST; tests pass their own.
+    """
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    transport: object = requests_transport
+    timeout: float = 15.0
+    attempts: int = 3
+
+    def pay(self, *, sender_token_id, amount, caller_reference, currency="USD") -> PayResult:
+        """Charge ``amount`` to the shopper's token.
+
+        A network failure is retried (up to ``attempts`` times) with the same CallerReference,
+        token and amount, which FPS answers with the original transaction instead of a second
+        charge. Raises :class:`AmazonResponseError` when FPS refuses the payment.
+        """
+        last_error = None
+        for _attempt in range(max(1, self.attempts)):
+            params = pay_parameters(
+                access_key=self.access_key,
+                sender_token_id=sender_token_id,
+                amount=amount,
+                caller_reference=caller_reference,
+                currency=currency,
+            )
+            body = encode_form(sign_fps_parameters(self.endpoint, params, self.secret_key, method="POST"))
+            try:
+                return parse_pay_response(self.transport(self.endpoint, body, timeout=self.timeout))
+            except AmazonUnavailable as exc:
+                logger.warning(
+                    "FPS Pay %s failed, retrying with the same CallerReference: %s", caller_reference, exc
+                )
+                last_error = exc
+        raise last_error
+
+
 def encode_form(params) -> str:
     """``params`` as an ``application/x-www-form-urlencoded`` body."""
     return urlencode(sorted(params.items()))
@@ -359,6 +422,7 @@ __all__ = [
     "AmazonSignatureError",
     "AmazonUnavailable",
     "CbuiReturn",
+    "FpsClient",
     "PayResult",
     "aws_quote",
     "canonical_query_string",
