@@ -35,6 +35,42 @@ DEFAULTS = {
     # --- orders -----------------------------------------------------------------------
 
     # --- payments ---------------------------------------------------------------------
+    # Amazon FPS (Co-Branded UI). The keys below are dev/test values the sandbox knows;
+    # production sets real ones from the environment.
+    "AMAZON_ACCESS_KEY": "SANDBOX-AMAZON-ACCESS-KEY",
+    "AMAZON_SECRET_KEY": "sandbox-amazon-secret-key-not-secret",  # noqa: S105 - sandbox only
+    # CBUI start page and FPS API endpoint; empty means this site's gateway sandbox.
+    # Real: "https://authorize.payments.amazon.com/cobranded-ui/actions/start", "https://fps.amazonaws.com/".
+    "AMAZON_CBUI_ENDPOINT": "",
+    "AMAZON_FPS_ENDPOINT": "",
+    # Charge the token with FPS Pay as soon as the shopper returns; False leaves it for the
+    # staff "charge" action (the book charges when the order is fulfilled).
+    "AMAZON_PAY_ON_RETURN": True,
+    # PayPal Express Checkout (NVP API credentials; dev/test values the sandbox knows).
+    "PAYPAL_API_USER": "sandbox-merchant_api1.example.com",
+    "PAYPAL_API_PASSWORD": "sandbox-password-not-secret",  # noqa: S105 - sandbox only
+    "PAYPAL_API_SIGNATURE": "sandbox-signature-not-secret",
+    # The PayPal account that must receive the money (checked on every IPN).
+    "PAYPAL_RECEIVER_EMAIL": "sandbox-merchant@example.com",
+    # NVP endpoint, approval page and IPN post-back URL; empty means this site's sandbox.
+    # Real: "https://api-3t.paypal.com/nvp", "https://www.paypal.com/cgi-bin/webscr",
+    # "https://ipnpb.paypal.com/cgi-bin/webscr".
+    "PAYPAL_NVP_ENDPOINT": "",
+    "PAYPAL_APPROVAL_URL": "",
+    "PAYPAL_IPN_POSTBACK_URL": "",
+    # Seconds to wait for Amazon / PayPal API answers.
+    "PAYMENTS_HTTP_TIMEOUT": 15,
+    # Gateway sandbox: the merchant accounts it accepts (access key -> secret key for Amazon,
+    # API user -> password/signature/email for PayPal), and whether it posts PayPal IPNs.
+    "SANDBOX_AMAZON_ACCOUNTS": {"SANDBOX-AMAZON-ACCESS-KEY": "sandbox-amazon-secret-key-not-secret"},
+    "SANDBOX_PAYPAL_ACCOUNTS": {
+        "sandbox-merchant_api1.example.com": {
+            "password": "sandbox-password-not-secret",
+            "signature": "sandbox-signature-not-secret",
+            "email": "sandbox-merchant@example.com",
+        }
+    },
+    "SANDBOX_PAYPAL_SEND_IPN": True,
 
     # --- ratings and reviews ----------------------------------------------------------
 
