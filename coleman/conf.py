@@ -35,6 +35,36 @@ DEFAULTS = {
     # --- orders -----------------------------------------------------------------------
 
     # --- payments ---------------------------------------------------------------------
+    # Payment processors offered at checkout, in order: dotted paths of PaymentProcessor
+    # subclasses (see coleman/payments/README-processors.md).
+    "PAYMENTS_PROCESSORS": ["coleman.payments.processors.google.GoogleCheckout"],
+    # Refuse to start when a processor points at the gateway sandbox (set True by the
+    # production settings; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 in the environment overrides).
+    "PAYMENTS_REQUIRE_LIVE_ENDPOINTS": False,
+    # Inbound payment messages larger than this many bytes are refused unparsed.
+    "PAYMENTS_MAX_MESSAGE_BYTES": 256 * 1024,
+    # Google Checkout. Merchant id and key are dev/test values the sandbox knows;
+    # production sets real ones from the environment.
+    "GOOGLE_MERCHANT_ID": "1234567890",
+    "GOOGLE_MERCHANT_KEY": "sandbox-google-merchant-key-not-secret",  # noqa: S105 - sandbox only
+    # Base of the Checkout API; empty means this site's gateway sandbox. Real:
+    # "https://checkout.google.com/api/checkout/v2/" (sandbox: "https://sandbox.google.com/checkout/api/checkout/v2/").
+    "GOOGLE_API_BASE": "",
+    # Optional client certificate for the Order Processing API (path, or (cert, key) paths).
+    "GOOGLE_CLIENT_CERT": "",
+    # Seconds to wait for the Order Processing API.
+    "GOOGLE_TIMEOUT": 15,
+    # "xml" posts the signed cart XML; "html" posts the HTML API form fields.
+    "GOOGLE_CART_API": "xml",
+    # Show Google's "Buy It Now" button on product pages.
+    "GOOGLE_BUY_IT_NOW": False,
+    # Carrier-calculated shipping instead of our own shipping charge: None, or
+    # {"ship_from": {"city", "region", "postal_code", "country"}, "methods": [["UPS", "Ground"], ...],
+    #  "default_price": "10.00", "package": {"length": 12, "width": 9, "height": 4}}.
+    "GOOGLE_CARRIER_SHIPPING": None,
+    # Charge with the Order Processing API as soon as Google says the order is chargeable;
+    # False leaves it for the staff "charge" action.
+    "GOOGLE_CHARGE_ON_CHARGEABLE": True,
     # Amazon FPS (Co-Branded UI). The keys below are dev/test values the sandbox knows;
     # production sets real ones from the environment.
     "AMAZON_ACCESS_KEY": "SANDBOX-AMAZON-ACCESS-KEY",
