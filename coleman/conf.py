@@ -31,8 +31,29 @@ DEFAULTS = {
     # --- customers --------------------------------------------------------------------
 
     # --- cart -------------------------------------------------------------------------
+    # The most units of one product a cart line may hold (larger orders: contact the store).
+    "CART_MAX_QUANTITY": 99,
 
     # --- orders -----------------------------------------------------------------------
+    # Dotted path of the shipping calculator (see coleman.orders.shipping): FlatRateShipping,
+    # PerItemShipping, WeightTableShipping or FreeOverThresholdShipping, or your own class.
+    "SHIPPING_CALCULATOR": "coleman.orders.shipping.FlatRateShipping",
+    # FlatRateShipping: the charge per order.
+    "SHIPPING_FLAT_RATE": "5.00",
+    # PerItemShipping: the charge per unit in the cart.
+    "SHIPPING_PER_ITEM": "1.50",
+    # WeightTableShipping: (up to this many pounds, price) rows in ascending order; a last
+    # row with None covers anything heavier. Weights come from Product.weight.
+    "SHIPPING_WEIGHT_TABLE": [("1", "4.00"), ("5", "7.50"), ("20", "15.00"), (None, "25.00")],
+    # FreeOverThresholdShipping: subtotals at or above this ship free; below it the
+    # calculator named by SHIPPING_FREE_OVER_BASE quotes.
+    "SHIPPING_FREE_OVER": "50.00",
+    "SHIPPING_FREE_OVER_BASE": "coleman.orders.shipping.FlatRateShipping",
+    # NEW orders older than this many days count as abandoned (cleanup_abandoned_orders).
+    "ORDER_ABANDONED_DAYS": 14,
+    # Guest order look-ups allowed per client address in ORDER_LOOKUP_WINDOW seconds.
+    "ORDER_LOOKUP_ATTEMPTS": 10,
+    "ORDER_LOOKUP_WINDOW": 600,
 
     # --- payments ---------------------------------------------------------------------
     # Payment processors offered at checkout, in order: dotted paths of PaymentProcessor

@@ -40,9 +40,9 @@ INSTALLED_APPS = [
     "coleman.products",
     # customers
 
-    # cart
+    "coleman.cart",
 
-    # orders
+    "coleman.orders",
 
     # payments
 

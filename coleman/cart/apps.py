@@ -1,0 +1,14 @@
+"""App configuration for :mod:`coleman.cart`."""
+
+from django.apps import AppConfig
+
+
+class CartConfig(AppConfig):
+    """The session shopping cart and its pages."""
+
+    name = "coleman.cart"
+    label = "cart"
+    verbose_name = "Shopping cart"
+
+    def ready(self):
+        from . import checks  # noqa: F401

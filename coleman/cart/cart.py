@@ -1,0 +1,302 @@
+"""The session cart.
+
+The book pickled a ``Cart`` object into the session. This cart keeps only plain JSON there:
+``{"next_id": 3, "items": [{"id": "1", "product": 12, "quantity": 2}, ...]}``. Products, and
+therefore prices, are read from the database in one query the first time the lines are
+needed, so a price shown or charged is always the current catalog price.
+
+Data read back from the session is never trusted: malformed entries are dropped, products
+that were deleted or discontinued leave the cart with a message, and quantities above the
+store's maximum or the tracked stock are lowered, with a message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+
+from coleman.conf import coleman_settings
+from coleman.core.money import to_money
+
+from .exceptions import InvalidQuantity, OutOfStock, UnknownItem
+
+SESSION_KEY = "coleman_cart"
+_REQUEST_CACHE_ATTR = "_coleman_cart"
+_DIGITS = re.compile(r"\d{1,9}")
+
+
+def max_quantity() -> int:
+    """The most units of one product a cart line may hold (``COLEMAN_CART_MAX_QUANTITY``)."""
+    return coleman_settings.CART_MAX_QUANTITY
+
+
+def parse_quantity(value, *, allow_zero: bool = False) -> int:
+    """Return ``value`` as a whole number of units, or raise :class:`InvalidQuantity`.
+
+    Accepts ints and strings of digits ("3", " 3 "); refuses booleans, floats, signs,
+    decimals, exponents, and anything below 1 (0 too unless ``allow_zero``) or above the
+    store's maximum.
+    """
+    limit = max_quantity()
+    if isinstance(value, bool):
+        raise InvalidQuantity("Please enter a whole number of items.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, str) and value.strip().startswith("-") and _DIGITS.fullmatch(value.strip()[1:]):
+        raise InvalidQuantity("The quantity cannot be negative.")
+    else:
+        raise InvalidQuantity("Please enter a whole number of items.")
+    if number < 0:
+        raise InvalidQuantity("The quantity cannot be negative.")
+    if number == 0 and not allow_zero:
+        raise InvalidQuantity("The quantity must be at least 1.")
+    if number > limit:
+        raise InvalidQuantity(f"You can buy at most {limit} of one product.")
+    return number
+
+
+@dataclass
+class CartItem:
+    """One line of the cart: a product, how many, and the price read from the database."""
+
+    item_id: str
+    product: object
+    quantity: int
+
+    @property
+    def unit_price(self) -> Decimal:
+        """The product's current price."""
+        return to_money(self.product.price)
+
+    @property
+    def line_total(self) -> Decimal:
+        """Unit price times quantity, in cents."""
+        return to_money(self.unit_price * self.quantity)
+
+    @property
+    def weight(self) -> Decimal:
+        """Shipping weight of the whole line in pounds (0 when the product has none)."""
+        return (self.product.weight or Decimal("0")) * self.quantity
+
+
+class Cart:
+    """A shopper's cart, kept in ``request.session`` as JSON.
+
+    Iterate it for :class:`CartItem` lines (in the order they were added). Each line has its
+    own ``item_id`` (the book's unique item ids), which the remove and update views use.
+    Use :meth:`from_request` in views and templates so one request reads the products once.
+    """
+
+    def __init__(self, request):
+        self.request = request
+        self.session = request.session
+        self._next_id, self._entries, repaired = self._read_session()
+        self._items: list[CartItem] | None = None
+        if repaired:
+            self._save()
+
+    @classmethod
+    def from_request(cls, request) -> Cart:
+        """The cart of ``request``, created once per request and then reused."""
+        cart = getattr(request, _REQUEST_CACHE_ATTR, None)
+        if cart is None:
+            cart = cls(request)
+            setattr(request, _REQUEST_CACHE_ATTR, cart)
+        return cart
+
+    # --- reading ----------------------------------------------------------------------
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    def __bool__(self):
+        return True  # a cart object is always "there", even when empty
+
+    @property
+    def items(self) -> list[CartItem]:
+        """The lines, with their products loaded (one query, made on first use)."""
+        if self._items is None:
+            self._items = self._load_items()
+        return self._items
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the cart holds no lines."""
+        return not self.items
+
+    @property
+    def count(self) -> int:
+        """Units in the cart (the sum of the quantities)."""
+        return sum(item.quantity for item in self.items)
+
+    @property
+    def subtotal(self) -> Decimal:
+        """Sum of the line totals, from current database prices."""
+        return to_money(sum((item.line_total for item in self.items), Decimal("0")))
+
+    @property
+    def total_weight(self) -> Decimal:
+        """Shipping weight of everything in the cart, in pounds; products without a weight count 0."""
+        return sum((item.weight for item in self.items), Decimal("0"))
+
+    def get_item(self, item_id) -> CartItem:
+        """The line with ``item_id``, or :class:`UnknownItem`."""
+        item_id = str(item_id)
+        for item in self.items:
+            if item.item_id == item_id:
+                return item
+        raise UnknownItem("That item is not in your cart.")
+
+    # --- changing ---------------------------------------------------------------------
+
+    def add(self, product, quantity=1) -> CartItem:
+        """Add ``quantity`` units of ``product``; a product already in the cart gets more units.
+
+        Raises :class:`InvalidQuantity` for a bad quantity or one that would pass the
+        maximum, :class:`OutOfStock` when the product is discontinued or the tracked stock
+        is too low.
+        """
+        quantity = parse_quantity(quantity)
+        if not product.is_active:
+            raise OutOfStock(f"{product.name} is no longer available.")
+        existing = next((item for item in self.items if item.product.pk == product.pk), None)
+        wanted = quantity + (existing.quantity if existing else 0)
+        if wanted > max_quantity():
+            raise InvalidQuantity(f"You can buy at most {max_quantity()} of {product.name}.")
+        self._check_stock(product, wanted)
+        if existing:
+            existing.quantity = wanted
+            existing.product = product
+            item = existing
+        else:
+            item = CartItem(item_id=str(self._next_id), product=product, quantity=quantity)
+            self._next_id += 1
+            self.items.append(item)
+        self._save()
+        return item
+
+    def remove(self, item_id) -> None:
+        """Remove the line ``item_id``; :class:`UnknownItem` if there is none."""
+        item = self.get_item(item_id)
+        self._items.remove(item)
+        self._save()
+
+    def set_quantity(self, item_id, quantity) -> None:
+        """Set the line ``item_id`` to ``quantity`` units (0 removes the line)."""
+        item = self.get_item(item_id)
+        quantity = parse_quantity(quantity, allow_zero=True)
+        if quantity == 0:
+            self.remove(item_id)
+            return
+        self._check_stock(item.product, quantity)
+        item.quantity = quantity
+        self._save()
+
+    def clear(self) -> None:
+        """Empty the cart."""
+        self._items = []
+        self._save()
+
+    # --- internals --------------------------------------------------------------------
+
+    @staticmethod
+    def _check_stock(product, quantity):
+        if product.stock is not None and quantity > product.stock:
+            if product.stock == 0:
+                raise OutOfStock(f"{product.name} is sold out.")
+            raise OutOfStock(f"Only {product.stock} of {product.name} left in stock.")
+
+    def _read_session(self):
+        """Validated ``(next_id, entries, repaired)`` from the session; bad data is dropped."""
+        raw = self.session.get(SESSION_KEY)
+        if raw is None:
+            return 1, [], False
+        if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
+            return 1, [], True
+        entries, seen_ids, seen_products, repaired = [], set(), set(), False
+        limit = max_quantity()
+        for entry in raw["items"]:
+            try:
+                item_id, product_id, quantity = entry["id"], entry["product"], entry["quantity"]
+            except (TypeError, KeyError):
+                repaired = True
+                continue
+            valid = (
+                isinstance(item_id, str)
+                and _DIGITS.fullmatch(item_id)
+                and type(product_id) is int
+                and 0 < product_id < 2**63
+                and type(quantity) is int
+                and 1 <= quantity
+                and item_id not in seen_ids
+                and product_id not in seen_products
+            )
+            if not valid:
+                repaired = True
+                continue
+            if quantity > limit:
+                quantity, repaired = limit, True
+            seen_ids.add(item_id)
+            seen_products.add(product_id)
+            entries.append((item_id, product_id, quantity))
+        highest = max((int(item_id) for item_id, _, _ in entries), default=0)
+        next_id = raw.get("next_id")
+        if type(next_id) is not int or next_id <= highest:
+            next_id, repaired = highest + 1, True
+        return next_id, entries, repaired
+
+    def _load_items(self) -> list[CartItem]:
+        """Read the products of the entries in one query; drop or trim lines that no longer fit."""
+        if not self._entries:
+            return []
+        from coleman.products.models import Product
+
+        products = Product.objects.in_bulk([product_id for _, product_id, _ in self._entries])
+        items, changed = [], False
+        for item_id, product_id, quantity in self._entries:
+            product = products.get(product_id)
+            if product is None:
+                self._warn("An item that is no longer sold was removed from your cart.")
+                changed = True
+                continue
+            if not product.is_active:
+                self._warn(f"{product.name} is no longer available and was removed from your cart.")
+                changed = True
+                continue
+            if product.stock is not None and quantity > product.stock:
+                changed = True
+                if product.stock == 0:
+                    self._warn(f"{product.name} is sold out and was removed from your cart.")
+                    continue
+                quantity = product.stock
+                self._warn(
+                    f"Only {quantity} of {product.name} left in stock; your cart now holds {quantity}."
+                )
+            items.append(CartItem(item_id=item_id, product=product, quantity=quantity))
+        if changed:
+            self._items = items
+            self._save()
+        return items
+
+    def _warn(self, text):
+        messages.warning(self.request, text, fail_silently=True)
+
+    def _save(self):
+        if self._items is not None:
+            self._entries = [(item.item_id, item.product.pk, item.quantity) for item in self._items]
+        self.session[SESSION_KEY] = {
+            "next_id": self._next_id,
+            "items": [
+                {"id": item_id, "product": product_id, "quantity": quantity}
+                for item_id, product_id, quantity in self._entries
+            ],
+        }
+        self.session.modified = True

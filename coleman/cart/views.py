@@ -1,0 +1,129 @@
+"""Cart pages: view the cart, and POST-only add, remove and update.
+
+Every change is a POST (CSRF protected) answered with a redirect. Bad input (a quantity that
+is not a whole number in range, an unknown item id, more than the stock) re-renders the cart
+page with a clear message and a 400, and changes nothing.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from .cart import Cart, parse_quantity
+from .exceptions import CartError, UnknownItem
+
+
+class CartMixin:
+    """Gives the view ``self.cart``, the request's cart."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cart = Cart.from_request(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CartDetailView(CartMixin, TemplateView):
+    """The cart page: lines, quantities, subtotal, shipping estimate and the way to checkout."""
+
+    template_name = "cart/cart_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cart"] = self.cart
+        context.setdefault("item_errors", {})
+        return context
+
+    def render_error(self, message, status=400, item_errors=None):
+        """The cart page with ``message`` and per-line errors, answered with ``status``."""
+        messages.error(self.request, message)
+        context = self.get_context_data(item_errors=item_errors or {})
+        return self.render_to_response(context, status=status)
+
+
+class CartChangeView(CartMixin, View):
+    """Base of the POST-only views that change the cart."""
+
+    http_method_names = ["post", "options"]
+
+    def error(self, message, status=400, item_errors=None):
+        view = CartDetailView()
+        view.setup(self.request)
+        view.cart = self.cart
+        return view.render_error(message, status=status, item_errors=item_errors)
+
+    def redirect(self):
+        target = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            target = reverse("cart:detail")
+        return HttpResponseRedirect(target)
+
+
+class AddItemView(CartChangeView):
+    """Add ``quantity`` (default 1) of an active product; redirect to the cart (or a safe ``next``)."""
+
+    def post(self, request, product_id):
+        from coleman.products.models import Product
+
+        product = get_object_or_404(Product.objects.active(), pk=product_id)
+        try:
+            item = self.cart.add(product, request.POST.get("quantity", "1"))
+        except CartError as exc:
+            return self.error(str(exc))
+        messages.success(request, f"Added {product.name} to your cart ({item.quantity} in cart).")
+        return self.redirect()
+
+
+class RemoveItemView(CartChangeView):
+    """Remove one line of the cart by its item id."""
+
+    def post(self, request, item_id):
+        try:
+            item = self.cart.get_item(item_id)
+            self.cart.remove(item_id)
+        except UnknownItem as exc:
+            return self.error(str(exc), status=404)
+        messages.success(request, f"Removed {item.product.name} from your cart.")
+        return self.redirect()
+
+
+class UpdateCartView(CartChangeView):
+    """Set the quantity of every line from ``quantity-<item_id>`` fields; 0 removes a line.
+
+    All quantities are checked first: if one is bad, nothing changes.
+    """
+
+    def post(self, request):
+        wanted, errors = {}, {}
+        for item in self.cart:
+            raw = request.POST.get(f"quantity-{item.item_id}")
+            if raw is None:
+                continue
+            try:
+                quantity = parse_quantity(raw, allow_zero=True)
+                if quantity and item.product.stock is not None and quantity > item.product.stock:
+                    raise CartError(f"Only {item.product.stock} of {item.product.name} left in stock.")
+            except CartError as exc:
+                errors[item.item_id] = str(exc)
+                continue
+            wanted[item.item_id] = quantity
+        unknown = [
+            key.removeprefix("quantity-")
+            for key in request.POST
+            if key.startswith("quantity-")
+            and key.removeprefix("quantity-") not in {i.item_id for i in self.cart}
+        ]
+        if errors:
+            return self.error(
+                "Your cart was not updated: please correct the quantities below.", item_errors=errors
+            )
+        for item_id, quantity in wanted.items():
+            self.cart.set_quantity(item_id, quantity)
+        if unknown:
+            messages.warning(request, "Some items were no longer in your cart.")
+        messages.success(request, "Your cart was updated.")
+        return self.redirect()

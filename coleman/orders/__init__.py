@@ -1,0 +1,1 @@
+"""Orders: the order a cart becomes, its status pipeline, shipping and the customer's order pages."""

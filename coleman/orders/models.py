@@ -1,0 +1,230 @@
+"""Order models, after chapters 3 and 5 of the book.
+
+An ``Order`` keeps a snapshot of what was sold (names, prices, weights), where it ships and
+what it cost, so later catalog edits never change a placed order. Its ``status`` points at a
+``StatusCode`` row; every change of status is recorded in ``OrderStatusChange`` and made only
+by ``coleman.orders.services.transition``.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+# Order numbers use digits and capitals without look-alikes (no 0/O, 1/I/L), read aloud easily.
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def generate_order_number() -> str:
+    """A random, hard-to-guess order number such as ``K7Q4-M9XD``."""
+    chars = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+class Status(models.TextChoices):
+    """Short names of the seeded status codes (the rows live in ``StatusCode``)."""
+
+    NEW = "NEW", "Awaiting Payment"
+    NEW_CHKOUT = "NEW_CHKOUT", "Checking Out"
+    PAID = "PAID", "Payment Received"
+    SHIPPED = "SHIPPED", "Shipped"
+    CLOSED = "CLOSED", "Closed"
+    EXCEPTION = "EXCEPTION", "Needs Attention"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+    @classmethod
+    def label_for(cls, short_name):
+        """The label of ``short_name``, or the short name itself for a status added by hand."""
+        return cls(short_name).label if short_name in cls.values else short_name
+
+
+class StatusCode(models.Model):
+    """A step of the order pipeline, such as "PAID: Payment Received"."""
+
+    short_name = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrderQuerySet(models.QuerySet):
+    """Query logic for orders."""
+
+    def for_user(self, user):
+        """Orders placed by ``user`` (none for anonymous users)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def with_status(self, *short_names):
+        """Orders in any of the given statuses."""
+        return self.filter(status_id__in=short_names)
+
+    def abandoned(self, days):
+        """NEW orders placed more than ``days`` days ago and never paid for."""
+        cutoff = timezone.now() - timezone.timedelta(days=days)
+        return self.filter(status_id=Status.NEW, placed_at__lt=cutoff)
+
+
+class Order(models.Model):
+    """A customer's order: what they bought, at what price, where it ships, and its status."""
+
+    number = models.CharField(max_length=20, unique=True, default=generate_order_number, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        blank=True,
+        null=True,
+        related_name="orders",
+        help_text="Empty for guest orders.",
+    )
+    email = models.EmailField(help_text="Where order updates are sent.")
+    status = models.ForeignKey(
+        StatusCode, on_delete=models.PROTECT, to_field="short_name", default=Status.NEW, related_name="orders"
+    )
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    shipping = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    total = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    shipping_method = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    comments = models.TextField(blank=True, help_text="The customer's notes at checkout.")
+    ship_name = models.CharField("name", max_length=200)
+    ship_line1 = models.CharField("address line 1", max_length=200)
+    ship_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    ship_line3 = models.CharField("address line 3", max_length=200, blank=True)
+    ship_city = models.CharField("city", max_length=100)
+    ship_state = models.CharField("state or region", max_length=100, blank=True)
+    ship_postal_code = models.CharField("postal code", max_length=20)
+    ship_country = models.CharField("country", max_length=2, help_text="ISO 3166 code, e.g. US.")
+    checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    placed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-placed_at"], name="orders_user_placed_idx"),
+            models.Index(fields=["status", "placed_at"], name="orders_status_placed_idx"),
+        ]
+
+    def __str__(self):
+        return f"Order {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("orders:detail", kwargs={"number": self.number})
+
+    @property
+    def shipping_address(self) -> dict:
+        """The shipping address snapshot as the dict ``make_order_from_cart`` takes."""
+        return {
+            "name": self.ship_name,
+            "line1": self.ship_line1,
+            "line2": self.ship_line2,
+            "line3": self.ship_line3,
+            "city": self.ship_city,
+            "state": self.ship_state,
+            "postal_code": self.ship_postal_code,
+            "country": self.ship_country,
+        }
+
+    @property
+    def shipping_address_lines(self) -> list[str]:
+        """The address as lines to print on a label or a page."""
+        city_line = " ".join(
+            part for part in [self.ship_city, self.ship_state, self.ship_postal_code] if part
+        )
+        parts = [
+            self.ship_name,
+            self.ship_line1,
+            self.ship_line2,
+            self.ship_line3,
+            city_line,
+            self.ship_country,
+        ]
+        return [part for part in parts if part]
+
+
+class ProductInOrder(models.Model):
+    """One line of an order, with the product's name, price and weight as sold."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.SET_NULL, blank=True, null=True, related_name="order_lines"
+    )
+    name = models.CharField(max_length=300)
+    sku = models.CharField("product slug", max_length=150, blank=True)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    line_total = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    weight = models.DecimalField("unit weight (lb)", max_digits=9, decimal_places=3, blank=True, null=True)
+    stock_reserved = models.BooleanField(
+        default=False, help_text="The quantity was taken from tracked stock when the order was placed."
+    )
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "order line"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.name}"
+
+
+class OrderStatusChange(models.Model):
+    """One step of an order's history: who or what moved it, from where to where, when, why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.ForeignKey(
+        StatusCode, on_delete=models.PROTECT, to_field="short_name", null=True, blank=True, related_name="+"
+    )
+    to_status = models.ForeignKey(
+        StatusCode, on_delete=models.PROTECT, to_field="short_name", related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Who or what made the change: a user name, 'system', a processor.",
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "status change"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status_id or '—'} → {self.to_status_id}"
+
+
+class OrderFeedback(models.Model):
+    """A message in an order's feedback thread, from the customer or a staff reply (the book's CRM)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_staff_reply = models.BooleanField("staff reply", default=False)
+    body = models.TextField("message", max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "feedback message"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        who = "Staff" if self.is_staff_reply else "Customer"
+        return f"{who} on {self.order.number if self.order_id else '?'}"

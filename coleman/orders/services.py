@@ -1,0 +1,392 @@
+"""Business operations on orders: placing an order from a cart, and moving it along the pipeline.
+
+Views, admin actions, management commands and the payments app all go through these
+functions; nothing else writes an order's status.
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import select_template
+
+from coleman.conf import coleman_settings
+from coleman.core.money import to_money
+
+from .exceptions import (
+    DuplicateCheckout,
+    EmptyCart,
+    IllegalTransition,
+    InsufficientStock,
+    InvalidShippingDetails,
+    ProductUnavailable,
+)
+from .models import Order, OrderStatusChange, ProductInOrder, Status, StatusCode, generate_order_number
+from .shipping import get_shipping_calculator
+from .signals import order_placed, order_status_changed
+
+logger = logging.getLogger("coleman.orders")
+
+# The order pipeline, in one place: status → the statuses it may move to.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.NEW_CHKOUT, Status.PAID, Status.EXCEPTION, Status.CANCELLED),
+    Status.NEW_CHKOUT: (Status.PAID, Status.EXCEPTION, Status.CANCELLED),
+    Status.PAID: (Status.SHIPPED, Status.CLOSED, Status.EXCEPTION, Status.CANCELLED),
+    Status.SHIPPED: (Status.CLOSED, Status.EXCEPTION),
+    Status.EXCEPTION: (Status.NEW_CHKOUT, Status.PAID, Status.SHIPPED, Status.CLOSED, Status.CANCELLED),
+    Status.CLOSED: (),
+    Status.CANCELLED: (),
+}
+
+# Statuses in which the order's reserved stock goes back on the shelf.
+RELEASES_STOCK = {Status.CANCELLED}
+
+REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
+ADDRESS_FIELDS = ("name", "line1", "line2", "line3", "city", "state", "postal_code", "country")
+
+
+# --- placing orders ---------------------------------------------------------------------
+
+
+@dataclass
+class _PricedLine:
+    product: object
+    quantity: int
+
+    @property
+    def unit_price(self) -> Decimal:
+        return to_money(self.product.price)
+
+    @property
+    def line_total(self) -> Decimal:
+        return to_money(self.unit_price * self.quantity)
+
+    @property
+    def weight(self) -> Decimal:
+        return (self.product.weight or Decimal("0")) * self.quantity
+
+
+class _PricedCart:
+    """The cart's lines re-read from the database inside the order transaction.
+
+    Quacks like a cart for the shipping calculator, so shipping is quoted on the same prices
+    and weights the order records.
+    """
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    @property
+    def is_empty(self):
+        return not self.lines
+
+    @property
+    def count(self):
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def subtotal(self):
+        return to_money(sum((line.line_total for line in self.lines), Decimal("0")))
+
+    @property
+    def total_weight(self):
+        return sum((line.weight for line in self.lines), Decimal("0"))
+
+
+def _clean_shipping_details(email, shipping_address):
+    if not email or "@" not in str(email):
+        raise InvalidShippingDetails("An email address is needed for order updates.")
+    if not isinstance(shipping_address, dict):
+        raise InvalidShippingDetails("A shipping address is needed.")
+    address = {field: str(shipping_address.get(field) or "").strip() for field in ADDRESS_FIELDS}
+    missing = [field for field in REQUIRED_ADDRESS_FIELDS if not address[field]]
+    if missing:
+        raise InvalidShippingDetails(f"The shipping address is missing: {', '.join(missing)}.")
+    address["country"] = address["country"].upper()
+    return address
+
+
+def _price_cart(cart):
+    from coleman.products.models import Product
+
+    items = list(cart)
+    products = Product.objects.in_bulk([item.product.pk for item in items])
+    lines = []
+    for item in items:
+        product = products.get(item.product.pk)
+        if product is None or not product.is_active:
+            raise ProductUnavailable(f"{item.product.name} is no longer available; please review your cart.")
+        lines.append(_PricedLine(product=product, quantity=item.quantity))
+    return _PricedCart(lines)
+
+
+def _reserve_stock(line):
+    """Take ``line.quantity`` from tracked stock in one conditional UPDATE; True if stock is tracked."""
+    from coleman.products.models import Product
+
+    if line.product.stock is None:
+        return False
+    taken = Product.objects.filter(pk=line.product.pk, stock__gte=line.quantity).update(
+        stock=F("stock") - line.quantity
+    )
+    if taken != 1:
+        raise InsufficientStock(
+            f"Sorry, there are not enough of {line.product.name} left in stock; please review your cart."
+        )
+    return True
+
+
+def _save_new_order(order):
+    """Insert ``order``, drawing a new number on the (rare) collision with an existing one."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return
+        except IntegrityError:
+            if order.checkout_token:
+                existing = Order.objects.filter(checkout_token=order.checkout_token).first()
+                if existing is not None:
+                    raise DuplicateCheckout("This order was already placed.", order=existing) from None
+            if not Order.objects.filter(number=order.number).exists():
+                raise
+            order.number = generate_order_number()
+    raise IntegrityError("Could not draw a free order number.")
+
+
+def make_order_from_cart(
+    cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None
+) -> Order:
+    """Turn ``cart`` into a NEW order, in one transaction.
+
+    Prices and weights are read from the database; tracked stock is taken with a
+    conditional UPDATE per line, so two shoppers racing for the last unit cannot both get it.
+    Any failure (empty cart, product gone, not enough stock, bad address) raises a
+    :class:`~coleman.orders.exceptions.CheckoutError` and writes nothing. The cart is emptied,
+    the "order placed" email sent and ``order_placed`` sent only once the transaction commits.
+
+    ``checkout_token`` (a one-time token from the checkout form) makes a double-submitted
+    "Place order" raise :class:`DuplicateCheckout` carrying the first order.
+    """
+    if cart.is_empty:
+        raise EmptyCart("Your cart is empty.")
+    address = _clean_shipping_details(email, shipping_address)
+    if user is not None and not user.is_authenticated:
+        user = None
+    calculator = get_shipping_calculator()
+    with transaction.atomic():
+        if checkout_token:
+            existing = Order.objects.filter(checkout_token=checkout_token).first()
+            if existing is not None:
+                raise DuplicateCheckout("This order was already placed.", order=existing)
+        priced = _price_cart(cart)
+        shipping = calculator.quote(priced)
+        order = Order(
+            number=generate_order_number(),
+            user=user,
+            email=str(email).strip(),
+            status_id=Status.NEW,
+            currency=coleman_settings.CURRENCY,
+            subtotal=priced.subtotal,
+            shipping=shipping,
+            total=to_money(priced.subtotal + shipping),
+            shipping_method=str(calculator.name)[:100],
+            comments=comments or "",
+            checkout_token=checkout_token or None,
+            **{f"ship_{field}": value for field, value in address.items()},
+        )
+        _save_new_order(order)
+        lines = []
+        for line in priced:
+            reserved = _reserve_stock(line)
+            lines.append(
+                ProductInOrder(
+                    order=order,
+                    product=line.product,
+                    name=line.product.name,
+                    sku=line.product.slug,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    line_total=line.line_total,
+                    weight=line.product.weight,
+                    stock_reserved=reserved,
+                )
+            )
+        ProductInOrder.objects.bulk_create(lines)
+        change = OrderStatusChange.objects.create(
+            order=order,
+            from_status=None,
+            to_status_id=Status.NEW,
+            changed_by=user,
+            actor=user.get_username() if user else "guest",
+            note="Order placed.",
+        )
+
+        def after_commit():
+            cart.clear()
+            _send_status_email(order, change)
+            order_placed.send(sender=Order, order=order)
+
+        transaction.on_commit(after_commit)
+    return order
+
+
+# --- the pipeline -------------------------------------------------------------------------
+
+
+def allowed_transitions(order) -> list[str]:
+    """Short names of the statuses ``order`` may move to next, in pipeline order."""
+    return list(TRANSITIONS.get(order.status_id, ()))
+
+
+def _status_short_name(to_status):
+    if isinstance(to_status, StatusCode):
+        return to_status.short_name
+    return str(to_status)
+
+
+def _actor(by):
+    if by is None:
+        return None, "system"
+    if isinstance(by, str):
+        return None, by[:150]
+    return by, by.get_username()
+
+
+def release_stock(order) -> int:
+    """Put the stock reserved by ``order``'s lines back; returns the units released.
+
+    Each line is released at most once (its ``stock_reserved`` flag is cleared).
+    """
+    from coleman.products.models import Product
+
+    released = 0
+    for line in order.lines.filter(stock_reserved=True, product__isnull=False):
+        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
+            stock=F("stock") + line.quantity
+        )
+        released += line.quantity
+    order.lines.filter(stock_reserved=True).update(stock_reserved=False)
+    return released
+
+
+def transition(order, to_status, *, by=None, note="", tracking_number=None) -> Order:
+    """Move ``order`` to ``to_status`` (a short name such as "PAID" or a ``StatusCode``).
+
+    The only place an order's status changes. Raises :class:`IllegalTransition` unless the
+    move is in :data:`TRANSITIONS`. Records the change in the history (``by`` is the user or a
+    label such as "payments: google" for who made it), stores ``tracking_number`` when given,
+    releases reserved stock on cancellation, and after commit emails the customer and sends
+    ``order_status_changed``. Returns ``order``, updated.
+    """
+    target = _status_short_name(to_status)
+    user, actor = _actor(by)
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        current = locked.status_id
+        if target not in TRANSITIONS.get(current, ()):
+            raise IllegalTransition(
+                f"Order {locked.number} cannot move from {Status.label_for(current)}"
+                f" to {Status.label_for(target)}."
+            )
+        locked.status_id = target
+        fields = ["status", "updated_at"]
+        if tracking_number is not None:
+            locked.tracking_number = str(tracking_number).strip()[:100]
+            fields.append("tracking_number")
+        locked.save(update_fields=fields)
+        if target in RELEASES_STOCK:
+            release_stock(locked)
+        change = OrderStatusChange.objects.create(
+            order=locked, from_status_id=current, to_status_id=target, changed_by=user, actor=actor, note=note
+        )
+
+        def after_commit():
+            _send_status_email(locked, change)
+            order_status_changed.send(
+                sender=Order, order=locked, from_status=current, to_status=target, change=change
+            )
+
+        transaction.on_commit(after_commit)
+    order.status_id = locked.status_id
+    order.tracking_number = locked.tracking_number
+    order.updated_at = locked.updated_at
+    for cached in ["status"]:
+        order._state.fields_cache.pop(cached, None)
+    return order
+
+
+# --- abandoned orders -------------------------------------------------------------------
+
+
+def delete_abandoned_orders(days, *, dry_run=False) -> list[dict]:
+    """Delete NEW orders placed more than ``days`` days ago, releasing their stock.
+
+    Returns one ``{"number", "placed_at", "email", "units"}`` dict per order (deleted, or that
+    would be deleted with ``dry_run``). Each order is handled in its own transaction and
+    re-checked under a row lock, so an order paid meanwhile is left alone.
+    """
+    report = []
+    for order_id in Order.objects.abandoned(days).order_by("placed_at").values_list("pk", flat=True):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=order_id).abandoned(days).first()
+            if order is None:
+                continue
+            reserved = sum(line.quantity for line in order.lines.all() if line.stock_reserved)
+            if not dry_run:
+                release_stock(order)
+                order.delete()
+            report.append(
+                {
+                    "number": order.number,
+                    "placed_at": order.placed_at,
+                    "email": order.email,
+                    "units": reserved,
+                }
+            )
+    return report
+
+
+# --- email --------------------------------------------------------------------------------
+
+
+def _send_status_email(order, change):
+    """Email the customer about ``change``; failures are logged, never raised (the order stands)."""
+    context = {
+        "order": order,
+        "change": change,
+        "lines": list(order.lines.all()),
+        "store_name": coleman_settings.STORE_NAME,
+        "status": change.to_status_id,
+        "status_label": Status.label_for(change.to_status_id),
+    }
+    status = change.to_status_id
+    try:
+        subject_template = select_template(
+            [f"orders/email/status_{status}_subject.txt", "orders/email/status_subject.txt"]
+        )
+        body_template = select_template(
+            [f"orders/email/status_{status}_body.txt", "orders/email/status_body.txt"]
+        )
+        subject = " ".join(subject_template.render(context).split())
+        body = body_template.render(context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+    except Exception:  # an email failure must not undo a committed order
+        logger.exception("Could not send the %s email for order %s", status, order.number)
+
+
+__all__ = [
+    "TRANSITIONS",
+    "allowed_transitions",
+    "delete_abandoned_orders",
+    "make_order_from_cart",
+    "release_stock",
+    "transition",
+]

@@ -1,0 +1,111 @@
+"""Shipping calculators, chosen with ``COLEMAN_SHIPPING_CALCULATOR``.
+
+A calculator has a ``name`` (shown to the shopper and stored on the order) and
+``quote(cart) -> Decimal``. ``cart`` is anything with ``subtotal``, ``count``,
+``total_weight`` and ``is_empty`` (a :class:`coleman.cart.cart.Cart`). An empty cart ships for
+nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from coleman.conf import coleman_settings
+from coleman.core.money import to_money
+
+ZERO = Decimal("0.00")
+
+
+class ShippingCalculator:
+    """Base class: subclasses set ``name`` and implement :meth:`charge`."""
+
+    name = "Shipping"
+
+    def quote(self, cart) -> Decimal:
+        """The shipping charge for ``cart`` (0 for an empty cart)."""
+        if cart.is_empty:
+            return ZERO
+        return to_money(self.charge(cart))
+
+    def charge(self, cart) -> Decimal:
+        """The charge for a non-empty cart."""
+        raise NotImplementedError
+
+
+class FlatRateShipping(ShippingCalculator):
+    """One price per order (``COLEMAN_SHIPPING_FLAT_RATE``), whatever it holds."""
+
+    name = "Flat rate"
+
+    def charge(self, cart):
+        return to_money(coleman_settings.SHIPPING_FLAT_RATE)
+
+
+class PerItemShipping(ShippingCalculator):
+    """``COLEMAN_SHIPPING_PER_ITEM`` for each unit in the cart."""
+
+    name = "Per item"
+
+    def charge(self, cart):
+        return to_money(coleman_settings.SHIPPING_PER_ITEM) * cart.count
+
+
+class WeightTableShipping(ShippingCalculator):
+    """A price by total weight from ``COLEMAN_SHIPPING_WEIGHT_TABLE``.
+
+    The table is ``[(up_to_pounds, price), ...]`` ascending; the first row whose limit the
+    weight does not exceed gives the price; a last row with ``None`` catches the rest. A cart
+    heavier than every row of a table without such a row costs the last row's price.
+    """
+
+    name = "By weight"
+
+    def rows(self):
+        """The table as ``(Decimal | None, Decimal)`` rows."""
+        return [
+            (None if limit is None else Decimal(str(limit)), to_money(price))
+            for limit, price in coleman_settings.SHIPPING_WEIGHT_TABLE
+        ]
+
+    def charge(self, cart):
+        rows = self.rows()
+        weight = cart.total_weight
+        for limit, price in rows:
+            if limit is None or weight <= limit:
+                return price
+        return rows[-1][1]
+
+
+class FreeOverThresholdShipping(ShippingCalculator):
+    """Free when the subtotal reaches ``COLEMAN_SHIPPING_FREE_OVER``; otherwise the calculator
+    named by ``COLEMAN_SHIPPING_FREE_OVER_BASE`` quotes."""
+
+    @property
+    def threshold(self) -> Decimal:
+        """The subtotal from which shipping is free."""
+        return to_money(coleman_settings.SHIPPING_FREE_OVER)
+
+    @property
+    def base(self) -> ShippingCalculator:
+        """The calculator used below the threshold."""
+        return import_string(coleman_settings.SHIPPING_FREE_OVER_BASE)()
+
+    @property
+    def name(self):
+        return f"{self.base.name}, free over {self.threshold}"
+
+    def charge(self, cart):
+        if cart.subtotal >= self.threshold:
+            return ZERO
+        return self.base.quote(cart)
+
+
+def get_shipping_calculator() -> ShippingCalculator:
+    """An instance of the calculator named by ``COLEMAN_SHIPPING_CALCULATOR``."""
+    path = coleman_settings.SHIPPING_CALCULATOR
+    try:
+        calculator_class = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"COLEMAN_SHIPPING_CALCULATOR: cannot import {path!r}.") from exc
+    return calculator_class()

@@ -1,0 +1,71 @@
+"""Two shoppers racing for the last units: exactly as many win as there is stock.
+
+Runs on PostgreSQL only: SQLite takes a database-wide write lock, so concurrent threads
+cannot race there and the test would prove nothing. CI runs the suite on PostgreSQL too
+(DATABASE_URL=postgres://…).
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from coleman.cart.cart import Cart
+from coleman.orders.exceptions import InsufficientStock
+from coleman.orders.models import Order
+from coleman.orders.services import make_order_from_cart
+from coleman.products.models import Product
+from tests.cart.conftest import make_request
+from tests.factories import ProductFactory
+from tests.orders.factories import ADDRESS
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite serialises all writers with one lock, so threads cannot race",
+    ),
+]
+
+
+def test_racing_buyers_never_oversell():
+    """20 threads each buy 5 of a product with 50 in stock: 10 orders, 10 refusals, stock 0."""
+    product = ProductFactory(stock=50, price=Decimal("2.00"))
+    other = ProductFactory(stock=None)
+    buyers = 20
+    barrier = threading.Barrier(buyers)
+    results = []
+    lock = threading.Lock()
+
+    def buy():
+        try:
+            request = make_request()
+            cart = Cart(request)
+            cart.add(other, 1)
+            cart.add(product, 5)
+            list(cart)
+            barrier.wait(timeout=30)
+            try:
+                make_order_from_cart(cart, email="racer@example.com", shipping_address=ADDRESS)
+                outcome = "won"
+            except InsufficientStock:
+                outcome = "refused"
+            with lock:
+                results.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy) for _ in range(buyers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["refused"] * 10 + ["won"] * 10
+    assert Product.objects.get(pk=product.pk).stock == 0
+    assert Order.objects.count() == 10
+    assert (
+        sum(line.quantity for order in Order.objects.all() for line in order.lines.filter(product=product))
+        == 50
+    )
