@@ -228,71 +228,73 @@ class FpsView(View):
         return self.handle(request, request.POST.dict())
 
     def handle(self, request, params):
-        """Authenticate, then dispatch on ``Action``."""
-        secret = _secret_for(params.get("AWSAccessKeyId"))
-        if secret is None:
-            return error_document("InvalidAccessKeyId", "The AWS access key is not registered.", 403)
-        if params.get("SignatureMethod") != fps.SIGNATURE_METHOD or params.get("SignatureVersion") != "2":
-            return error_document("InvalidParams", "Signature Version 2 with HmacSHA256 is required.", 400)
-        if not fps.signature_is_valid(
-            secret, request.method, request.get_host().lower(), request.path, params, params.get("Signature")
-        ):
-            return error_document("SignatureDoesNotMatch", "The request signature does not match.", 403)
-        if not _timestamp_ok(params.get("Timestamp", "")):
-            return error_document("RequestExpired", "Timestamp is missing or more than 15 minutes off.", 400)
-        if params.get("Action") != "Pay":
-            return error_document(
-                "InvalidParams", f"Action {params.get('Action')!r} is not played here.", 400
-            )
-        return self.pay(params)
+        """Answer one FPS request made over HTTP."""
+        return handle_fps_request(request.method, request.get_host(), request.path, params)
 
-    def pay(self, params):
-        """Charge a token once; the same CallerReference with the same parameters answers the same."""
-        token = read_token(params.get("SenderTokenId", ""))
-        if token is None or token["key"] != params["AWSAccessKeyId"]:
-            return error_document("InvalidTokenId", "The sender token is not valid.", 400)
-        reference = params.get("CallerReference", "")
-        if not reference:
-            return error_document("InvalidParams", "CallerReference is required.", 400)
-        try:
-            amount = to_money(params.get("TransactionAmount.Value", ""))
-        except ValueError:
-            return error_document("InvalidParams", "TransactionAmount.Value is not an amount.", 400)
-        currency = params.get("TransactionAmount.CurrencyCode", "")
-        fingerprint = [params["SenderTokenId"], str(amount), currency]
-        reference_key = (
-            f"sandbox:amazon:pay:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
+
+def handle_fps_request(method, host, path_, params):
+    """Authenticate an FPS request (signed for ``method`` ``host`` ``path_``) and dispatch on ``Action``.
+
+    Used by the HTTP endpoint and, in-process, by the store's FPS client when no real FPS
+    endpoint is configured.
+    """
+    secret = _secret_for(params.get("AWSAccessKeyId"))
+    if secret is None:
+        return error_document("InvalidAccessKeyId", "The AWS access key is not registered.", 403)
+    if params.get("SignatureMethod") != fps.SIGNATURE_METHOD or params.get("SignatureVersion") != "2":
+        return error_document("InvalidParams", "Signature Version 2 with HmacSHA256 is required.", 400)
+    if not fps.signature_is_valid(secret, method, host.lower(), path_, params, params.get("Signature")):
+        return error_document("SignatureDoesNotMatch", "The request signature does not match.", 403)
+    if not _timestamp_ok(params.get("Timestamp", "")):
+        return error_document("RequestExpired", "Timestamp is missing or more than 15 minutes off.", 400)
+    if params.get("Action") != "Pay":
+        return error_document("InvalidParams", f"Action {params.get('Action')!r} is not played here.", 400)
+    return pay(params)
+
+
+def pay(params):
+    """Charge a token once; the same CallerReference with the same parameters answers the same."""
+    token = read_token(params.get("SenderTokenId", ""))
+    if token is None or token["key"] != params["AWSAccessKeyId"]:
+        return error_document("InvalidTokenId", "The sender token is not valid.", 400)
+    reference = params.get("CallerReference", "")
+    if not reference:
+        return error_document("InvalidParams", "CallerReference is required.", 400)
+    try:
+        amount = to_money(params.get("TransactionAmount.Value", ""))
+    except ValueError:
+        return error_document("InvalidParams", "TransactionAmount.Value is not an amount.", 400)
+    currency = params.get("TransactionAmount.CurrencyCode", "")
+    fingerprint = [params["SenderTokenId"], str(amount), currency]
+    reference_key = (
+        f"sandbox:amazon:pay:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
+    )
+    seen = cache.get(reference_key)
+    if seen is not None:
+        if seen["fingerprint"] != fingerprint:
+            return error_document("DuplicateRequest", "CallerReference was used with other parameters.", 400)
+        return pay_document(seen["transaction_id"])
+    if currency != token["currency"]:
+        return error_document("InvalidParams", "The currency differs from the authorised one.", 400)
+    if amount <= 0 or amount > to_money(token["amount"]):
+        return error_document("InvalidParams", "The amount exceeds what the buyer authorised.", 400)
+    token_key = "sandbox:amazon:token-used:" + hashlib.sha256(params["SenderTokenId"].encode()).hexdigest()
+    if not cache.add(token_key, reference, PAY_MEMORY_SECONDS):
+        return error_document("TokenUsageError", "This single-use token was already charged.", 400)
+    transaction_id = (
+        hmac.new(
+            settings.SECRET_KEY.encode(),
+            f"{reference}|{params['SenderTokenId']}".encode(),
+            hashlib.sha256,
         )
-        seen = cache.get(reference_key)
-        if seen is not None:
-            if seen["fingerprint"] != fingerprint:
-                return error_document(
-                    "DuplicateRequest", "CallerReference was used with other parameters.", 400
-                )
-            return pay_document(seen["transaction_id"])
-        if currency != token["currency"]:
-            return error_document("InvalidParams", "The currency differs from the authorised one.", 400)
-        if amount <= 0 or amount > to_money(token["amount"]):
-            return error_document("InvalidParams", "The amount exceeds what the buyer authorised.", 400)
-        token_key = (
-            "sandbox:amazon:token-used:" + hashlib.sha256(params["SenderTokenId"].encode()).hexdigest()
-        )
-        if not cache.add(token_key, reference, PAY_MEMORY_SECONDS):
-            return error_document("TokenUsageError", "This single-use token was already charged.", 400)
-        transaction_id = (
-            hmac.new(
-                settings.SECRET_KEY.encode(),
-                f"{reference}|{params['SenderTokenId']}".encode(),
-                hashlib.sha256,
-            )
-            .hexdigest()[:35]
-            .upper()
-        )
-        cache.set(
-            reference_key, {"fingerprint": fingerprint, "transaction_id": transaction_id}, PAY_MEMORY_SECONDS
-        )
-        logger.info("Sandbox FPS charged %s %s for %s (%s)", amount, currency, reference, transaction_id)
-        return pay_document(transaction_id)
+        .hexdigest()[:35]
+        .upper()
+    )
+    cache.set(
+        reference_key, {"fingerprint": fingerprint, "transaction_id": transaction_id}, PAY_MEMORY_SECONDS
+    )
+    logger.info("Sandbox FPS charged %s %s for %s (%s)", amount, currency, reference, transaction_id)
+    return pay_document(transaction_id)
 
 
 urlpatterns = [

@@ -34,6 +34,8 @@ from coleman.payments.processors import paypal as nvp
 logger = logging.getLogger(__name__)
 
 STATE_SECONDS = 3 * 3600
+# PayPal's IPN arrived a moment after the payment, never inside the API call that made it.
+IPN_DELAY_SECONDS = 0.5
 ALPHABET = string.ascii_uppercase + string.digits
 
 
@@ -100,9 +102,13 @@ class NvpView(View):
     http_method_names = ["post"]
 
     def post(self, request):
+        """Answer one NVP call made over HTTP."""
+        return self.handle(request.body)
+
+    def handle(self, body):
         """Authenticate the merchant and dispatch on ``METHOD``."""
         try:
-            params = nvp.decode_nvp(request.body)
+            params = nvp.decode_nvp(body)
         except nvp.PayPalMalformed:
             return failure("10001", "Internal Error", "The request is not a valid NVP message.")
         merchant = authenticate(params)
@@ -117,9 +123,9 @@ class NvpView(View):
         }.get(params.get("METHOD", ""))
         if handler is None:
             return failure("81002", "Unspecified Method", "Method Specified is not Supported")
-        return handler(request, params, merchant)
+        return handler(params, merchant)
 
-    def set_express_checkout(self, request, params, merchant):
+    def set_express_checkout(self, params, merchant):
         """Check the amounts and URLs, remember the checkout, answer a token."""
         total = _amount(params, "PAYMENTREQUEST_0_AMT")
         items = _amount(params, "PAYMENTREQUEST_0_ITEMAMT")
@@ -183,7 +189,7 @@ class NvpView(View):
             return None
         return state
 
-    def get_express_checkout_details(self, request, params, merchant):
+    def get_express_checkout_details(self, params, merchant):
         """Who approved which checkout, for how much."""
         state = self._checkout(params, merchant)
         if state is None:
@@ -208,7 +214,7 @@ class NvpView(View):
             )
         return answer(fields)
 
-    def do_express_checkout_payment(self, request, params, merchant):
+    def do_express_checkout_payment(self, params, merchant):
         """Take the approved payment once; post the IPN afterwards."""
         key = _token_key(params.get("TOKEN", ""))
         state = self._checkout(params, merchant)
@@ -264,7 +270,7 @@ class NvpView(View):
             }
         )
 
-    def refund_transaction(self, request, params, merchant):
+    def refund_transaction(self, params, merchant):
         """Refund a completed payment in full, once."""
         key = _txn_key(params.get("TRANSACTIONID", ""))
         txn = cache.get(key)
@@ -331,12 +337,21 @@ class IpnVerifyView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        """The body must be ``cmd=_notify-validate&`` followed by the IPN exactly as sent."""
-        prefix = b"cmd=_notify-validate&"
-        body = request.body
-        if body.startswith(prefix) and cache.get(_ipn_key(body[len(prefix) :])):
-            return HttpResponse("VERIFIED", content_type="text/plain")
-        return HttpResponse("INVALID", content_type="text/plain")
+        """Answer one post-back made over HTTP."""
+        return HttpResponse(ipn_postback_answer(request.body), content_type="text/plain")
+
+
+def ipn_postback_answer(body):
+    """``VERIFIED`` when ``body`` is ``cmd=_notify-validate&`` + an IPN the sandbox sent, else ``INVALID``."""
+    prefix = b"cmd=_notify-validate&"
+    if body.startswith(prefix) and cache.get(_ipn_key(body[len(prefix) :])):
+        return "VERIFIED"
+    return "INVALID"
+
+
+def handle_nvp_request(body):
+    """Answer an NVP call in-process (the store's client uses this when no endpoint is configured)."""
+    return NvpView().handle(body)
 
 
 # --- the approval page ------------------------------------------------------------------
