@@ -83,9 +83,12 @@ DEFAULTS = {
     # {"ship_from": {"city", "region", "postal_code", "country"}, "methods": [["UPS", "Ground"], ...],
     #  "default_price": "10.00", "package": {"length": 12, "width": 9, "height": 4}}.
     "GOOGLE_CARRIER_SHIPPING": None,
-    # Charge with the Order Processing API as soon as Google says the order is chargeable;
-    # False leaves it for the staff "charge" action.
-    "GOOGLE_CHARGE_ON_CHARGEABLE": True,
+    # Gateway sandbox, Google: merchant id -> key it accepts; whether it charges a chargeable
+    # order at once (Google's "automatically charge" Merchant Center option; False leaves it
+    # to the staff "Charge" action); the store's notification URL ("" = this site's).
+    "SANDBOX_GOOGLE_ACCOUNTS": {"1234567890": "sandbox-google-merchant-key-not-secret"},
+    "SANDBOX_GOOGLE_AUTO_CHARGE": True,
+    "SANDBOX_GOOGLE_CALLBACK_URL": "",
     # Amazon FPS (Co-Branded UI). The keys below are dev/test values the sandbox knows;
     # production sets real ones from the environment.
     "AMAZON_ACCESS_KEY": "SANDBOX-AMAZON-ACCESS-KEY",

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from .exceptions import ImproperlyConfiguredProcessor
 from .processors import get_processors
+from .views import CheckoutView, ChooseProcessorView
 
 app_name = "payments"
 
@@ -26,5 +27,7 @@ def processor_patterns():
 
 
 urlpatterns = [
+    path("checkout/", ChooseProcessorView.as_view(), name="choose"),
+    path("checkout/<slug:processor>/", CheckoutView.as_view(), name="checkout"),
     *processor_patterns(),
 ]

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
 
     "coleman.orders",
 
-    # payments
+    "coleman.payments",
 
     *OPTIONAL_APPS,
 ]

@@ -1,0 +1,170 @@
+"""Admin of the payments app: the transaction and event logs, and payment actions on orders.
+
+The orders app registers its own ``Order`` admin; this module extends it (subclass and
+re-register) with the payment actions (charge, refund, mark shipped with tracking), which
+call the order's processor, and inlines showing the order's transactions and messages.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+
+from coleman.orders.models import Order
+
+from .exceptions import PaymentError
+from .models import PaymentEvent, PaymentTransaction
+from .services import processor_for_order
+
+
+class ReadOnlyAdminMixin:
+    """Logs are written by the store only: staff read them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentTransaction)
+class PaymentTransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every request to a payment service and its answer."""
+
+    list_display = ["created_at", "order", "processor", "kind", "status", "amount", "currency", "reference"]
+    list_filter = ["processor", "kind", "status"]
+    search_fields = ["order__number", "reference", "remote_id"]
+    list_select_related = ["order"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PaymentEvent)
+class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The payment-event log: every inbound message, accepted or not."""
+
+    list_display = ["created_at", "processor", "kind", "order", "authenticated", "outcome", "message"]
+    list_filter = ["processor", "outcome", "authenticated", "kind"]
+    search_fields = ["order__number", "idempotency_key", "message"]
+    list_select_related = ["order"]
+    date_hierarchy = "created_at"
+
+
+class PaymentTransactionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The order's payment transactions, on the order's admin page."""
+
+    model = PaymentTransaction
+    extra = 0
+    fields = [
+        "created_at",
+        "processor",
+        "kind",
+        "status",
+        "amount",
+        "currency",
+        "reference",
+        "remote_id",
+        "message",
+    ]
+    readonly_fields = fields
+
+
+class PaymentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The messages payment services sent about the order."""
+
+    model = PaymentEvent
+    extra = 0
+    fields = ["created_at", "processor", "kind", "authenticated", "outcome", "message"]
+    readonly_fields = fields
+
+
+def _run(modeladmin, request, queryset, operation, done, **kwargs):
+    for order in queryset:
+        try:
+            processor = processor_for_order(order)
+            getattr(processor, operation)(order, **kwargs(order) if callable(kwargs) else kwargs)
+        except PaymentError as exc:
+            modeladmin.message_user(request, f"Order {order.number}: {exc}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"Order {order.number}: {done}", messages.SUCCESS)
+
+
+@admin.action(description="Charge the payment (via the order's payment service)", permissions=["change"])
+def charge_orders(modeladmin, request, queryset):
+    """Ask each order's payment service to capture the order total."""
+    _run(modeladmin, request, queryset, "charge", "charge requested.")
+
+
+@admin.action(description="Refund the payment (via the order's payment service)", permissions=["change"])
+def refund_orders(modeladmin, request, queryset):
+    """Ask each order's payment service to refund what was charged."""
+    _run(modeladmin, request, queryset, "refund", "refund requested.", reason="Refunded by the store")
+
+
+class ShipForm(forms.Form):
+    """Carrier and tracking number for one order."""
+
+    carrier = forms.CharField(max_length=40, required=False, initial="UPS")
+    tracking_number = forms.CharField(max_length=100)
+
+
+@admin.action(description="Mark shipped with tracking (tells the payment service)", permissions=["change"])
+def ship_orders(modeladmin, request, queryset):
+    """Ask for tracking numbers, then tell each order's service and mark the orders SHIPPED."""
+    from coleman.orders.exceptions import OrderError
+    from coleman.orders.services import transition
+
+    orders = list(queryset)
+    forms_by_order = [
+        (order, ShipForm(request.POST if "apply" in request.POST else None, prefix=f"o{order.pk}"))
+        for order in orders
+    ]
+    if "apply" in request.POST and all(form.is_valid() for _, form in forms_by_order):
+        for order, form in forms_by_order:
+            tracking, carrier = form.cleaned_data["tracking_number"], form.cleaned_data["carrier"]
+            try:
+                processor_for_order(order).ship(order, tracking_number=tracking, carrier=carrier)
+            except PaymentError as exc:
+                modeladmin.message_user(
+                    request, f"Order {order.number}: payment service not told ({exc}).", messages.WARNING
+                )
+            try:
+                transition(
+                    order,
+                    "SHIPPED",
+                    by=request.user,
+                    note=f"Shipped {carrier} {tracking}",
+                    tracking_number=tracking,
+                )
+            except OrderError as exc:
+                modeladmin.message_user(request, f"Order {order.number}: {exc}", messages.ERROR)
+            else:
+                modeladmin.message_user(request, f"Order {order.number} marked shipped.", messages.SUCCESS)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Mark orders shipped",
+        "forms_by_order": forms_by_order,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "payments/admin/ship_orders.html", context)
+
+
+def _extend_order_admin():
+    base = admin.site.get_model_admin(Order) if admin.site.is_registered(Order) else None
+    base_class = type(base) if base is not None else admin.ModelAdmin
+    if base is not None:
+        admin.site.unregister(Order)
+
+    class OrderPaymentsAdmin(base_class):
+        """The orders app's order admin, plus payment actions and the payment logs."""
+
+        actions = [*(base_class.actions or []), charge_orders, refund_orders, ship_orders]
+        inlines = [*(base_class.inlines or []), PaymentTransactionInline, PaymentEventInline]
+
+    admin.site.register(Order, OrderPaymentsAdmin)
+
+
+_extend_order_admin()
