@@ -22,11 +22,26 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+from django.apps import apps
+from django.contrib import messages
+from django.core import checks
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.views import View
 from lxml import etree
 
+from coleman.conf import coleman_settings
 from coleman.core.money import to_money
+from coleman.orders.models import Order
+
+from .. import xml as safe_xml
+from ..exceptions import GatewayError, PaymentError
+from ..models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ..services import apply_once, log_rejected, move_order
+from .base import PaymentProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -298,29 +313,20 @@ class PayResult:
 MAX_RESPONSE_BYTES = 64 * 1024
 
 
-def _xml_parser():
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
-
-
 def parse_xml(body):
-    """Parse ``body`` with lxml, refusing DTDs/entities and never touching the network."""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    if len(body) > MAX_RESPONSE_BYTES:
-        raise AmazonMalformedResponse("The FPS response is too large.")
+    """Parse an FPS answer with the store's safe parser (no DTD, entities or network; 64 KiB)."""
     try:
-        root = etree.fromstring(body, parser=_xml_parser())
-    except etree.XMLSyntaxError as exc:
-        raise AmazonMalformedResponse(f"The FPS response is not XML: {exc}") from exc
-    if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
-        raise AmazonMalformedResponse("The FPS response must not carry a DTD.")
-    return root
+        return safe_xml.parse_xml(body, max_bytes=MAX_RESPONSE_BYTES)
+    except safe_xml.XMLError as exc:
+        raise AmazonMalformedResponse(f"The FPS response is not acceptable XML: {exc}") from exc
 
 
 def _text(element, local_name):
-    found = element.xpath(f".//*[local-name()='{local_name}']")
+    found = [
+        node
+        for node in element.iter()
+        if isinstance(node.tag, str) and etree.QName(node).localname == local_name
+    ]
     return (found[0].text or "").strip() if found else ""
 
 
@@ -328,7 +334,7 @@ def parse_pay_response(body) -> PayResult:
     """Read a ``PayResponse`` document; raise :class:`AmazonResponseError` for an error document."""
     root = parse_xml(body)
     tag = etree.QName(root).localname
-    if tag == "Response" and root.xpath(".//*[local-name()='Error']"):
+    if tag == "Response" and _text(root, "Code"):
         raise AmazonResponseError(_text(root, "Code"), _text(root, "Message"), _text(root, "RequestID"))
     if tag != "PayResponse":
         raise AmazonMalformedResponse(f"Expected a PayResponse, got <{tag}>.")
@@ -415,7 +421,270 @@ def amounts_match(expected, value) -> bool:
         return False
 
 
+# --- the processor ---------------------------------------------------------------------
+
+#: Where the FPS client "sends" requests when no real endpoint is configured: the URL only
+#: enters the signed string; the request is handed to the gateway sandbox in-process.
+SANDBOX_FPS_ENDPOINT = "http://fps.sandbox.in-process/sandbox/amazon/fps/"
+
+
+def sandbox_transport(url, body, *, timeout):
+    """Hand an FPS request to this site's gateway sandbox in-process (dev and test)."""
+    if not apps.is_installed("coleman.payments.sandbox"):
+        raise AmazonUnavailable(
+            "COLEMAN_AMAZON_FPS_ENDPOINT is empty and the gateway sandbox is not installed."
+        )
+    from coleman.payments.sandbox import amazon as sandbox
+
+    host, path_ = split_endpoint(url)
+    params = dict(parse_qsl(body if isinstance(body, str) else body.decode("utf-8"), keep_blank_values=True))
+    return sandbox.handle_fps_request("POST", host, path_, params).content
+
+
+def _remote_addr(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AmazonFPS(PaymentProcessor):
+    """Amazon Payments (FPS Co-Branded UI): authorise on Amazon's page, charge with ``Pay``."""
+
+    name = "amazon"
+    verbose_name = "Amazon Payments"
+    settings_prefix = "AMAZON_"
+
+    # --- configuration -----------------------------------------------------------------
+
+    def check(self):
+        """Missing keys, or sandbox endpoints where the settings require live ones."""
+        errors = []
+        if not self.setting("ACCESS_KEY") or not self.setting("SECRET_KEY"):
+            errors.append(
+                checks.Error(
+                    "COLEMAN_AMAZON_ACCESS_KEY and COLEMAN_AMAZON_SECRET_KEY must be set.", id="coleman.E140"
+                )
+            )
+        endpoints = [self.setting("CBUI_ENDPOINT"), self.setting("FPS_ENDPOINT")]
+        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS and any(
+            not url or "sandbox" in url for url in endpoints
+        ):
+            errors.append(
+                checks.Error(
+                    "Amazon FPS points at a sandbox endpoint in settings that require live endpoints.",
+                    hint="Set COLEMAN_AMAZON_CBUI_ENDPOINT and COLEMAN_AMAZON_FPS_ENDPOINT to Amazon's URLs.",
+                    id="coleman.E141",
+                )
+            )
+        return errors
+
+    def cbui_endpoint(self, request):
+        """The CBUI start page: the configured one, or this site's sandbox page."""
+        return self.setting("CBUI_ENDPOINT") or request.build_absolute_uri(reverse("sandbox:amazon-cbui"))
+
+    def fps_client(self, transport=None):
+        """A client for the FPS API (the configured endpoint, or the sandbox in-process)."""
+        endpoint = self.setting("FPS_ENDPOINT")
+        return FpsClient(
+            endpoint=endpoint or SANDBOX_FPS_ENDPOINT,
+            access_key=self.setting("ACCESS_KEY"),
+            secret_key=self.setting("SECRET_KEY"),
+            transport=transport or (requests_transport if endpoint else sandbox_transport),
+            timeout=coleman_settings.PAYMENTS_HTTP_TIMEOUT,
+        )
+
+    def get_urls(self):
+        """``/payments/amazon/return/``: where Amazon sends the shopper back."""
+        return [path("return/", AmazonReturnView.as_view(processor=self), name="return")]
+
+    # --- checkout ----------------------------------------------------------------------
+
+    def pay_reference(self, order):
+        """The CallerReference of the order's Pay request (the same on every retry)."""
+        return f"{order.number}-pay"
+
+    def cbui_request_url(self, request, order):
+        """The signed CBUI URL for ``order`` (callerReference = the order number)."""
+        params = cbui_parameters(
+            access_key=self.setting("ACCESS_KEY"),
+            caller_reference=order.number,
+            amount=order.total,
+            reason=f"Purchase from {coleman_settings.STORE_NAME}, order {order.number}",
+            return_url=self.absolute_url(request, "return"),
+            currency=order.currency,
+        )
+        return cbui_url(self.cbui_endpoint(request), params, self.setting("SECRET_KEY"))
+
+    def get_checkout_response(self, request, order):
+        """Send the shopper to Amazon's Co-Branded UI to authorise the order's total."""
+        return HttpResponseRedirect(self.cbui_request_url(request, order))
+
+    # --- the return ----------------------------------------------------------------------
+
+    def record_authorization(self, order, result, raw):
+        """Store the token and status Amazon returned; an authorisation moves the order to NEW_CHKOUT."""
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.AUTHORIZE,
+            reference=order.number,
+            defaults={"order": order, "amount": order.total, "currency": order.currency},
+        )
+        if txn.status == TransactionStatus.SUCCEEDED and not result.succeeded:
+            return (
+                EventOutcome.IGNORED,
+                "The order already has an authorisation; a later decline changes nothing.",
+            )
+        txn.token = result.token_id
+        txn.status = TransactionStatus.SUCCEEDED if result.succeeded else TransactionStatus.DECLINED
+        txn.message = f"CBUI status {result.status}: {result.message}"
+        txn.raw_response = raw
+        txn.save()
+        if not result.succeeded:
+            return EventOutcome.APPLIED, f"Amazon did not authorise the payment (status {result.status})."
+        move_order(
+            order, "NEW_CHKOUT", processor=self.name, note=f"Amazon authorised the payment ({result.status})."
+        )
+        return EventOutcome.APPLIED, f"Amazon authorised the payment (status {result.status})."
+
+    # --- the pipeline ----------------------------------------------------------------------
+
+    def charge(self, order, amount=None):
+        """Charge the authorised token with FPS ``Pay``; safe to call again (same CallerReference).
+
+        The amount of the first attempt is stored and re-sent on every retry, so FPS treats a
+        retry as the same request. A completed charge moves the order to PAID.
+        """
+        auth = PaymentTransaction.objects.filter(
+            processor=self.name,
+            kind=TransactionKind.AUTHORIZE,
+            reference=order.number,
+            status=TransactionStatus.SUCCEEDED,
+        ).first()
+        if auth is None or not auth.token:
+            raise GatewayError("Amazon has not authorised a payment for this order.")
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.CHARGE,
+            reference=self.pay_reference(order),
+            defaults={
+                "order": order,
+                "amount": to_money(order.total if amount is None else amount),
+                "currency": order.currency,
+            },
+        )
+        if txn.status == TransactionStatus.SUCCEEDED:
+            return txn
+        try:
+            result = self.fps_client().pay(
+                sender_token_id=auth.token,
+                amount=txn.amount,
+                caller_reference=txn.reference,
+                currency=txn.currency,
+            )
+        except AmazonResponseError as exc:
+            txn.status = TransactionStatus.DECLINED if exc.is_token_failure else TransactionStatus.FAILED
+            txn.message = f"{exc.code}: {exc.message}"
+            txn.save(update_fields=["status", "message", "updated_at"])
+            raise GatewayError(f"Amazon refused the payment: {exc.message}") from exc
+        except (AmazonUnavailable, AmazonMalformedResponse) as exc:
+            txn.message = f"Not charged yet: {exc}"
+            txn.save(update_fields=["message", "updated_at"])
+            raise GatewayError("Amazon could not be reached; the charge can be retried safely.") from exc
+        txn.remote_id = result.transaction_id
+        txn.raw_response = f"TransactionId={result.transaction_id} TransactionStatus={result.status}"
+        if result.succeeded:
+            txn.status = TransactionStatus.SUCCEEDED
+        elif result.pending:
+            txn.status = TransactionStatus.PENDING
+        else:
+            txn.status = TransactionStatus.FAILED
+        txn.message = f"FPS Pay {result.status}"
+        txn.save()
+        if txn.status == TransactionStatus.FAILED:
+            raise GatewayError(f"Amazon answered the payment with status {result.status}.")
+        if txn.status == TransactionStatus.SUCCEEDED:
+            move_order(
+                order, "PAID", processor=self.name, note=f"Amazon FPS Pay {result.transaction_id} succeeded."
+            )
+        return txn
+
+
+class AmazonReturnView(View):
+    """Where Amazon sends the shopper back: verify the signature, store the token, charge, report."""
+
+    processor = None
+    http_method_names = ["get"]
+    error_template_name = "payments/amazon/return_error.html"
+
+    def refuse(self, request, message, status, *, order=None, authenticated=False):
+        """Log the refused return and answer a 4xx page."""
+        log_rejected(
+            self.processor.name,
+            "cbui-return",
+            request.META.get("QUERY_STRING", ""),
+            message,
+            remote_addr=_remote_addr(request),
+            order=order,
+            authenticated=authenticated,
+        )
+        return render(request, self.error_template_name, {"error": message}, status=status)
+
+    def get(self, request):
+        """Handle one return from the Co-Branded UI."""
+        processor = self.processor
+        raw = request.META.get("QUERY_STRING", "")
+        try:
+            result = parse_cbui_return(
+                request.GET.dict(),
+                secret_key=processor.setting("SECRET_KEY"),
+                return_url=processor.absolute_url(request, "return"),
+            )
+        except AmazonSignatureError as exc:
+            return self.refuse(request, f"This payment return could not be verified: {exc}", 403)
+        order = Order.objects.filter(number=result.caller_reference).first()
+        if order is None:
+            return self.refuse(
+                request, "This payment return names no order of ours.", 400, authenticated=True
+            )
+        digest = hashlib.sha256(f"{result.status}|{result.token_id}".encode()).hexdigest()[:40]
+        apply_once(
+            processor=processor.name,
+            key=f"return:{order.number}:{digest}",
+            kind="cbui-return",
+            body=raw,
+            parsed={
+                "status": result.status,
+                "callerReference": result.caller_reference,
+                "tokenID": result.token_id,
+            },
+            order=order,
+            apply=lambda event: processor.record_authorization(order, result, raw),
+            remote_addr=_remote_addr(request),
+        )
+        if not result.succeeded:
+            messages.error(request, f"{result.message} Your order {order.number} is saved but not paid.")
+        elif processor.setting("PAY_ON_RETURN"):
+            try:
+                processor.charge(order)
+            except PaymentError as exc:
+                messages.warning(
+                    request,
+                    f"Amazon authorised your payment for order {order.number}, but we could not "
+                    f"charge it yet ({exc}). We will try again; you do not need to pay twice.",
+                )
+            else:
+                messages.success(
+                    request, f"Thank you! Amazon accepted your payment for order {order.number}."
+                )
+        else:
+            messages.success(
+                request,
+                f"Thank you! Amazon authorised your payment for order {order.number}; "
+                "it is charged when your order ships.",
+            )
+        return HttpResponseRedirect(order.get_absolute_url())
+
+
 __all__ = [
+    "AmazonFPS",
     "AmazonError",
     "AmazonMalformedResponse",
     "AmazonResponseError",
