@@ -11,4 +11,11 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import checks  # noqa: F401
+        from .receivers import ensure_status_codes
+
+        post_migrate.connect(
+            ensure_status_codes, sender=self, dispatch_uid="coleman.orders.ensure_status_codes"
+        )

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import select_template
+from django.template.loader import render_to_string, select_template
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
@@ -323,6 +323,34 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
     return order
 
 
+# --- feedback -----------------------------------------------------------------------------
+
+
+def add_feedback(order, body, *, author=None, staff_reply=False):
+    """Add a message to ``order``'s feedback thread; a staff reply is emailed to the customer."""
+    from .models import OrderFeedback
+
+    message = OrderFeedback.objects.create(
+        order=order,
+        author=author if author is not None and author.is_authenticated else None,
+        is_staff_reply=staff_reply,
+        body=body,
+    )
+    if staff_reply:
+        transaction.on_commit(lambda: _send_feedback_reply_email(order, message))
+    return message
+
+
+def _send_feedback_reply_email(order, message):
+    context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
+    try:
+        subject = " ".join(render_to_string("orders/email/feedback_reply_subject.txt", context).split())
+        body = render_to_string("orders/email/feedback_reply_body.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+    except Exception:  # an email failure must not undo the reply
+        logger.exception("Could not send the feedback reply email for order %s", order.number)
+
+
 # --- abandoned orders -------------------------------------------------------------------
 
 
@@ -384,6 +412,7 @@ def _send_status_email(order, change):
 
 __all__ = [
     "TRANSITIONS",
+    "add_feedback",
     "allowed_transitions",
     "delete_abandoned_orders",
     "make_order_from_cart",

@@ -20,7 +20,7 @@ from coleman.cart.cart import Cart
 from . import services
 from .exceptions import CheckoutError, DuplicateCheckout
 from .forms import CheckoutForm, OrderFeedbackForm, OrderLookupForm
-from .models import Order, OrderFeedback, OrderStatusChange
+from .models import Order, OrderStatusChange
 from .shipping import get_shipping_calculator
 
 CHECKOUT_TOKEN_KEY = "coleman_checkout_token"  # noqa: S105 - a session key name, not a secret
@@ -195,12 +195,7 @@ class OrderFeedbackView(OrderDetailView):
         if not form.is_valid():
             context = self.get_context_data(object=self.object, feedback_form=form)
             return self.render_to_response(context, status=400)
-        OrderFeedback.objects.create(
-            order=self.object,
-            author=request.user if request.user.is_authenticated else None,
-            is_staff_reply=False,
-            body=form.cleaned_data["body"],
-        )
+        services.add_feedback(self.object, form.cleaned_data["body"], author=request.user)
         messages.success(request, "Thank you: your message was sent to the store.")
         return HttpResponseRedirect(f"{self.object.get_absolute_url()}#feedback")
 

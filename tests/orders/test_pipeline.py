@@ -182,3 +182,14 @@ def test_cancelling_releases_reserved_stock_once():
     assert not order.lines.filter(stock_reserved=True).exists()
     assert services.release_stock(order) == 0
     assert Product.objects.get(pk=tracked.pk).stock == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_codes_survive_a_flush():
+    """flush (used between transactional tests) re-creates the status codes through post_migrate."""
+    from django.core.management import call_command
+
+    from coleman.orders.models import StatusCode
+
+    call_command("flush", "--noinput", verbosity=0)
+    assert set(StatusCode.objects.values_list("short_name", flat=True)) == set(Status.values)

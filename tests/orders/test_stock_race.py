@@ -69,3 +69,40 @@ def test_racing_buyers_never_oversell():
         sum(line.quantity for order in Order.objects.all() for line in order.lines.filter(product=product))
         == 50
     )
+
+
+def test_two_simultaneous_place_orders_with_one_token_make_one_order():
+    """A double-click racing itself: two threads place the same checkout at once, one order results."""
+    from coleman.orders.exceptions import DuplicateCheckout
+
+    product = ProductFactory(stock=10)
+    barrier = threading.Barrier(2)
+    results, lock = [], threading.Lock()
+
+    def place():
+        try:
+            cart = Cart(make_request())
+            cart.add(product, 2)
+            list(cart)
+            barrier.wait(timeout=30)
+            try:
+                order = make_order_from_cart(
+                    cart, email="racer@example.com", shipping_address=ADDRESS, checkout_token="same-token"
+                )
+                outcome = ("placed", order.number)
+            except DuplicateCheckout as exc:
+                outcome = ("duplicate", exc.order.number)
+            with lock:
+                results.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=place) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Order.objects.count() == 1
+    number = Order.objects.get().number
+    assert sorted(results) == [("duplicate", number), ("placed", number)]
+    assert Product.objects.get(pk=product.pk).stock == 8

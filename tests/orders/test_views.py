@@ -1,0 +1,258 @@
+"""Checkout, my orders, an order's page, guest look-up and feedback."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from coleman.cart.cart import SESSION_KEY
+from coleman.orders.models import Order, OrderFeedback
+from coleman.orders.views import CHECKOUT_TOKEN_KEY
+from coleman.products.models import Product
+from tests.factories import ProductFactory
+from tests.orders.factories import ADDRESS, LineFactory, OrderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fill_cart(client, *products, quantity="1"):
+    for product in products:
+        response = client.post(reverse("cart:add-item", args=[product.pk]), {"quantity": quantity})
+        assert response.status_code == 302
+
+
+def checkout_form(client):
+    """GET the checkout page and return the POST data of its form, address typed in."""
+    response = client.get(reverse("orders:checkout"))
+    assert response.status_code == 200
+    token = response.context["form"].initial["checkout_token"]
+    return {"checkout_token": token, "email": "guest@example.com", "comments": "", **ADDRESS}
+
+
+def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client):
+    """There is nothing to check out: redirect to the cart with a message."""
+    response = client.get(reverse("orders:checkout"))
+    assert response.status_code == 302 and response.url == reverse("cart:detail")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guest_checkout_places_the_order_and_shows_it(client):
+    """A guest reviews the cart, types an address and email, places the order, and sees its page.
+
+    Runs with real commits, so the cart is emptied by the on-commit hook before the session is saved.
+    """
+    jam = ProductFactory(name="Jam", price=Decimal("3.00"), stock=4)
+    fill_cart(client, jam, quantity="2")
+    page = client.get(reverse("orders:checkout")).content.decode()
+    assert "Jam" in page and "Place order" in page and "$11.00" in page  # 6.00 + 5.00 flat rate
+    data = checkout_form(client)
+    response = client.post(reverse("orders:checkout"), data)
+    order = Order.objects.get()
+    assert response.status_code == 302 and response.url == order.get_absolute_url()
+    assert order.user is None and order.email == "guest@example.com" and order.total == Decimal("11.00")
+    assert Product.objects.get(pk=jam.pk).stock == 2
+    assert client.session[SESSION_KEY]["items"] == []
+    assert CHECKOUT_TOKEN_KEY not in client.session
+    assert [m.to for m in mail.outbox] == [["guest@example.com"]]
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert order.number in page and "Awaiting Payment" in page and "Jam" in page
+    assert f"Thank you! Your order {order.number} has been placed." in page
+
+
+def test_signed_in_customer_uses_the_account_email(client, django_capture_on_commit_callbacks):
+    """A signed-in customer is not asked for an email; the order is theirs."""
+    user = UserFactory(email="me@example.com")
+    client.force_login(user)
+    fill_cart(client, ProductFactory())
+    data = checkout_form(client)
+    del data["email"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orders:checkout"), data)
+    order = Order.objects.get()
+    assert (order.user, order.email) == (user, "me@example.com")
+    assert order.number in client.get(reverse("orders:list")).content.decode()
+
+
+def test_double_submitted_place_order_makes_one_order(client, django_capture_on_commit_callbacks):
+    """Submitting the same checkout form twice places one order; the second shows the first."""
+    fill_cart(client, ProductFactory(stock=10))
+    data = checkout_form(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("orders:checkout"), data)
+    fill_cart(client, ProductFactory())  # even with a new cart, the old form does not order again
+    second = client.post(reverse("orders:checkout"), data)
+    assert Order.objects.count() == 1
+    assert second.status_code == 302 and second.url == first.url
+    assert "was already placed" in client.get(second.url).content.decode()
+
+
+def test_a_stale_or_forged_token_is_refused(client):
+    """A token that is not this session's answers 400 with a fresh form; no order."""
+    fill_cart(client, ProductFactory())
+    data = checkout_form(client)
+    data["checkout_token"] = "x" * 43
+    response = client.post(reverse("orders:checkout"), data)
+    assert response.status_code == 400
+    assert "out of date" in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_someone_elses_checkout_token_shows_nothing(client):
+    """Replaying another shopper's used token gives 404, not their order."""
+    victim = Client()
+    fill_cart(victim, ProductFactory())
+    data = checkout_form(victim)
+    victim.post(reverse("orders:checkout"), data)
+    fill_cart(client, ProductFactory())
+    assert client.post(reverse("orders:checkout"), data).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("email", "not-an-email", "Enter a valid email"),
+        ("city", "", "This field is required"),
+        ("country", "USA", "at most 2"),
+        ("country", "1X", "two-letter"),
+        ("postal_code", "9" * 50, "at most 20"),
+    ],
+)
+def test_bad_checkout_details_answer_400(client, field, value, error):
+    """Invalid email or address fields re-render the form with the error and a 400."""
+    fill_cart(client, ProductFactory())
+    data = checkout_form(client)
+    data[field] = value
+    response = client.post(reverse("orders:checkout"), data)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_sold_out_at_checkout_answers_400_and_keeps_the_cart(client):
+    """If the stock went meanwhile, checkout says so and the cart is kept."""
+    product = ProductFactory(stock=3, name="Last Jar")
+    fill_cart(client, product, quantity="3")
+    data = checkout_form(client)
+    Product.objects.filter(pk=product.pk).update(stock=2)
+    response = client.post(reverse("orders:checkout"), data)
+    # the cart trims the line to the new stock on reading, so the order does go through for 2
+    assert response.status_code == 302
+    assert Order.objects.get().lines.get().quantity == 2
+
+
+def test_checkout_needs_csrf():
+    """Place order without the CSRF token is refused."""
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(reverse("orders:checkout"), {}).status_code == 403
+
+
+def test_order_pages_are_owner_only(client):
+    """Another customer's order is a 404; so is a guest order not placed in this session."""
+    mine = OrderFactory()
+    theirs = OrderFactory()
+    guest = OrderFactory(user=None)
+    client.force_login(mine.user)
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    assert client.get(guest.get_absolute_url()).status_code == 404
+    assert client.get("/orders/NOPE-NOPE/").status_code == 404
+    page = client.get(reverse("orders:list")).content.decode()
+    assert mine.number in page and theirs.number not in page
+
+
+def test_my_orders_needs_login(client, settings):
+    """Anonymous visitors to /orders/ are sent to log in."""
+    settings.LOGIN_URL = "/accounts/login/"
+    response = client.get(reverse("orders:list"))
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=/orders/")
+
+
+def test_order_page_shows_history_and_tracking(client):
+    """The order page lists lines, the status history and the tracking number."""
+    from coleman.orders import services
+
+    order = OrderFactory()
+    LineFactory(order=order, name="Cran Sauce", quantity=2)
+    services.transition(order, "PAID", note="Paid by card")
+    services.transition(order, "SHIPPED", tracking_number="1Z-TRACK-9")
+    client.force_login(order.user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Cran Sauce" in page
+    assert "Payment Received: Paid by card" in page
+    assert "1Z-TRACK-9" in page
+
+
+def test_guest_lookup_by_number_and_email(client):
+    """The right number and email (any case) open the order; anything else gives one generic answer."""
+    order = OrderFactory(user=None, email="Guest@Example.com")
+    url = reverse("orders:lookup")
+    wrong_email = client.post(url, {"number": order.number, "email": "other@example.com"})
+    wrong_number = client.post(url, {"number": "ABCD-EFGH", "email": "guest@example.com"})
+    assert wrong_email.status_code == wrong_number.status_code == 400
+    assert wrong_email.content.decode().count("No order matches that number and email.") == 1
+    assert "No order matches that number and email." in wrong_number.content.decode()
+    assert client.get(order.get_absolute_url()).status_code == 404
+    response = client.post(url, {"number": order.number.lower(), "email": "guest@example.com"})
+    assert response.status_code == 302 and response.url == order.get_absolute_url()
+    assert client.get(order.get_absolute_url()).status_code == 200
+
+
+def test_guest_lookup_is_rate_limited(client, settings):
+    """After COLEMAN_ORDER_LOOKUP_ATTEMPTS tries, look-ups answer 429 for a while."""
+    settings.COLEMAN_ORDER_LOOKUP_ATTEMPTS = 3
+    order = OrderFactory(user=None)
+    for _ in range(3):
+        client.post(reverse("orders:lookup"), {"number": "ZZZZ-ZZZZ", "email": "x@example.com"})
+    response = client.post(reverse("orders:lookup"), {"number": order.number, "email": order.email})
+    assert response.status_code == 429
+
+
+def test_customer_feedback_on_own_order(client):
+    """A customer posts a message on their order; it is stored and shown; others' orders are 404."""
+    order = OrderFactory()
+    other = OrderFactory()
+    client.force_login(order.user)
+    response = client.post(reverse("orders:feedback", args=[order.number]), {"body": "Can you gift-wrap it?"})
+    assert response.status_code == 302
+    message = OrderFeedback.objects.get()
+    assert (message.order, message.author, message.is_staff_reply) == (order, order.user, False)
+    assert "Can you gift-wrap it?" in client.get(order.get_absolute_url()).content.decode()
+    assert client.post(reverse("orders:feedback", args=[other.number]), {"body": "hi"}).status_code == 404
+    assert client.post(reverse("orders:feedback", args=[order.number]), {"body": ""}).status_code == 400
+    assert client.get(reverse("orders:feedback", args=[order.number])).status_code == 405
+    assert OrderFeedback.objects.count() == 1
+
+
+@pytest.mark.parametrize("lines", [1, 50])
+def test_order_page_query_count_does_not_grow(client, django_assert_num_queries, lines):
+    """The order page costs the same queries with 1 and 50 lines."""
+    order = OrderFactory()
+    LineFactory.create_batch(lines, order=order)
+    client.force_login(order.user)
+    # session, user, order+status, lines, history, feedback
+    with django_assert_num_queries(6):
+        response = client.get(order.get_absolute_url())
+    assert response.content.decode().count('<th scope="row">Cranberry Thing') == lines
+
+
+@pytest.mark.parametrize("orders", [1, 50])
+def test_my_orders_query_count_does_not_grow(client, django_assert_num_queries, orders):
+    """My orders costs the same queries for 1 and 50 orders (session, user, count, page)."""
+    user = UserFactory()
+    OrderFactory.create_batch(orders, user=user)
+    client.force_login(user)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("orders:list"))
+    assert response.content.decode().count('class="order-status') == min(orders, 20)
+
+
+@pytest.mark.parametrize("lines", [1, 50])
+def test_checkout_page_query_count_does_not_grow(client, django_assert_num_queries, lines):
+    """The checkout page costs the same queries for 1 and 50 cart lines."""
+    fill_cart(client, *ProductFactory.create_batch(lines))
+    client.get(reverse("orders:checkout"))
+    with django_assert_num_queries(2):
+        response = client.get(reverse("orders:checkout"))
+    assert response.status_code == 200
