@@ -124,12 +124,6 @@ def ship_orders(modeladmin, request, queryset):
         for order, form in forms_by_order:
             tracking, carrier = form.cleaned_data["tracking_number"], form.cleaned_data["carrier"]
             try:
-                processor_for_order(order).ship(order, tracking_number=tracking, carrier=carrier)
-            except PaymentError as exc:
-                modeladmin.message_user(
-                    request, f"Order {order.number}: payment service not told ({exc}).", messages.WARNING
-                )
-            try:
                 transition(
                     order,
                     "SHIPPED",
@@ -139,6 +133,15 @@ def ship_orders(modeladmin, request, queryset):
                 )
             except OrderError as exc:
                 modeladmin.message_user(request, f"Order {order.number}: {exc}", messages.ERROR)
+                continue
+            try:
+                processor_for_order(order).ship(order, tracking_number=tracking, carrier=carrier)
+            except PaymentError as exc:
+                modeladmin.message_user(
+                    request,
+                    f"Order {order.number} marked shipped; payment service not told ({exc}).",
+                    messages.WARNING,
+                )
             else:
                 modeladmin.message_user(request, f"Order {order.number} marked shipped.", messages.SUCCESS)
         return None
