@@ -58,7 +58,11 @@ DEFAULTS = {
     # --- payments ---------------------------------------------------------------------
     # Payment processors offered at checkout, in order: dotted paths of PaymentProcessor
     # subclasses (see coleman/payments/README-processors.md).
-    "PAYMENTS_PROCESSORS": ["coleman.payments.processors.google.GoogleCheckout"],
+    "PAYMENTS_PROCESSORS": [
+        "coleman.payments.processors.google.GoogleCheckout",
+        "coleman.payments.processors.amazon.AmazonFPS",
+        "coleman.payments.processors.paypal.PayPalExpressCheckout",
+    ],
     # Refuse to start when a processor points at the gateway sandbox (set True by the
     # production settings; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 in the environment overrides).
     "PAYMENTS_REQUIRE_LIVE_ENDPOINTS": False,
