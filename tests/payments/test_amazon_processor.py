@@ -22,14 +22,6 @@ SECRET = "sandbox-amazon-secret-key-not-secret"
 RETURN_URL = "http://testserver/payments/amazon/return/"
 
 
-@pytest.fixture(autouse=True)
-def _amazon_installed(settings):
-    """The Amazon processor is offered (alongside whatever the settings list)."""
-    path = "coleman.payments.processors.amazon.AmazonFPS"
-    if path not in settings.COLEMAN_PAYMENTS_PROCESSORS:
-        settings.COLEMAN_PAYMENTS_PROCESSORS = [*settings.COLEMAN_PAYMENTS_PROCESSORS, path]
-
-
 @pytest.fixture
 def processor():
     return get_processor("amazon")

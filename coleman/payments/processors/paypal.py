@@ -17,11 +17,29 @@ an ``application/x-www-form-urlencoded`` body; the answer is a body of the same 
 This module holds the protocol as pure functions and a small client.
 """
 
+import hmac
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from django.apps import apps
+from django.contrib import messages
+from django.core import checks
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from coleman.conf import coleman_settings
 from coleman.core.money import to_money
+from coleman.orders.models import Order
+
+from ..exceptions import GatewayError, NotSupported
+from ..models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ..services import apply_once, flag_order, log_rejected, move_order
+from .base import PaymentProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -418,8 +436,489 @@ class Ipn:
         return problems
 
 
+# --- the processor ---------------------------------------------------------------------
+
+#: Where the NVP client and the IPN post-back go when no real endpoint is configured: the
+#: request is handed to the gateway sandbox in-process.
+SANDBOX_NVP_ENDPOINT = "sandbox:in-process/nvp"
+SANDBOX_POSTBACK_URL = "sandbox:in-process/ipn-verify"
+
+
+def sandbox_transport(url, body, *, timeout):
+    """Hand an NVP call or an IPN post-back to this site's gateway sandbox in-process."""
+    if not apps.is_installed("coleman.payments.sandbox"):
+        raise PayPalUnavailable("The PayPal endpoints are empty and the gateway sandbox is not installed.")
+    from coleman.payments.sandbox import paypal as sandbox
+
+    body = body.encode("utf-8") if isinstance(body, str) else body
+    if url == SANDBOX_POSTBACK_URL:
+        return sandbox.ipn_postback_answer(body).encode("ascii")
+    return sandbox.handle_nvp_request(body).content
+
+
+def _remote_addr(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def payment_request_for(order):
+    """The :class:`PaymentRequest` of ``order``: its lines, amounts and number as sold."""
+    lines = [
+        PaymentLine(name=line.name, number=line.sku or "", quantity=line.quantity, unit_price=line.unit_price)
+        for line in order.lines.all()
+    ]
+    return PaymentRequest(
+        invoice=order.number,
+        currency=order.currency,
+        item_amount=order.subtotal,
+        shipping_amount=order.shipping,
+        total=order.total,
+        lines=lines,
+        description=f"{coleman_settings.STORE_NAME} order {order.number}",
+    )
+
+
+class PayPalExpressCheckout(PaymentProcessor):
+    """PayPal Express Checkout: approve on PayPal, confirm here ("Place order"), IPN confirms."""
+
+    name = "paypal"
+    verbose_name = "PayPal"
+    settings_prefix = "PAYPAL_"
+
+    # --- configuration -----------------------------------------------------------------
+
+    def check(self):
+        """Missing API credentials, or sandbox endpoints where the settings require live ones."""
+        errors = []
+        if not all(
+            self.setting(name) for name in ("API_USER", "API_PASSWORD", "API_SIGNATURE", "RECEIVER_EMAIL")
+        ):
+            errors.append(
+                checks.Error(
+                    "COLEMAN_PAYPAL_API_USER, _API_PASSWORD, _API_SIGNATURE and _RECEIVER_EMAIL must be set.",
+                    id="coleman.E150",
+                )
+            )
+        endpoints = [self.setting(name) for name in ("NVP_ENDPOINT", "APPROVAL_URL", "IPN_POSTBACK_URL")]
+        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS and any(
+            not url or "sandbox" in url for url in endpoints
+        ):
+            errors.append(
+                checks.Error(
+                    "PayPal points at a sandbox endpoint in settings that require live endpoints.",
+                    hint="Set COLEMAN_PAYPAL_NVP_ENDPOINT, _APPROVAL_URL and _IPN_POSTBACK_URL to PayPal's.",
+                    id="coleman.E151",
+                )
+            )
+        return errors
+
+    def client(self, transport=None):
+        """An NVP client (the configured endpoint, or the sandbox in-process)."""
+        endpoint = self.setting("NVP_ENDPOINT")
+        return NvpClient(
+            endpoint=endpoint or SANDBOX_NVP_ENDPOINT,
+            user=self.setting("API_USER"),
+            password=self.setting("API_PASSWORD"),
+            signature=self.setting("API_SIGNATURE"),
+            transport=transport or (requests_transport if endpoint else sandbox_transport),
+            timeout=coleman_settings.PAYMENTS_HTTP_TIMEOUT,
+        )
+
+    def verify_ipn(self, raw_body, transport=None):
+        """Post ``raw_body`` back to PayPal (or the sandbox); True when PayPal says VERIFIED."""
+        url = self.setting("IPN_POSTBACK_URL")
+        return verify_ipn(
+            raw_body,
+            postback_url=url or SANDBOX_POSTBACK_URL,
+            transport=transport or (requests_transport if url else sandbox_transport),
+            timeout=coleman_settings.PAYMENTS_HTTP_TIMEOUT,
+        )
+
+    def approval_page(self, request):
+        """PayPal's approval page: the configured one, or this site's sandbox page."""
+        return self.setting("APPROVAL_URL") or request.build_absolute_uri(reverse("sandbox:paypal-webscr"))
+
+    def get_urls(self):
+        """Return, confirm ("Place order"), cancel and IPN endpoints under ``/payments/paypal/``."""
+        return [
+            path("return/", PayPalReturnView.as_view(processor=self), name="return"),
+            path("confirm/", PayPalConfirmView.as_view(processor=self), name="confirm"),
+            path("cancel/", PayPalCancelView.as_view(processor=self), name="cancel"),
+            path("ipn/", PayPalIpnView.as_view(processor=self), name="ipn"),
+        ]
+
+    # --- checkout ----------------------------------------------------------------------
+
+    def get_checkout_response(self, request, order):
+        """``SetExpressCheckout`` for the saved order, then redirect to the approval page."""
+        try:
+            token = self.client().set_express_checkout(
+                payment_request_for(order),
+                return_url=self.absolute_url(request, "return"),
+                cancel_url=self.absolute_url(request, "cancel"),
+                notify_url=self.absolute_url(request, "ipn"),
+            )
+        except PayPalError as exc:
+            logger.warning("PayPal SetExpressCheckout failed for order %s: %s", order.number, exc)
+            raise GatewayError(
+                "PayPal is not available right now; your order is saved, please try again."
+            ) from exc
+        PaymentTransaction.objects.update_or_create(
+            processor=self.name,
+            kind=TransactionKind.CHECKOUT,
+            reference=order.number,
+            defaults={"order": order, "token": token, "amount": order.total, "currency": order.currency},
+        )
+        return HttpResponseRedirect(approval_url(self.approval_page(request), token))
+
+    def order_for_token(self, token):
+        """The order whose checkout carries PayPal ``token``, or None."""
+        if not token or len(token) > 255:
+            return None
+        txn = (
+            PaymentTransaction.objects.filter(processor=self.name, kind=TransactionKind.CHECKOUT, token=token)
+            .select_related("order")
+            .first()
+        )
+        return txn.order if txn else None
+
+    def is_paid(self, order):
+        """True when a PayPal payment for ``order`` has completed."""
+        return PaymentTransaction.objects.filter(
+            processor=self.name, kind=TransactionKind.CHARGE, order=order, status=TransactionStatus.SUCCEEDED
+        ).exists()
+
+    def details_problems(self, order, details):
+        """Why PayPal's view of the checkout does not match our order (empty when it matches)."""
+        problems = []
+        if details.invoice != order.number:
+            problems.append(f"invoice {details.invoice!r} is not {order.number}")
+        if not amounts_match(order.total, details.amount):
+            problems.append(f"amount {details.amount!r} is not {order.total}")
+        if details.currency != order.currency:
+            problems.append(f"currency {details.currency!r} is not {order.currency}")
+        return problems
+
+    def record_payment(self, order, *, transaction_id, status, amount, currency, raw):
+        """Store a completed (or pending) payment once per order; a completed one moves the order to PAID.
+
+        Returns ``(outcome, message)`` for the event log. An amount or currency that differs
+        from the order flags the order EXCEPTION instead.
+        """
+        problems = []
+        if not amounts_match(order.total, amount):
+            problems.append(f"amount {amount!r} is not {order.total}")
+        if currency != order.currency:
+            problems.append(f"currency {currency!r} is not {order.currency}")
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.CHARGE,
+            reference=order.number,
+            defaults={"order": order, "currency": currency[:3]},
+        )
+        if txn.status == TransactionStatus.SUCCEEDED and txn.remote_id == transaction_id:
+            return EventOutcome.IGNORED, "The payment was already recorded."
+        txn.remote_id = transaction_id
+        try:
+            txn.amount = to_money(amount)
+        except ValueError:
+            txn.amount = None
+        txn.raw_response = raw
+        if problems:
+            txn.status = TransactionStatus.FAILED
+            txn.message = "Does not match the order: " + "; ".join(problems)
+            txn.save()
+            flag_order(order, f"PayPal payment {transaction_id}: " + "; ".join(problems), processor=self.name)
+            return EventOutcome.FLAGGED, txn.message
+        completed = status == "Completed"
+        txn.status = TransactionStatus.SUCCEEDED if completed else TransactionStatus.PENDING
+        txn.message = f"PayPal payment status {status}"
+        txn.save()
+        if completed:
+            move_order(order, "PAID", processor=self.name, note=f"PayPal payment {transaction_id} completed.")
+            return EventOutcome.APPLIED, f"Payment {transaction_id} completed."
+        return EventOutcome.APPLIED, f"Payment {transaction_id} is {status}."
+
+    # --- the pipeline ----------------------------------------------------------------------
+
+    def refund(self, order, amount=None, reason=""):
+        """Refund the order's completed PayPal payment in full (``RefundTransaction``), once."""
+        charge = PaymentTransaction.objects.filter(
+            processor=self.name, kind=TransactionKind.CHARGE, order=order, status=TransactionStatus.SUCCEEDED
+        ).first()
+        if charge is None or not charge.remote_id:
+            raise GatewayError("This order has no completed PayPal payment to refund.")
+        if amount is not None and to_money(amount) != charge.amount:
+            raise NotSupported("PayPal refunds from the store are full refunds only.")
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.REFUND,
+            reference=order.number,
+            defaults={
+                "order": order,
+                "amount": charge.amount,
+                "currency": charge.currency,
+                "message": reason,
+            },
+        )
+        if txn.status == TransactionStatus.SUCCEEDED:
+            return txn
+        try:
+            response = self.client().refund_transaction(charge.remote_id)
+        except PayPalError as exc:
+            txn.status = TransactionStatus.FAILED
+            txn.message = str(exc)
+            txn.save(update_fields=["status", "message", "updated_at"])
+            raise GatewayError(f"PayPal refused the refund: {exc}") from exc
+        txn.remote_id = response.get("REFUNDTRANSACTIONID", "")
+        txn.status = TransactionStatus.SUCCEEDED
+        txn.raw_response = encode_nvp(response)
+        txn.save()
+        return txn
+
+
+class PayPalViewMixin:
+    """Shared bits of the PayPal views."""
+
+    processor = None
+    error_template_name = "payments/paypal/error.html"
+
+    def error_page(self, request, message, status):
+        """A 4xx page explaining what went wrong."""
+        return render(request, self.error_template_name, {"error": message}, status=status)
+
+    def viewable_order(self, request, token):
+        """The order of ``token`` if this browser may see it, else None."""
+        from coleman.orders.views import can_view
+
+        order = self.processor.order_for_token(token)
+        if order is None or not can_view(request, order):
+            return None
+        return order
+
+
+class PayPalReturnView(PayPalViewMixin, View):
+    """``RETURNURL``: read the checkout from PayPal, then show the confirm page ("Place order")."""
+
+    http_method_names = ["get"]
+    template_name = "payments/paypal/confirm.html"
+
+    def get(self, request):
+        """Check PayPal's details against our order before offering to place it."""
+        processor = self.processor
+        token = request.GET.get("token", "")
+        payer_id = request.GET.get("PayerID", "")
+        order = self.viewable_order(request, token)
+        if order is None:
+            return self.error_page(request, "This PayPal checkout is unknown or not yours.", 404)
+        if processor.is_paid(order):
+            messages.info(request, f"Your order {order.number} is already paid.")
+            return HttpResponseRedirect(order.get_absolute_url())
+        try:
+            details = processor.client().get_express_checkout_details(token)
+        except PayPalError as exc:
+            logger.warning("PayPal GetExpressCheckoutDetails failed for %s: %s", order.number, exc)
+            return self.error_page(request, "PayPal could not confirm this checkout; please try again.", 502)
+        if not details.approved or not hmac.compare_digest(details.payer_id, payer_id):
+            return self.error_page(request, "PayPal has not approved this payment.", 400)
+        problems = processor.details_problems(order, details)
+        if problems:
+            flag_order(
+                order, "PayPal checkout does not match: " + "; ".join(problems), processor=processor.name
+            )
+            return self.error_page(
+                request, f"PayPal's checkout does not match order {order.number}; we will look into it.", 409
+            )
+        context = {"order": order, "lines": list(order.lines.all()), "details": details, "token": token}
+        return render(request, self.template_name, context)
+
+
+class PayPalConfirmView(PayPalViewMixin, View):
+    """POST "Place order": ``DoExpressCheckoutPayment`` for our order's amounts, then the order page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        """Take the payment once; a repeated POST finds it already done."""
+        processor = self.processor
+        token = request.POST.get("token", "")
+        payer_id = request.POST.get("PayerID", "")
+        order = self.viewable_order(request, token)
+        if order is None:
+            return self.error_page(request, "This PayPal checkout is unknown or not yours.", 404)
+        if processor.is_paid(order):
+            messages.info(request, f"Your order {order.number} is already paid.")
+            return HttpResponseRedirect(order.get_absolute_url())
+        try:
+            result = processor.client().do_express_checkout_payment(
+                token=token,
+                payer_id=payer_id,
+                payment=payment_request_for(order),
+                notify_url=processor.absolute_url(request, "ipn"),
+            )
+        except PayPalApiError as exc:
+            if exc.already_completed:
+                messages.info(
+                    request, f"PayPal already took this payment; order {order.number} updates shortly."
+                )
+                return HttpResponseRedirect(order.get_absolute_url())
+            logger.warning("PayPal DoExpressCheckoutPayment refused for %s: %s", order.number, exc)
+            messages.error(
+                request, f"PayPal refused the payment. Your order {order.number} is saved but not paid."
+            )
+            return HttpResponseRedirect(order.get_absolute_url())
+        except PayPalError as exc:
+            logger.warning("PayPal DoExpressCheckoutPayment failed for %s: %s", order.number, exc)
+            return self.error_page(
+                request, "PayPal could not be reached; nothing was charged. Please try again.", 502
+            )
+        raw = encode_nvp(
+            {
+                "PAYMENTINFO_0_TRANSACTIONID": result.transaction_id,
+                "PAYMENTINFO_0_PAYMENTSTATUS": result.status,
+                "PAYMENTINFO_0_AMT": result.amount,
+                "PAYMENTINFO_0_CURRENCYCODE": result.currency,
+            }
+        )
+        event, _applied = apply_once(
+            processor=processor.name,
+            key=f"payment:{result.transaction_id}:{result.status}"[:128],
+            kind="DoExpressCheckoutPayment",
+            body=raw,
+            parsed={"token": token, "transaction_id": result.transaction_id, "status": result.status},
+            order=order,
+            apply=lambda event: processor.record_payment(
+                order,
+                transaction_id=result.transaction_id,
+                status=result.status,
+                amount=result.amount,
+                currency=result.currency,
+                raw=raw,
+            ),
+            remote_addr=_remote_addr(request),
+        )
+        if event.outcome == EventOutcome.FLAGGED:
+            messages.error(
+                request, f"PayPal's payment does not match order {order.number}; we will look into it."
+            )
+        elif result.completed:
+            messages.success(request, f"Thank you! PayPal accepted your payment for order {order.number}.")
+        else:
+            messages.info(
+                request, f"PayPal is processing your payment for order {order.number} ({result.status})."
+            )
+        return HttpResponseRedirect(order.get_absolute_url())
+
+
+class PayPalCancelView(PayPalViewMixin, View):
+    """``CANCELURL``: the shopper cancelled on PayPal; back to the cart, the order stays unpaid."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        """Say clearly that nothing was paid."""
+        order = self.viewable_order(request, request.GET.get("token", ""))
+        if order is not None:
+            log_rejected(
+                self.processor.name,
+                "cancel",
+                request.META.get("QUERY_STRING", ""),
+                "The shopper cancelled the payment on PayPal.",
+                remote_addr=_remote_addr(request),
+                order=order,
+            )
+            messages.warning(
+                request,
+                f"You cancelled the payment at PayPal. Your order {order.number} is saved but not paid.",
+            )
+        else:
+            messages.warning(request, "You cancelled the payment at PayPal; nothing was paid.")
+        return redirect("cart:detail")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PayPalIpnView(PayPalViewMixin, View):
+    """``NOTIFYURL``: PayPal's Instant Payment Notification.
+
+    CSRF-exempt because it is a machine callback; it is authenticated by posting it back to
+    PayPal (``cmd=_notify-validate``) before anything in it is believed, and applied once
+    per ``txn_id`` and payment status.
+    """
+
+    http_method_names = ["post"]
+
+    def reject(self, request, message, status, **kwargs):
+        """Log a refused IPN and answer ``status``."""
+        log_rejected(
+            self.processor.name, "ipn", request.body, message, remote_addr=_remote_addr(request), **kwargs
+        )
+        return HttpResponse(message, status=status, content_type="text/plain")
+
+    def post(self, request):
+        """Verify, check against our order, apply once."""
+        processor = self.processor
+        raw = request.body
+        if len(raw) > MAX_NVP_BYTES:
+            return self.reject(request, "The IPN is too large.", 400)
+        try:
+            params = decode_nvp(raw)
+        except PayPalMalformed as exc:
+            return self.reject(request, f"Malformed IPN: {exc}", 400)
+        try:
+            verified = processor.verify_ipn(raw)
+        except PayPalError as exc:
+            logger.warning("PayPal IPN post-back failed: %s", exc)
+            return HttpResponse(
+                "Could not verify the IPN now; please retry.", status=503, content_type="text/plain"
+            )
+        if not verified:
+            return self.reject(request, "PayPal did not verify this IPN (INVALID).", 403)
+        ipn = Ipn.from_params(params)
+        if not ipn.txn_id:
+            return self.reject(request, "The IPN has no txn_id.", 400, authenticated=True)
+        order = Order.objects.filter(number=ipn.invoice).first() if ipn.invoice else None
+        if order is None:
+            return self.reject(
+                request, f"The IPN names no order of ours ({ipn.invoice!r}).", 400, authenticated=True
+            )
+        apply_once(
+            processor=processor.name,
+            key=f"ipn:{ipn.txn_id}:{ipn.payment_status}"[:128],
+            kind=f"ipn-{ipn.txn_type or 'message'}"[:80],
+            body=raw,
+            parsed=params,
+            order=order,
+            apply=lambda event: self.apply(order, ipn, raw),
+            remote_addr=_remote_addr(request),
+        )
+        return HttpResponse("", content_type="text/plain")
+
+    def apply(self, order, ipn, raw):
+        """What an IPN does to the order: receiver checked, then by ``payment_status``."""
+        processor = self.processor
+        receiver = processor.setting("RECEIVER_EMAIL")
+        if receiver and ipn.receiver_email.casefold() != receiver.casefold():
+            note = f"PayPal IPN {ipn.txn_id} paid {ipn.receiver_email!r}, not our account."
+            flag_order(order, note, processor=processor.name)
+            return EventOutcome.FLAGGED, note
+        if ipn.payment_status in {"Completed", "Pending"}:
+            return processor.record_payment(
+                order,
+                transaction_id=ipn.txn_id,
+                status=ipn.payment_status,
+                amount=ipn.gross,
+                currency=ipn.currency,
+                raw=raw.decode("utf-8", "replace"),
+            )
+        if ipn.payment_status in {"Reversed", "Denied", "Failed"}:
+            note = f"PayPal IPN {ipn.txn_id}: payment {ipn.payment_status}."
+            flag_order(order, note, processor=processor.name)
+            return EventOutcome.FLAGGED, note
+        return EventOutcome.IGNORED, f"Payment status {ipn.payment_status!r} needs no action."
+
+
 __all__ = [
     "CheckoutDetails",
+    "PayPalExpressCheckout",
     "Ipn",
     "NvpClient",
     "PayPalApiError",

@@ -1,0 +1,262 @@
+"""The PayPal Express Checkout processor in the store: hand-off, return, "Place order", IPN, refund.
+
+The gateway sandbox plays PayPal: browser steps go through the test client, NVP calls and IPN
+post-backs are handed to the sandbox in-process (the default when no endpoint is set). The
+sandbox's IPNs are captured instead of posted, and replayed to the store by the tests.
+"""
+
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client, RequestFactory
+
+from coleman.payments.exceptions import GatewayError
+from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
+from coleman.payments.processors import get_processor
+from coleman.payments.processors.paypal import payment_request_for
+from coleman.payments.sandbox import paypal as sandbox_paypal
+
+IPN_URL = "/payments/paypal/ipn/"
+
+
+@pytest.fixture(autouse=True)
+def _no_ipn_delivery(settings):
+    """The sandbox's IPNs are captured by the tests, not posted over HTTP."""
+    settings.COLEMAN_SANDBOX_PAYPAL_SEND_IPN = False
+
+
+@pytest.fixture
+def processor():
+    return get_processor("paypal")
+
+
+@pytest.fixture
+def shopper(client, order):
+    """A browser logged in as the order's customer."""
+    client.force_login(order.user)
+    return client
+
+
+@pytest.fixture
+def ipns(monkeypatch):
+    """The IPN bodies the sandbox would have posted to the store."""
+    sent = []
+    original = sandbox_paypal.send_ipn
+
+    def capture(url, fields):
+        body = original(url, fields)
+        sent.append(body)
+        return body
+
+    monkeypatch.setattr(sandbox_paypal, "send_ipn", capture)
+    return sent
+
+
+def told(response):
+    return " ".join(str(message) for message in get_messages(response.wsgi_request))
+
+
+def approval_location(processor, order):
+    response = processor.get_checkout_response(RequestFactory().get("/checkout/paypal/"), order)
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def approve(client, location, decision="pay"):
+    """Press a button on the sandbox approval page; return where PayPal sends the browser."""
+    page = client.get(location)
+    assert page.status_code == 200 and b"SANDBOX" in page.content
+    token = dict(parse_qsl(urlsplit(location).query))["token"]
+    response = client.post(
+        urlsplit(location).path, {"cmd": "_express-checkout", "token": token, "decision": decision}
+    )
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def pay(client, processor, order):
+    """The whole shopper journey up to and including "Place order"; returns the final response."""
+    return_url = approve(client, approval_location(processor, order))
+    confirm = client.get(return_url)
+    assert confirm.status_code == 200
+    returned = dict(parse_qsl(urlsplit(return_url).query))
+    return client.post(
+        "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
+    )
+
+
+def post_ipn(body):
+    return Client().post(IPN_URL, data=body, content_type="application/x-www-form-urlencoded")
+
+
+def test_handoff_sets_up_the_checkout_with_our_order(processor, order):
+    """SetExpressCheckout carries our order number and amounts; the browser goes to the approval page."""
+    location = approval_location(processor, order)
+    parts = urlsplit(location)
+    query = dict(parse_qsl(parts.query))
+    assert parts.path == "/sandbox/paypal/webscr/" and query["cmd"] == "_express-checkout"
+    assert PaymentTransaction.objects.get(processor="paypal", kind="checkout").token == query["token"]
+    details = processor.client().get_express_checkout_details(query["token"])
+    assert details.invoice == order.number and details.amount == "30.50" and details.currency == "USD"
+
+
+def test_approve_confirm_and_place_order_marks_the_order_paid(processor, order, shopper):
+    """Approve on the sandbox → confirm page ("Place order") → DoExpressCheckoutPayment → PAID."""
+    return_url = approve(shopper, approval_location(processor, order))
+    confirm = shopper.get(return_url)
+    html = confirm.content.decode()
+    assert "Place order" in html and "$30.50" in html and order.number in html
+    order.refresh_from_db()
+    assert order.status_id == "NEW"
+    returned = dict(parse_qsl(urlsplit(return_url).query))
+    response = shopper.post(
+        "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
+    )
+    assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    assert "PayPal accepted your payment" in told(response)
+    order.refresh_from_db()
+    assert order.status_id == "PAID"
+    charge = PaymentTransaction.objects.get(processor="paypal", kind="charge")
+    assert charge.status == "succeeded" and charge.amount == Decimal("30.50") and charge.remote_id
+
+
+def test_placing_the_order_twice_pays_once(processor, order, shopper):
+    """A second "Place order" finds the order paid and calls nothing."""
+    pay(shopper, processor, order)
+    token = PaymentTransaction.objects.get(kind="checkout").token
+    response = shopper.post("/payments/paypal/confirm/", {"token": token, "PayerID": "x"})
+    assert "already paid" in told(response)
+    assert PaymentTransaction.objects.filter(kind="charge").count() == 1
+
+
+def test_the_ipn_after_payment_verifies_and_a_replay_changes_nothing(processor, order, shopper, ipns):
+    """The sandbox's IPN is verified by post-back; the first is acknowledged, the replay is a duplicate."""
+    pay(shopper, processor, order)
+    history = order.history.count()
+    assert post_ipn(ipns[0]).status_code == 200
+    assert post_ipn(ipns[0]).status_code == 200
+    order.refresh_from_db()
+    assert order.status_id == "PAID" and order.history.count() == history
+    outcomes = sorted(PaymentEvent.objects.filter(kind__startswith="ipn").values_list("outcome", flat=True))
+    assert outcomes == sorted([EventOutcome.IGNORED, EventOutcome.DUPLICATE])
+
+
+def test_the_ipn_alone_marks_the_order_paid(processor, order, shopper, ipns):
+    """If the store never saw DoExpressCheckoutPayment's answer, the verified IPN still pays the order."""
+    return_url = approve(shopper, approval_location(processor, order))
+    returned = dict(parse_qsl(urlsplit(return_url).query))
+    processor.client().do_express_checkout_payment(
+        token=returned["token"],
+        payer_id=returned["PayerID"],
+        payment=payment_request_for(order),
+    )
+    assert post_ipn(ipns[0]).status_code == 200
+    order.refresh_from_db()
+    assert order.status_id == "PAID"
+
+
+def test_a_forged_ipn_is_refused(order):
+    """An IPN PayPal did not send (the post-back answers INVALID) gets 403 and changes nothing."""
+    body = urlencode(
+        {
+            "txn_id": "FORGED1",
+            "payment_status": "Completed",
+            "invoice": order.number,
+            "mc_gross": "30.50",
+            "mc_currency": "USD",
+            "receiver_email": "sandbox-merchant@example.com",
+        }
+    ).encode()
+    assert post_ipn(body).status_code == 403
+    order.refresh_from_db()
+    assert order.status_id == "NEW"
+    assert PaymentEvent.objects.get(processor="paypal").outcome == EventOutcome.REJECTED
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"mc_gross": "1.00"}, {"mc_currency": "EUR"}, {"receiver_email": "thief@example.com"}],
+)
+def test_a_verified_ipn_that_does_not_match_flags_the_order(order, change):
+    """A genuine IPN with a wrong amount, currency or receiver moves the order to EXCEPTION, not PAID."""
+    fields = {
+        "txn_id": "TXN-MISMATCH",
+        "txn_type": "express_checkout",
+        "payment_status": "Completed",
+        "invoice": order.number,
+        "mc_gross": "30.50",
+        "mc_currency": "USD",
+        "receiver_email": "sandbox-merchant@example.com",
+        **change,
+    }
+    body = urlencode(fields).encode()
+    sandbox_paypal.remember_ipn(body)  # PayPal really sent it: the post-back says VERIFIED
+    assert post_ipn(body).status_code == 200
+    order.refresh_from_db()
+    assert order.status_id == "EXCEPTION"
+    assert PaymentEvent.objects.get(processor="paypal").outcome == EventOutcome.FLAGGED
+
+
+@pytest.mark.parametrize("body", [b"a=1&a=2", b"no-equals-sign", b"x=" + b"y" * 70_000])
+def test_malformed_ipns_get_400(db, body):
+    """Repeated fields, garbage and oversized IPNs are refused with 400, never a 500."""
+    assert post_ipn(body).status_code == 400
+
+
+def test_ipn_endpoint_only_takes_post(client):
+    """GET on the IPN endpoint is 405."""
+    assert client.get(IPN_URL).status_code == 405
+
+
+def test_cancelling_at_paypal_returns_to_the_cart_unpaid(processor, order, shopper):
+    """Cancel on the sandbox → back to the cart with a clear message; the order stays NEW."""
+    cancel_url = approve(shopper, approval_location(processor, order), decision="decline")
+    response = shopper.get(cancel_url)
+    assert response.status_code == 302 and response["Location"] == "/cart/"
+    assert f"Your order {order.number} is saved but not paid" in told(response)
+    order.refresh_from_db()
+    assert order.status_id == "NEW"
+
+
+def test_someone_elses_checkout_is_404(processor, order, django_user_model):
+    """Another customer opening the return URL gets 404 (no order details leak)."""
+    stranger = Client()
+    stranger.force_login(django_user_model.objects.create_user("stranger", "s@example.com", "pw-stranger-1"))
+    return_url = approve(stranger, approval_location(processor, order))
+    assert stranger.get(return_url).status_code == 404
+    token = dict(parse_qsl(urlsplit(return_url).query))["token"]
+    assert stranger.post("/payments/paypal/confirm/", {"token": token, "PayerID": "x"}).status_code == 404
+
+
+def test_a_checkout_that_no_longer_matches_the_order_is_flagged(processor, order, shopper):
+    """If PayPal's amount differs from our order's, the return view flags the order and takes nothing."""
+    return_url = approve(shopper, approval_location(processor, order))
+    type(order).objects.filter(pk=order.pk).update(total=Decimal("99.00"))
+    response = shopper.get(return_url)
+    assert response.status_code == 409
+    order.refresh_from_db()
+    assert order.status_id == "EXCEPTION"
+
+
+def test_confirm_requires_csrf(processor, order):
+    """ "Place order" is a POST protected by CSRF."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(order.user)
+    assert client.post("/payments/paypal/confirm/", {"token": "EC-1", "PayerID": "P"}).status_code == 403
+
+
+def test_refund_once(processor, order, shopper):
+    """Staff refund calls RefundTransaction once; a second refund returns the first."""
+    pay(shopper, processor, order)
+    first = processor.refund(order)
+    again = processor.refund(order)
+    assert first.status == "succeeded" and first.pk == again.pk and first.remote_id
+
+
+def test_wrong_api_credentials_fail_the_handoff_cleanly(processor, order, settings):
+    """With a wrong API password PayPal refuses; the hand-off raises GatewayError (shown to the shopper)."""
+    settings.COLEMAN_PAYPAL_API_PASSWORD = "wrong"
+    with pytest.raises(GatewayError):
+        processor.get_checkout_response(RequestFactory().get("/checkout/paypal/"), order)
