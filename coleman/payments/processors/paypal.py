@@ -559,9 +559,13 @@ class PayPalExpressCheckout(PaymentProcessor):
             )
         except PayPalError as exc:
             logger.warning("PayPal SetExpressCheckout failed for order %s: %s", order.number, exc)
-            raise GatewayError(
-                "PayPal is not available right now; your order is saved, please try again."
-            ) from exc
+            messages.error(
+                request,
+                f"PayPal is not available right now. Your order {order.number} is saved but not paid; "
+                "please try again in a moment.",
+                fail_silently=True,
+            )
+            return HttpResponseRedirect(order.get_absolute_url())
         PaymentTransaction.objects.update_or_create(
             processor=self.name,
             kind=TransactionKind.CHECKOUT,
