@@ -40,6 +40,7 @@ def order(db):
         order=order,
         product=ProductFactory(price=Decimal("10.00"), weight=Decimal("2.5")),
         quantity=2,
+        weight=Decimal("2.5"),
         unit_price=Decimal("10.00"),
         line_total=Decimal("20.00"),
     )
