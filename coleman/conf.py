@@ -66,6 +66,8 @@ DEFAULTS = {
     # Refuse to start when a processor points at the gateway sandbox (set True by the
     # production settings; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 in the environment overrides).
     "PAYMENTS_REQUIRE_LIVE_ENDPOINTS": False,
+    # The gateway sandbox app refuses to load when this is True (the production settings set it).
+    "PAYMENTS_SANDBOX_FORBIDDEN": False,
     # Inbound payment messages larger than this many bytes are refused unparsed.
     "PAYMENTS_MAX_MESSAGE_BYTES": 256 * 1024,
     # Google Checkout. Merchant id and key are dev/test values the sandbox knows;

@@ -47,6 +47,7 @@ LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR
 # Payment processors must point at the real services; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 lets a
 # staging site use sandbox endpoints on purpose. The gateway sandbox app refuses to load here.
 COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = os.environ.get("COLEMAN_PAYMENTS_ALLOW_SANDBOX", "0") != "1"
+COLEMAN_PAYMENTS_SANDBOX_FORBIDDEN = True
 for _name in ("GOOGLE_MERCHANT_ID", "GOOGLE_MERCHANT_KEY", "GOOGLE_API_BASE", "GOOGLE_CLIENT_CERT"):
     if os.environ.get(f"COLEMAN_{_name}"):
         globals()[f"COLEMAN_{_name}"] = os.environ[f"COLEMAN_{_name}"]

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 class SandboxConfig(AppConfig):
-    """Local stand-ins for the payment services; refuses to load where live endpoints are required."""
+    """Local stand-ins for the payment services; refuses to load in production settings."""
 
     name = "coleman.payments.sandbox"
     label = "payments_sandbox"
@@ -14,7 +14,7 @@ class SandboxConfig(AppConfig):
     def ready(self):
         from coleman.conf import coleman_settings
 
-        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS:
+        if coleman_settings.PAYMENTS_SANDBOX_FORBIDDEN:
             raise ImproperlyConfigured(
                 "The payment gateway sandbox (coleman.payments.sandbox) must not be installed in production: "
                 "remove it from INSTALLED_APPS."
