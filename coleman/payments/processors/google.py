@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from coleman.conf import coleman_settings
 from coleman.core.money import to_money
 
 from .. import xml as safe_xml
@@ -298,8 +299,6 @@ class GoogleCheckout(PaymentProcessor):
 
     def check(self):
         """Report missing credentials, a bad API mode, or a sandbox endpoint where forbidden."""
-        from coleman.conf import coleman_settings
-
         errors = []
         if not self.merchant_id or not self.merchant_key:
             errors.append(checks.Error("COLEMAN_GOOGLE_MERCHANT_ID and _KEY must be set.", id="coleman.E104"))
@@ -418,8 +417,6 @@ class GoogleCheckout(PaymentProcessor):
 
     def buy_it_now_fields(self, product):
         """HTML API fields for buying one ``product`` straight from its page."""
-        from coleman.conf import coleman_settings
-
         return [
             ("item_name_1", product.name),
             ("item_description_1", (product.description or product.name)[:500]),
@@ -694,7 +691,7 @@ class NotificationView(View):
             return response
         kind = ""
         try:
-            root = safe_xml.parse_xml(body)
+            root = safe_xml.parse_xml(body, max_bytes=coleman_settings.PAYMENTS_MAX_MESSAGE_BYTES)
             kind = safe_xml.local_name(root)
             if kind not in NOTIFICATION_TYPES:
                 raise MalformedMessage(f"Unknown notification <{kind}>.")
