@@ -195,3 +195,23 @@ def test_garbage_to_the_nvp_endpoint_is_a_failure_not_a_crash(client):
     )
     assert response.status_code == 200 and paypal.decode_nvp(response.content)["ACK"] == "Failure"
     assert client.get("/sandbox/paypal/nvp/").status_code == 405
+
+
+def test_ipn_delivery_is_resent_until_the_store_answers_200(monkeypatch):
+    """Like PayPal, the sandbox resends an IPN the store did not acknowledge with 200."""
+    import requests
+
+    answers = [503, 500, 200]
+    posted = []
+
+    class Answer:
+        def __init__(self, status_code):
+            self.status_code = status_code
+
+    def fake_post(url, data, headers, timeout):
+        posted.append((url, data))
+        return Answer(answers.pop(0))
+
+    monkeypatch.setattr(requests, "post", fake_post)
+    assert sandbox_paypal.deliver_ipn(NOTIFY_URL, b"txn_id=1", delays=(0, 0, 0, 0)) is True
+    assert posted == [(NOTIFY_URL, b"txn_id=1")] * 3

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.apps import apps
 from django.contrib import messages
 from django.core import checks
+from django.db import OperationalError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -884,16 +885,21 @@ class PayPalIpnView(PayPalViewMixin, View):
             return self.reject(
                 request, f"The IPN names no order of ours ({ipn.invoice!r}).", 400, authenticated=True
             )
-        apply_once(
-            processor=processor.name,
-            key=f"ipn:{ipn.txn_id}:{ipn.payment_status}"[:128],
-            kind=f"ipn-{ipn.txn_type or 'message'}"[:80],
-            body=raw,
-            parsed=params,
-            order=order,
-            apply=lambda event: self.apply(order, ipn, raw),
-            remote_addr=_remote_addr(request),
-        )
+        try:
+            apply_once(
+                processor=processor.name,
+                key=f"ipn:{ipn.txn_id}:{ipn.payment_status}"[:128],
+                kind=f"ipn-{ipn.txn_type or 'message'}"[:80],
+                body=raw,
+                parsed=params,
+                order=order,
+                apply=lambda event: self.apply(order, ipn, raw),
+                remote_addr=_remote_addr(request),
+            )
+        except OperationalError as exc:
+            # A busy database is transient: 503 makes PayPal resend the IPN later.
+            logger.warning("PayPal IPN %s not applied now (database busy): %s", ipn.txn_id, exc)
+            return HttpResponse("Busy; please resend.", status=503, content_type="text/plain")
         return HttpResponse("", content_type="text/plain")
 
     def apply(self, order, ipn, raw):

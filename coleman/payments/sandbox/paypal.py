@@ -34,8 +34,9 @@ from coleman.payments.processors import paypal as nvp
 logger = logging.getLogger(__name__)
 
 STATE_SECONDS = 3 * 3600
-# PayPal's IPN arrived a moment after the payment, never inside the API call that made it.
-IPN_DELAY_SECONDS = 0.5
+# PayPal's IPN arrived a moment after the payment (never inside the API call that made it)
+# and was resent while the store did not answer 200: seconds to wait before each attempt.
+IPN_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
 ALPHABET = string.ascii_uppercase + string.digits
 
 
@@ -303,16 +304,29 @@ def remember_ipn(body):
     cache.set(_ipn_key(body), True, STATE_SECONDS)
 
 
-def deliver_ipn(url, body):
-    """POST one IPN body to the store (used by the default background sender)."""
+def deliver_ipn(url, body, *, delays=IPN_RETRY_DELAYS):
+    """POST one IPN body to the store, resending it until the store answers 200.
+
+    PayPal resent an IPN that was not acknowledged with HTTP 200, at growing intervals; the
+    sandbox does the same a few times (used by the default background sender).
+    """
+    import time
+
     import requests
 
-    try:
-        requests.post(
-            url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=15
-        )
-    except requests.RequestException as exc:
-        logger.warning("Sandbox PayPal could not deliver an IPN to %s: %s", url, exc)
+    for delay in delays:
+        time.sleep(delay)
+        try:
+            response = requests.post(
+                url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=15
+            )
+        except requests.RequestException as exc:
+            logger.warning("Sandbox PayPal could not deliver an IPN to %s: %s", url, exc)
+            continue
+        if response.status_code == 200:
+            return True
+        logger.warning("Sandbox PayPal IPN to %s answered %s; will resend.", url, response.status_code)
+    return False
 
 
 def send_ipn(url, fields):
