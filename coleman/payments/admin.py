@@ -2,12 +2,15 @@
 
 The orders app registers its own ``Order`` admin; this module extends it (subclass and
 re-register) with the payment actions (charge, refund, mark shipped with tracking), which
-call the order's processor, and inlines showing the order's transactions and messages.
+call the order's processor, and a read-only "Payments" section with the order's
+transactions and the services' messages.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from coleman.orders.models import Order
 
@@ -51,34 +54,6 @@ class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-class PaymentTransactionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    """The order's payment transactions, on the order's admin page."""
-
-    model = PaymentTransaction
-    extra = 0
-    fields = [
-        "created_at",
-        "processor",
-        "kind",
-        "status",
-        "amount",
-        "currency",
-        "reference",
-        "remote_id",
-        "message",
-    ]
-    readonly_fields = fields
-
-
-class PaymentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
-    """The messages payment services sent about the order."""
-
-    model = PaymentEvent
-    extra = 0
-    fields = ["created_at", "processor", "kind", "authenticated", "outcome", "message"]
-    readonly_fields = fields
-
-
 def _run(modeladmin, request, queryset, operation, done, **kwargs):
     for order in queryset:
         try:
@@ -109,7 +84,7 @@ class ShipForm(forms.Form):
     tracking_number = forms.CharField(max_length=100)
 
 
-@admin.action(description="Mark shipped with tracking (tells the payment service)", permissions=["change"])
+@admin.action(description="Mark shipped and tell the payment service (tracking)", permissions=["change"])
 def ship_orders(modeladmin, request, queryset):
     """Ask for tracking numbers, then tell each order's service and mark the orders SHIPPED."""
     from coleman.orders.exceptions import OrderError
@@ -162,10 +137,56 @@ def _extend_order_admin():
         admin.site.unregister(Order)
 
     class OrderPaymentsAdmin(base_class):
-        """The orders app's order admin, plus payment actions and the payment logs."""
+        """The orders app's order admin, plus payment actions and the order's payment story."""
 
         actions = [*(base_class.actions or []), charge_orders, refund_orders, ship_orders]
-        inlines = [*(base_class.inlines or []), PaymentTransactionInline, PaymentEventInline]
+        readonly_fields = [*(base_class.readonly_fields or []), "payment_history"]
+        if base_class.fieldsets:
+            fieldsets = [*base_class.fieldsets, ("Payments", {"fields": ["payment_history"]})]
+
+        @admin.display(description="Payment transactions and messages")
+        def payment_history(self, order):
+            """The order's transactions and the services' messages, newest first, with log links."""
+            if order is None or order.pk is None:
+                return "-"
+            transactions = PaymentTransaction.objects.for_order(order)
+            events = PaymentEvent.objects.filter(order=order).order_by("-created_at", "-id")
+            rows = format_html_join(
+                "",
+                "<li>{} · {} {} · {} {} · {}</li>",
+                (
+                    (
+                        t.created_at.strftime("%Y-%m-%d %H:%M"),
+                        t.processor,
+                        t.get_kind_display(),
+                        t.get_status_display(),
+                        t.amount if t.amount is not None else "",
+                        t.message,
+                    )
+                    for t in transactions
+                ),
+            )
+            messages_ = format_html_join(
+                "",
+                "<li>{} · {} {} · {} · {}</li>",
+                (
+                    (
+                        e.created_at.strftime("%Y-%m-%d %H:%M"),
+                        e.processor,
+                        e.kind,
+                        e.get_outcome_display(),
+                        e.message,
+                    )
+                    for e in events
+                ),
+            )
+            log_url = reverse("admin:payments_paymentevent_changelist") + f"?q={order.number}"
+            return format_html(
+                '<p>Transactions</p><ul>{}</ul><p>Messages (<a href="{}">event log</a>)</p><ul>{}</ul>',
+                rows or "none",
+                log_url,
+                messages_ or "none",
+            )
 
     admin.site.register(Order, OrderPaymentsAdmin)
 
