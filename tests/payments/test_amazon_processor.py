@@ -204,3 +204,56 @@ def test_a_signed_return_for_an_unknown_order_is_400(processor, shopper):
     params["signatureVersion"] = "2"
     params["signature"] = amazon.sign(SECRET, "GET", "testserver", "/payments/amazon/return/", params)
     assert shopper.get("/payments/amazon/return/", params).status_code == 400
+
+
+def test_refund_is_sent_once_and_retries_answer_the_same(processor, order, shopper):
+    """Staff refund sends FPS Refund for the charge; refunding again returns the first refund."""
+    shopper.get(pay_on_sandbox(shopper, cbui_location(processor, order)))
+    first = processor.refund(order)
+    again = processor.refund(order)
+    assert first.status == "succeeded" and first.remote_id and first.pk == again.pk
+    assert first.amount == Decimal("30.50") and first.reference == f"{order.number}-refund"
+
+
+def test_refund_needs_a_completed_charge_and_a_sensible_amount(processor, order, shopper):
+    """No charge → refused; more than was charged → refused; neither reaches Amazon as a refund."""
+    with pytest.raises(GatewayError):
+        processor.refund(order)
+    shopper.get(pay_on_sandbox(shopper, cbui_location(processor, order)))
+    with pytest.raises(GatewayError):
+        processor.refund(order, amount=Decimal("31.00"))
+    assert not PaymentTransaction.objects.filter(kind="refund").exists()
+
+
+def test_sandbox_refuses_refunding_more_than_was_paid(processor, order, shopper):
+    """FPS refuses a second refund reference that would exceed the payment."""
+    shopper.get(pay_on_sandbox(shopper, cbui_location(processor, order)))
+    charge = PaymentTransaction.objects.get(kind="charge")
+    client = processor.fps_client()
+    client.refund(transaction_id=charge.remote_id, amount=Decimal("20.00"), caller_reference="R-1")
+    with pytest.raises(amazon.AmazonResponseError) as caught:
+        client.refund(transaction_id=charge.remote_id, amount=Decimal("20.00"), caller_reference="R-2")
+    assert caught.value.code == "InvalidParams"
+
+
+def test_the_return_costs_the_same_queries_for_any_order_size(processor, order, shopper):
+    """Handling a paid return does not query per order line: 2 lines and 27 lines cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.orders.factories import LineFactory, OrderFactory
+
+    big = OrderFactory(
+        user=order.user, subtotal=Decimal("25.00"), shipping=Decimal("5.00"), total=Decimal("30.00")
+    )
+    LineFactory.create_batch(27, order=big, unit_price=Decimal("1.00"), line_total=Decimal("1.00"))
+    counts = []
+    for each in (order, big):
+        return_url = pay_on_sandbox(shopper, cbui_location(processor, each))
+        with CaptureQueriesContext(connection) as captured:
+            response = shopper.get(return_url)
+        assert response.status_code == 302
+        each.refresh_from_db()
+        assert each.status_id == "PAID"
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts

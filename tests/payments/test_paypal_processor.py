@@ -262,3 +262,30 @@ def test_wrong_api_credentials_fail_the_handoff_cleanly(processor, order, settin
     order.refresh_from_db()
     assert order.status_id == "NEW"
     assert not PaymentTransaction.objects.filter(processor="paypal", kind="checkout", token__gt="").exists()
+
+
+def test_return_and_place_order_cost_the_same_queries_for_any_order_size(processor, order, shopper):
+    """The confirm page and "Place order" do not query per line: 2 lines and 27 lines cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.orders.factories import LineFactory, OrderFactory
+
+    big = OrderFactory(
+        user=order.user, subtotal=Decimal("27.00"), shipping=Decimal("5.00"), total=Decimal("32.00")
+    )
+    LineFactory.create_batch(27, order=big, unit_price=Decimal("1.00"), line_total=Decimal("1.00"))
+    counts = []
+    for each in (order, big):
+        return_url = approve(shopper, approval_location(processor, each))
+        returned = dict(parse_qsl(urlsplit(return_url).query))
+        with CaptureQueriesContext(connection) as page:
+            assert shopper.get(return_url).status_code == 200
+        with CaptureQueriesContext(connection) as place:
+            shopper.post(
+                "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
+            )
+        each.refresh_from_db()
+        assert each.status_id == "PAID"
+        counts.append((len(page.captured_queries), len(place.captured_queries)))
+    assert counts[0] == counts[1], counts

@@ -330,19 +330,46 @@ def _text(element, local_name):
     return (found[0].text or "").strip() if found else ""
 
 
-def parse_pay_response(body) -> PayResult:
-    """Read a ``PayResponse`` document; raise :class:`AmazonResponseError` for an error document."""
+def parse_transaction_response(body, action="Pay") -> PayResult:
+    """Read a ``<action>Response`` document (``PayResponse``, ``RefundResponse``).
+
+    Raises :class:`AmazonResponseError` for an FPS error document and
+    :class:`AmazonMalformedResponse` for anything else that is not the expected answer.
+    """
     root = parse_xml(body)
     tag = etree.QName(root).localname
     if tag == "Response" and _text(root, "Code"):
         raise AmazonResponseError(_text(root, "Code"), _text(root, "Message"), _text(root, "RequestID"))
-    if tag != "PayResponse":
-        raise AmazonMalformedResponse(f"Expected a PayResponse, got <{tag}>.")
+    if tag != f"{action}Response":
+        raise AmazonMalformedResponse(f"Expected a {action}Response, got <{tag}>.")
     transaction_id = _text(root, "TransactionId")
     status = _text(root, "TransactionStatus")
     if not transaction_id or not status:
-        raise AmazonMalformedResponse("The PayResponse has no TransactionId or TransactionStatus.")
+        raise AmazonMalformedResponse(f"The {action}Response has no TransactionId or TransactionStatus.")
     return PayResult(transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"))
+
+
+def parse_pay_response(body) -> PayResult:
+    """Read a ``PayResponse`` document; raise :class:`AmazonResponseError` for an error document."""
+    return parse_transaction_response(body, "Pay")
+
+
+def refund_parameters(
+    *, access_key, transaction_id, amount, caller_reference, currency="USD", timestamp=None
+):
+    """The unsigned parameters of an FPS ``Refund`` of (part of) a completed Pay transaction."""
+    return {
+        "AWSAccessKeyId": access_key,
+        "Action": "Refund",
+        "CallerReference": str(caller_reference),
+        "RefundAmount.CurrencyCode": currency,
+        "RefundAmount.Value": format_amount(amount),
+        "SignatureMethod": SIGNATURE_METHOD,
+        "SignatureVersion": SIGNATURE_VERSION,
+        "Timestamp": timestamp or aws_timestamp(),
+        "TransactionId": transaction_id,
+        "Version": FPS_VERSION,
+    }
 
 
 def requests_transport(url, body, *, timeout):
@@ -381,31 +408,59 @@ class FpsClient:
     timeout: float = 15.0
     attempts: int = 3
 
-    def pay(self, *, sender_token_id, amount, caller_reference, currency="USD") -> PayResult:
-        """Charge ``amount`` to the shopper's token.
+    def call(self, action, make_params, caller_reference):
+        """Send a signed request built by ``make_params()`` (fresh Timestamp on each attempt).
 
-        A network failure is retried (up to ``attempts`` times) with the same CallerReference,
-        token and amount, which FPS answers with the original transaction instead of a second
-        charge. Raises :class:`AmazonResponseError` when FPS refuses the payment.
+        A network failure is retried (up to ``attempts`` times) with the same CallerReference
+        and parameters, which FPS answers with the original transaction instead of a second
+        one. Raises :class:`AmazonResponseError` when FPS refuses the request.
         """
         last_error = None
         for _attempt in range(max(1, self.attempts)):
-            params = pay_parameters(
+            body = encode_form(
+                sign_fps_parameters(self.endpoint, make_params(), self.secret_key, method="POST")
+            )
+            try:
+                return parse_transaction_response(
+                    self.transport(self.endpoint, body, timeout=self.timeout), action
+                )
+            except AmazonUnavailable as exc:
+                logger.warning(
+                    "FPS %s %s failed, retrying with the same CallerReference: %s",
+                    action,
+                    caller_reference,
+                    exc,
+                )
+                last_error = exc
+        raise last_error
+
+    def pay(self, *, sender_token_id, amount, caller_reference, currency="USD") -> PayResult:
+        """Charge ``amount`` to the shopper's token (``Pay``), retrying safely."""
+        return self.call(
+            "Pay",
+            lambda: pay_parameters(
                 access_key=self.access_key,
                 sender_token_id=sender_token_id,
                 amount=amount,
                 caller_reference=caller_reference,
                 currency=currency,
-            )
-            body = encode_form(sign_fps_parameters(self.endpoint, params, self.secret_key, method="POST"))
-            try:
-                return parse_pay_response(self.transport(self.endpoint, body, timeout=self.timeout))
-            except AmazonUnavailable as exc:
-                logger.warning(
-                    "FPS Pay %s failed, retrying with the same CallerReference: %s", caller_reference, exc
-                )
-                last_error = exc
-        raise last_error
+            ),
+            caller_reference,
+        )
+
+    def refund(self, *, transaction_id, amount, caller_reference, currency="USD") -> PayResult:
+        """Refund ``amount`` of a completed Pay transaction (``Refund``), retrying safely."""
+        return self.call(
+            "Refund",
+            lambda: refund_parameters(
+                access_key=self.access_key,
+                transaction_id=transaction_id,
+                amount=amount,
+                caller_reference=caller_reference,
+                currency=currency,
+            ),
+            caller_reference,
+        )
 
 
 def encode_form(params) -> str:
@@ -604,6 +659,54 @@ class AmazonFPS(PaymentProcessor):
             move_order(
                 order, "PAID", processor=self.name, note=f"Amazon FPS Pay {result.transaction_id} succeeded."
             )
+        return txn
+
+    def refund(self, order, amount=None, reason=""):
+        """Refund the order's completed charge with FPS ``Refund`` (full by default); safe to repeat."""
+        charge = PaymentTransaction.objects.filter(
+            processor=self.name,
+            kind=TransactionKind.CHARGE,
+            reference=self.pay_reference(order),
+            status=TransactionStatus.SUCCEEDED,
+        ).first()
+        if charge is None or not charge.remote_id:
+            raise GatewayError("This order has no completed Amazon payment to refund.")
+        refund_amount = to_money(charge.amount if amount is None else amount)
+        if not 0 < refund_amount <= charge.amount:
+            raise GatewayError(f"A refund must be more than 0 and at most {charge.amount}.")
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.REFUND,
+            reference=f"{order.number}-refund",
+            defaults={
+                "order": order,
+                "amount": refund_amount,
+                "currency": charge.currency,
+                "message": reason,
+            },
+        )
+        if txn.status == TransactionStatus.SUCCEEDED:
+            return txn
+        try:
+            result = self.fps_client().refund(
+                transaction_id=charge.remote_id,
+                amount=txn.amount,
+                caller_reference=txn.reference,
+                currency=txn.currency,
+            )
+        except AmazonResponseError as exc:
+            txn.status = TransactionStatus.FAILED
+            txn.message = f"{exc.code}: {exc.message}"
+            txn.save(update_fields=["status", "message", "updated_at"])
+            raise GatewayError(f"Amazon refused the refund: {exc.message}") from exc
+        except (AmazonUnavailable, AmazonMalformedResponse) as exc:
+            txn.message = f"Not refunded yet: {exc}"
+            txn.save(update_fields=["message", "updated_at"])
+            raise GatewayError("Amazon could not be reached; the refund can be retried safely.") from exc
+        txn.remote_id = result.transaction_id
+        txn.status = TransactionStatus.SUCCEEDED if result.succeeded else TransactionStatus.PENDING
+        txn.raw_response = f"TransactionId={result.transaction_id} TransactionStatus={result.status}"
+        txn.save()
         return txn
 
 

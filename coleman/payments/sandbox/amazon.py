@@ -187,15 +187,21 @@ def error_document(code, message, status):
     return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
 
 
-def pay_document(transaction_id, status="Success"):
-    """An FPS ``PayResponse``."""
-    request_id = hashlib.sha256(transaction_id.encode()).hexdigest()[:36]
+def transaction_document(action, transaction_id, status="Success"):
+    """An FPS ``<action>Response`` (``PayResponse``, ``RefundResponse``)."""
+    request_id = hashlib.sha256(f"{action}{transaction_id}".encode()).hexdigest()[:36]
     body = (
-        f'<?xml version="1.0"?>\n<PayResponse xmlns="{fps.FPS_NAMESPACE}"><PayResult>'
+        f'<?xml version="1.0"?>\n<{action}Response xmlns="{fps.FPS_NAMESPACE}"><{action}Result>'
         f"<TransactionId>{transaction_id}</TransactionId><TransactionStatus>{status}</TransactionStatus>"
-        f"</PayResult><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></PayResponse>"
+        f"</{action}Result><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
+        f"</{action}Response>"
     )
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+def pay_document(transaction_id, status="Success"):
+    """An FPS ``PayResponse``."""
+    return transaction_document("Pay", transaction_id, status)
 
 
 def _escape(text):
@@ -247,9 +253,12 @@ def handle_fps_request(method, host, path_, params):
         return error_document("SignatureDoesNotMatch", "The request signature does not match.", 403)
     if not _timestamp_ok(params.get("Timestamp", "")):
         return error_document("RequestExpired", "Timestamp is missing or more than 15 minutes off.", 400)
-    if params.get("Action") != "Pay":
-        return error_document("InvalidParams", f"Action {params.get('Action')!r} is not played here.", 400)
-    return pay(params)
+    action = params.get("Action")
+    if action == "Pay":
+        return pay(params)
+    if action == "Refund":
+        return refund(params)
+    return error_document("InvalidParams", f"Action {action!r} is not played here.", 400)
 
 
 def pay(params):
@@ -293,8 +302,53 @@ def pay(params):
     cache.set(
         reference_key, {"fingerprint": fingerprint, "transaction_id": transaction_id}, PAY_MEMORY_SECONDS
     )
+    cache.set(
+        _transaction_key(transaction_id),
+        {"key": params["AWSAccessKeyId"], "amount": str(amount), "currency": currency, "refunded": "0.00"},
+        PAY_MEMORY_SECONDS,
+    )
     logger.info("Sandbox FPS charged %s %s for %s (%s)", amount, currency, reference, transaction_id)
     return pay_document(transaction_id)
+
+
+def _transaction_key(transaction_id):
+    return "sandbox:amazon:txn:" + hashlib.sha256(transaction_id.encode("utf-8", "replace")).hexdigest()
+
+
+def refund(params):
+    """Refund (part of) a Pay transaction; the same CallerReference again answers the same."""
+    reference = params.get("CallerReference", "")
+    if not reference:
+        return error_document("InvalidParams", "CallerReference is required.", 400)
+    try:
+        amount = to_money(params.get("RefundAmount.Value", ""))
+    except ValueError:
+        return error_document("InvalidParams", "RefundAmount.Value is not an amount.", 400)
+    fingerprint = [params.get("TransactionId", ""), str(amount), params.get("RefundAmount.CurrencyCode", "")]
+    reference_key = (
+        f"sandbox:amazon:refund:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
+    )
+    seen = cache.get(reference_key)
+    if seen is not None:
+        if seen["fingerprint"] != fingerprint:
+            return error_document("DuplicateRequest", "CallerReference was used with other parameters.", 400)
+        return transaction_document("Refund", seen["transaction_id"])
+    txn = cache.get(_transaction_key(params.get("TransactionId", "")))
+    if txn is None or txn["key"] != params["AWSAccessKeyId"]:
+        return error_document("InvalidTransactionId", "The transaction to refund is unknown.", 400)
+    if fingerprint[2] != txn["currency"]:
+        return error_document("InvalidParams", "The currency differs from the payment's.", 400)
+    if amount <= 0 or to_money(txn["refunded"]) + amount > to_money(txn["amount"]):
+        return error_document("InvalidParams", "The refund exceeds what is left of the payment.", 400)
+    txn["refunded"] = str(to_money(txn["refunded"]) + amount)
+    cache.set(_transaction_key(params["TransactionId"]), txn, PAY_MEMORY_SECONDS)
+    refund_id = (
+        hmac.new(settings.SECRET_KEY.encode(), f"refund|{reference}".encode(), hashlib.sha256)
+        .hexdigest()[:35]
+        .upper()
+    )
+    cache.set(reference_key, {"fingerprint": fingerprint, "transaction_id": refund_id}, PAY_MEMORY_SECONDS)
+    return transaction_document("Refund", refund_id)
 
 
 urlpatterns = [
