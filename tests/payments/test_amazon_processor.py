@@ -257,3 +257,18 @@ def test_the_return_costs_the_same_queries_for_any_order_size(processor, order, 
         assert each.status_id == "PAID"
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_system_checks_report_missing_keys_and_sandbox_endpoints_in_production(processor, settings):
+    """E140 for missing keys; E141 when live endpoints are required but the sandbox (or Amazon's) is set."""
+    assert processor.check() == []
+    settings.COLEMAN_AMAZON_SECRET_KEY = ""
+    assert [error.id for error in processor.check()] == ["coleman.E140"]
+    settings.COLEMAN_AMAZON_SECRET_KEY = "live-secret"
+    settings.COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = True
+    assert [error.id for error in processor.check()] == ["coleman.E141"]
+    settings.COLEMAN_AMAZON_CBUI_ENDPOINT = "https://authorize.payments.amazon.com/cobranded-ui/actions/start"
+    settings.COLEMAN_AMAZON_FPS_ENDPOINT = "https://fps.sandbox.amazonaws.com/"
+    assert [error.id for error in processor.check()] == ["coleman.E141"]
+    settings.COLEMAN_AMAZON_FPS_ENDPOINT = "https://fps.amazonaws.com/"
+    assert processor.check() == []

@@ -289,3 +289,17 @@ def test_return_and_place_order_cost_the_same_queries_for_any_order_size(process
         assert each.status_id == "PAID"
         counts.append((len(page.captured_queries), len(place.captured_queries)))
     assert counts[0] == counts[1], counts
+
+
+def test_system_checks_report_missing_credentials_and_sandbox_endpoints_in_production(processor, settings):
+    """E150 for missing credentials; E151 when live endpoints are required but not all are PayPal's."""
+    assert processor.check() == []
+    settings.COLEMAN_PAYPAL_API_SIGNATURE = ""
+    assert [error.id for error in processor.check()] == ["coleman.E150"]
+    settings.COLEMAN_PAYPAL_API_SIGNATURE = "live-signature"
+    settings.COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = True
+    assert [error.id for error in processor.check()] == ["coleman.E151"]
+    settings.COLEMAN_PAYPAL_NVP_ENDPOINT = "https://api-3t.paypal.com/nvp"
+    settings.COLEMAN_PAYPAL_APPROVAL_URL = "https://www.paypal.com/cgi-bin/webscr"
+    settings.COLEMAN_PAYPAL_IPN_POSTBACK_URL = "https://ipnpb.paypal.com/cgi-bin/webscr"
+    assert processor.check() == []
