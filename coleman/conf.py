@@ -95,6 +95,16 @@ DEFAULTS = {
     "SANDBOX_GOOGLE_ACCOUNTS": {"1234567890": "sandbox-google-merchant-key-not-secret"},
     "SANDBOX_GOOGLE_AUTO_CHARGE": True,
     "SANDBOX_GOOGLE_CALLBACK_URL": "",
+    # The buyer the Google sandbox reports in new-order notifications (a made-up address).
+    "SANDBOX_GOOGLE_BUYER": {
+        "name": "Sandy Buyer",
+        "email": "sandbox-buyer@example.com",
+        "line1": "1 Sandbox Lane",
+        "city": "Wareham",
+        "state": "MA",
+        "postal_code": "02571",
+        "country": "US",
+    },
     # Amazon FPS (Co-Branded UI). The keys below are dev/test values the sandbox knows;
     # production sets real ones from the environment.
     "AMAZON_ACCESS_KEY": "SANDBOX-AMAZON-ACCESS-KEY",

@@ -274,3 +274,45 @@ def test_event_log_is_readable_by_staff_only(staff_client, chargeable):
     assert b"new-order-notification" in staff_client.get(url).content
     assert Client().get(url).status_code == 302
     assert PaymentEvent.objects.filter(outcome=EventOutcome.APPLIED).exists()
+
+
+def test_buy_it_now_through_the_sandbox_makes_a_paid_order(client, settings, sandbox_posts_to_client):
+    """Buy It Now: product page form → sandbox → Pay → the store makes the order; it is PAID."""
+    settings.COLEMAN_GOOGLE_BUY_IT_NOW = True
+    product = ProductFactory(price=Decimal("7.25"), stock=3)
+    html = client.get(product.get_absolute_url()).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="payments-buy-it-now"', html)[1]
+    fields = dict(
+        re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html.split("payments-buy-it-now")[1]
+        )
+    )
+    page = client.post(form, {k: unescape(v) for k, v in fields.items()})
+    assert page.status_code == 200 and b"12.25" in page.content  # 7.25 + 5.00 flat-rate shipping
+    state = hidden_fields(page.content.decode())["state"]
+    response = client.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.status_id, order.total, order.email) == (
+        "PAID",
+        Decimal("12.25"),
+        "sandbox-buyer@example.com",
+    )
+    assert order.lines.get().product == product
+    product.refresh_from_db()
+    assert product.stock == 2
+
+
+def test_buy_it_now_notification_for_unknown_product_is_400(notify, db):
+    """A Google order without our order number whose items are not our products is refused (400)."""
+    body = b"""<new-order-notification xmlns="http://checkout.google.com/schema/2" serial-number="b1">
+      <google-order-number>555</google-order-number>
+      <buyer-shipping-address><contact-name>A</contact-name><email>a@example.com</email>
+      <address1>1 Road</address1><city>X</city><postal-code>1</postal-code><country-code>US</country-code>
+      </buyer-shipping-address>
+      <shopping-cart><items><item><item-name>?</item-name><quantity>1</quantity>
+      <merchant-item-id>no-such-product</merchant-item-id></item></items></shopping-cart>
+      <order-total currency="USD">1.00</order-total></new-order-notification>"""
+    response = notify(body)
+    assert response.status_code == 400 and b"no-such-product" in response.content
+    assert not Order.objects.exists()

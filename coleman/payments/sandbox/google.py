@@ -107,7 +107,14 @@ def read_xml_cart(cart_xml: bytes):
         if quantity < 1:
             raise SandboxError("An item quantity is below 1.")
         currency = currency or price_el.get("currency")
-        lines.append({"name": name, "quantity": quantity, "price": str(_money(price_el.text, "unit-price"))})
+        lines.append(
+            {
+                "name": name,
+                "quantity": quantity,
+                "price": str(_money(price_el.text, "unit-price")),
+                "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
+            }
+        )
     shipping_name, shipping = "", Decimal("0.00")
     flat = safe_xml.find(
         root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/flat-rate-shipping"
@@ -153,6 +160,7 @@ def read_html_cart(post):
                 "name": post[f"item_name_{index}"][:200],
                 "quantity": quantity,
                 "price": str(_money(post.get(f"item_price_{index}", ""), f"item_price_{index}")),
+                "merchant_item_id": post.get(f"item_merchant_id_{index}", "")[:100],
             }
         )
         index += 1
@@ -219,6 +227,7 @@ def new_order_document(sandbox_order):
             E("item-name", line["name"]),
             _money_el("unit-price", line["price"], cart["currency"]),
             E.quantity(str(line["quantity"])),
+            E("merchant-item-id", line.get("merchant_item_id", "")),
         )
         for line in cart["lines"]
     ]
@@ -243,11 +252,28 @@ def new_order_document(sandbox_order):
         "new-order-notification",
         sandbox_order,
         E("buyer-id", "1"),
+        buyer_address_element(),
         shopping_cart,
         adjustment,
         _money_el("order-total", sandbox_order["total"], cart["currency"]),
         E("fulfillment-order-state", "NEW"),
         E("financial-order-state", "REVIEWING"),
+    )
+
+
+def buyer_address_element():
+    """The sandbox buyer's shipping address, as Google sent the buyer's stored address."""
+    buyer = coleman_settings.SANDBOX_GOOGLE_BUYER
+    return E(
+        "buyer-shipping-address",
+        E("contact-name", buyer["name"]),
+        E.email(buyer["email"]),
+        E.address1(buyer["line1"]),
+        E.address2(buyer.get("line2", "")),
+        E.city(buyer["city"]),
+        E.region(buyer.get("state", "")),
+        E("postal-code", buyer["postal_code"]),
+        E("country-code", buyer["country"]),
     )
 
 
