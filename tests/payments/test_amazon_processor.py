@@ -272,3 +272,17 @@ def test_system_checks_report_missing_keys_and_sandbox_endpoints_in_production(p
     assert [error.id for error in processor.check()] == ["coleman.E141"]
     settings.COLEMAN_AMAZON_FPS_ENDPOINT = "https://fps.amazonaws.com/"
     assert processor.check() == []
+
+
+def test_staff_charge_and_refund_actions_call_amazon(processor, order, shopper, staff_client, settings):
+    """The admin "charge" action pays an authorised Amazon order; "refund" then refunds it."""
+    from django.urls import reverse
+
+    settings.COLEMAN_AMAZON_PAY_ON_RETURN = False
+    shopper.get(pay_on_sandbox(shopper, cbui_location(processor, order)))
+    changelist = reverse("admin:orders_order_changelist")
+    staff_client.post(changelist, {"action": "charge_orders", "_selected_action": [order.pk]})
+    order.refresh_from_db()
+    assert order.status_id == "PAID"
+    staff_client.post(changelist, {"action": "refund_orders", "_selected_action": [order.pk]})
+    assert PaymentTransaction.objects.get(processor="amazon", kind="refund").status == "succeeded"

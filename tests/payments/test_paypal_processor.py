@@ -303,3 +303,10 @@ def test_system_checks_report_missing_credentials_and_sandbox_endpoints_in_produ
     settings.COLEMAN_PAYPAL_APPROVAL_URL = "https://www.paypal.com/cgi-bin/webscr"
     settings.COLEMAN_PAYPAL_IPN_POSTBACK_URL = "https://ipnpb.paypal.com/cgi-bin/webscr"
     assert processor.check() == []
+
+
+def test_cancel_is_logged_as_an_event(processor, order, shopper):
+    """The cancel return is in the payment-event log (ignored: nothing to apply)."""
+    shopper.get(approve(shopper, approval_location(processor, order), decision="decline"))
+    event = PaymentEvent.objects.get(processor="paypal", kind="cancel")
+    assert event.order_id == order.pk and event.outcome == EventOutcome.IGNORED

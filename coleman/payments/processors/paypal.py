@@ -38,7 +38,7 @@ from coleman.core.money import to_money
 from coleman.orders.models import Order
 
 from ..exceptions import GatewayError, NotSupported
-from ..models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ..models import EventOutcome, PaymentEvent, PaymentTransaction, TransactionKind, TransactionStatus
 from ..services import apply_once, flag_order, log_rejected, move_order
 from .base import PaymentProcessor
 
@@ -823,13 +823,14 @@ class PayPalCancelView(PayPalViewMixin, View):
         """Say clearly that nothing was paid."""
         order = self.viewable_order(request, request.GET.get("token", ""))
         if order is not None:
-            log_rejected(
-                self.processor.name,
-                "cancel",
-                request.META.get("QUERY_STRING", ""),
-                "The shopper cancelled the payment on PayPal.",
-                remote_addr=_remote_addr(request),
+            PaymentEvent.objects.create(
+                processor=self.processor.name,
+                kind="cancel",
                 order=order,
+                body=request.META.get("QUERY_STRING", "")[:2000],
+                outcome=EventOutcome.IGNORED,
+                message="The shopper cancelled the payment on PayPal; the order stays unpaid.",
+                remote_addr=_remote_addr(request),
             )
             messages.warning(
                 request,
