@@ -90,6 +90,7 @@ def test_paying_on_the_sandbox_marks_the_order_paid(processor, order, shopper):
     assert auth.status == "succeeded" and auth.token
     assert charge.status == "succeeded" and charge.remote_id and charge.amount == Decimal("30.50")
     assert charge.reference == f"{order.number}-pay"
+    assert "<PayResponse" in charge.raw_response and charge.remote_id in charge.raw_response
     assert "Amazon accepted your payment" in told(response)
 
 

@@ -119,6 +119,7 @@ def test_approve_confirm_and_place_order_marks_the_order_paid(processor, order, 
     assert order.status_id == "PAID"
     charge = PaymentTransaction.objects.get(processor="paypal", kind="charge")
     assert charge.status == "succeeded" and charge.amount == Decimal("30.50") and charge.remote_id
+    assert f"PAYMENTINFO_0_TRANSACTIONID={charge.remote_id}" in charge.raw_response
 
 
 def test_placing_the_order_twice_pays_once(processor, order, shopper):

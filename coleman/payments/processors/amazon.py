@@ -292,11 +292,12 @@ def sign_fps_parameters(endpoint, params, secret_key, method="GET"):
 
 @dataclass(frozen=True)
 class PayResult:
-    """The outcome of a ``Pay`` request."""
+    """The outcome of a ``Pay`` (or ``Refund``) request; ``raw`` is the answer as received."""
 
     transaction_id: str
     status: str
     request_id: str = ""
+    raw: str = ""
 
     @property
     def succeeded(self):
@@ -346,7 +347,10 @@ def parse_transaction_response(body, action="Pay") -> PayResult:
     status = _text(root, "TransactionStatus")
     if not transaction_id or not status:
         raise AmazonMalformedResponse(f"The {action}Response has no TransactionId or TransactionStatus.")
-    return PayResult(transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"))
+    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return PayResult(
+        transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"), raw=raw
+    )
 
 
 def parse_pay_response(body) -> PayResult:
@@ -644,7 +648,7 @@ class AmazonFPS(PaymentProcessor):
             txn.save(update_fields=["message", "updated_at"])
             raise GatewayError("Amazon could not be reached; the charge can be retried safely.") from exc
         txn.remote_id = result.transaction_id
-        txn.raw_response = f"TransactionId={result.transaction_id} TransactionStatus={result.status}"
+        txn.raw_response = result.raw
         if result.succeeded:
             txn.status = TransactionStatus.SUCCEEDED
         elif result.pending:
@@ -705,7 +709,7 @@ class AmazonFPS(PaymentProcessor):
             raise GatewayError("Amazon could not be reached; the refund can be retried safely.") from exc
         txn.remote_id = result.transaction_id
         txn.status = TransactionStatus.SUCCEEDED if result.succeeded else TransactionStatus.PENDING
-        txn.raw_response = f"TransactionId={result.transaction_id} TransactionStatus={result.status}"
+        txn.raw_response = result.raw
         txn.save()
         return txn
 

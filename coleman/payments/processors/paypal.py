@@ -270,15 +270,17 @@ class PaymentResult:
     status: str
     amount: str
     currency: str
+    raw: str = ""
 
     @classmethod
     def from_response(cls, response):
-        """Read the fields we use from a decoded answer."""
+        """Read the fields we use from a decoded answer (``raw`` keeps the whole answer)."""
         return cls(
             transaction_id=response.get("PAYMENTINFO_0_TRANSACTIONID", ""),
             status=response.get("PAYMENTINFO_0_PAYMENTSTATUS", ""),
             amount=response.get("PAYMENTINFO_0_AMT", ""),
             currency=response.get("PAYMENTINFO_0_CURRENCYCODE", ""),
+            raw=encode_nvp(response),
         )
 
     @property
@@ -776,14 +778,7 @@ class PayPalConfirmView(PayPalViewMixin, View):
             return self.error_page(
                 request, "PayPal could not be reached; nothing was charged. Please try again.", 502
             )
-        raw = encode_nvp(
-            {
-                "PAYMENTINFO_0_TRANSACTIONID": result.transaction_id,
-                "PAYMENTINFO_0_PAYMENTSTATUS": result.status,
-                "PAYMENTINFO_0_AMT": result.amount,
-                "PAYMENTINFO_0_CURRENCYCODE": result.currency,
-            }
-        )
+        raw = result.raw
         event, _applied = apply_once(
             processor=processor.name,
             key=f"payment:{result.transaction_id}:{result.status}"[:128],
