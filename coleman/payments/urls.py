@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from .exceptions import ImproperlyConfiguredProcessor
 from .processors import get_processors
-from .views import CheckoutView, ChooseProcessorView
+from .views import CallbackView, CheckoutView, ChooseProcessorView
 
 app_name = "payments"
 
@@ -21,7 +21,19 @@ def processor_patterns():
     except ImproperlyConfiguredProcessor:
         return []
     return [
-        path(f"payments/{name}/", include((processor.get_urls(), name), namespace=name))
+        path(
+            f"payments/{name}/",
+            include(
+                (
+                    [
+                        *processor.get_urls(),
+                        path("callback/", CallbackView.as_view(processor=processor), name="callback"),
+                    ],
+                    name,
+                ),
+                namespace=name,
+            ),
+        )
         for name, processor in processors.items()
     ]
 

@@ -11,7 +11,9 @@ import secrets
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
 from coleman.cart.cart import Cart
@@ -205,3 +207,17 @@ def payment_status_message(order, processor_name):
     if order.status_id == "EXCEPTION":
         return messages.WARNING, f"We are checking the payment for order {order.number}; we will email you."
     return messages.INFO, f"Order {order.number} is waiting for the payment service to confirm your payment."
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CallbackView(View):
+    """``/payments/<processor>/callback/``: hands the request to ``processor.handle_callback``.
+
+    CSRF-exempt because services, not browsers, call it; the processor authenticates the
+    message the way its service defines (the default answers 404).
+    """
+
+    processor = None
+
+    def dispatch(self, request, *args, **kwargs):
+        return self.processor.handle_callback(request)

@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from tests.payments.conftest import amount_xml, basic, new_order_xml, state_change_xml
@@ -142,6 +145,8 @@ def test_bad_amount_text_is_400(notify, handed_off):
     """A total that is not a number is a malformed message (400), nothing applied or half-written."""
     assert notify(new_order_xml(handed_off.number, total="NaN")).status_code == 400
     assert notify(new_order_xml(handed_off.number, total="-1", serial="s2")).status_code == 400
+    assert notify(new_order_xml(handed_off.number, total="1E+999999", serial="s3")).status_code == 400
+    assert notify(new_order_xml(handed_off.number, total="99999999999999", serial="s4")).status_code == 400
     assert status_of(handed_off) == "NEW"
     assert not PaymentEvent.objects.filter(outcome=EventOutcome.APPLIED).exists()
 
@@ -206,3 +211,49 @@ def test_risk_information_is_logged(notify, handed_off):
     </risk-information></risk-information-notification>"""
     assert notify(body).status_code == 200
     assert "AVS Y" in PaymentEvent.objects.get(idempotency_key="r1").message
+
+
+def test_generic_callback_url_is_404_for_google(client):
+    """Google has no generic callback: /payments/google/callback/ is a 404 (not a 500 or 403)."""
+    assert client.post("/payments/google/callback/", data=b"x", content_type="text/plain").status_code == 404
+
+
+FUZZ = settings_hypothesis(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(body=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)))
+def test_arbitrary_authenticated_bodies_never_500(notify, body):
+    """Whatever an authenticated sender posts, the endpoint answers 200 or 400, never a 500."""
+    assert notify(body).status_code in (200, 400)
+
+
+field_text = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=30)
+
+
+@FUZZ
+@given(serial=field_text, google_number=field_text, total=field_text, currency=field_text, number=field_text)
+def test_fuzzed_notification_fields_never_500(
+    notify, handed_off, serial, google_number, total, currency, number
+):
+    """new-order and charge notifications with arbitrary field values get 200 or 400, never a 500."""
+    from xml.sax.saxutils import escape
+
+    esc = {
+        k: escape(v, {'"': "&quot;"})
+        for k, v in dict(serial=serial, g=google_number, t=total, c=currency).items()
+    }
+    body = new_order_xml(
+        escape(number) or handed_off.number,
+        serial=esc["serial"],
+        google_number=esc["g"],
+        total=esc["t"],
+        currency=esc["c"],
+    )
+    assert notify(body).status_code in (200, 400)
+    charge = amount_xml(
+        "charge", serial=esc["serial"] + "c", latest=esc["t"], total=esc["t"], google_number=esc["g"]
+    )
+    assert notify(charge).status_code in (200, 400)

@@ -52,6 +52,9 @@ LIVE_API_BASE = "https://checkout.google.com/api/checkout/v2/"
 SANDBOX_PREFIX = "/sandbox/google/api/checkout/v2/"
 E = ElementMaker(namespace=NAMESPACE, nsmap={None: NAMESPACE})
 
+#: Amounts must fit the store's money fields (12 digits, 2 of them decimals).
+MAX_AMOUNT = Decimal("10000000000")
+
 NOTIFICATION_TYPES = (
     "new-order-notification",
     "risk-information-notification",
@@ -120,7 +123,7 @@ def parse_amount(text, what):
         value = Decimal(text)
     except (InvalidOperation, TypeError):
         raise MalformedMessage(f"<{what}> is not an amount.") from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
         raise MalformedMessage(f"<{what}> is not an amount.")
     return to_money(value)
 

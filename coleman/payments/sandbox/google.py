@@ -40,7 +40,7 @@ from coleman.conf import coleman_settings
 from coleman.core.money import to_money
 from coleman.payments import xml as safe_xml
 from coleman.payments.exceptions import MalformedMessage
-from coleman.payments.processors.google import NAMESPACE, E, basic_auth_header, sign_cart
+from coleman.payments.processors.google import MAX_AMOUNT, NAMESPACE, E, basic_auth_header, sign_cart
 
 logger = logging.getLogger("coleman.payments.sandbox.google")
 
@@ -75,7 +75,7 @@ def _money(text, what):
         value = Decimal(str(text).strip())
     except (InvalidOperation, TypeError):
         raise SandboxError(f"{what} is not an amount.") from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
         raise SandboxError(f"{what} is not an amount.")
     return to_money(value)
 
