@@ -13,6 +13,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from django.contrib.messages import get_messages
 from django.test import RequestFactory
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from coleman.payments.exceptions import GatewayError
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
@@ -20,6 +23,7 @@ from coleman.payments.processors import amazon, get_processor
 
 SECRET = "sandbox-amazon-secret-key-not-secret"
 RETURN_URL = "http://testserver/payments/amazon/return/"
+RETURN_FIELDS = ["status", "tokenID", "callerReference", "signature", "signatureMethod", "signatureVersion"]
 
 
 @pytest.fixture
@@ -287,3 +291,15 @@ def test_staff_charge_and_refund_actions_call_amazon(processor, order, shopper, 
     assert order.status_id == "PAID"
     staff_client.post(changelist, {"action": "refund_orders", "_selected_action": [order.pk]})
     assert PaymentTransaction.objects.get(processor="amazon", kind="refund").status == "succeeded"
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(st.sampled_from(RETURN_FIELDS) | st.text(max_size=8), st.text(max_size=30), max_size=8)
+)
+def test_any_forged_return_is_a_4xx_never_a_500(client, db, params):
+    """Whatever parameters arrive at the return URL without Amazon's signature, the answer is 4xx."""
+    response = client.get("/payments/amazon/return/", params)
+    assert response.status_code in {400, 403}

@@ -11,6 +11,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client, RequestFactory
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from coleman.payments.processors import get_processor
@@ -311,3 +314,12 @@ def test_cancel_is_logged_as_an_event(processor, order, shopper):
     shopper.get(approve(shopper, approval_location(processor, order), decision="decline"))
     event = PaymentEvent.objects.get(processor="paypal", kind="cancel")
     assert event.order_id == order.pk and event.outcome == EventOutcome.IGNORED
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=300))
+def test_any_unverified_ipn_body_is_a_4xx_never_a_500(db, body):
+    """Whatever bytes are posted to the IPN URL without PayPal having sent them, the answer is 4xx."""
+    assert post_ipn(body).status_code in {400, 403}
