@@ -14,11 +14,12 @@ logger = logging.getLogger("coleman.payments")
 MAX_LOGGED_BODY = 64 * 1024
 
 
-def _loggable(body):
+def _loggable(body, limit=MAX_LOGGED_BODY):
+    """``body`` as text a database can store: UTF-8 (invalid bytes replaced), NULs escaped, truncated."""
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
-    body = body or ""
-    return body if len(body) <= MAX_LOGGED_BODY else body[:MAX_LOGGED_BODY] + "\n…[truncated]"
+    body = (body or "").replace("\x00", "\\x00")
+    return body if len(body) <= limit else body[:limit] + "\n…[truncated]"
 
 
 def log_rejected(
@@ -28,13 +29,13 @@ def log_rejected(
     logger.warning("payments: %s rejected %s message: %s", processor, kind or "unknown", message)
     return PaymentEvent.objects.create(
         processor=processor,
-        kind=kind or "",
+        kind=_loggable(kind or "", 80)[:80],
         order=order,
         body=_loggable(body),
         parsed=parsed or {},
         authenticated=authenticated,
         outcome=EventOutcome.REJECTED,
-        message=message,
+        message=_loggable(message, 2000),
         remote_addr=remote_addr,
     )
 

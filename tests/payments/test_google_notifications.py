@@ -257,3 +257,11 @@ def test_fuzzed_notification_fields_never_500(
         "charge", serial=esc["serial"] + "c", latest=esc["t"], total=esc["t"], google_number=esc["g"]
     )
     assert notify(charge).status_code in (200, 400)
+
+
+def test_nul_bytes_and_invalid_utf8_are_logged_safely(notify, handed_off):
+    """Bodies with NUL bytes or invalid UTF-8 get 400 and are still logged (PostgreSQL refuses raw NULs)."""
+    for body in [b"\x00\x00<a/>", b"\xf8q\x16\x8a\x00", "<a>\u0000</a>".encode()]:
+        assert notify(body).status_code == 400
+    assert PaymentEvent.objects.filter(outcome=EventOutcome.REJECTED).count() == 3
+    assert "\\x00" in PaymentEvent.objects.order_by("id").first().body
