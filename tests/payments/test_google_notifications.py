@@ -147,6 +147,7 @@ def test_bad_amount_text_is_400(notify, handed_off):
     assert notify(new_order_xml(handed_off.number, total="-1", serial="s2")).status_code == 400
     assert notify(new_order_xml(handed_off.number, total="1E+999999", serial="s3")).status_code == 400
     assert notify(new_order_xml(handed_off.number, total="99999999999999", serial="s4")).status_code == 400
+    assert notify(new_order_xml(handed_off.number, google_number="9" * 200, serial="s5")).status_code == 400
     assert status_of(handed_off) == "NEW"
     assert not PaymentEvent.objects.filter(outcome=EventOutcome.APPLIED).exists()
 

@@ -621,6 +621,8 @@ class GoogleCheckout(PaymentProcessor):
         from coleman.orders.models import Order
 
         google_number = safe_xml.required_text(root, "google-order-number")
+        if len(google_number) > 40:
+            raise MalformedMessage("The google-order-number is too long.")
         if kind == "new-order-notification":
             number = safe_xml.text(
                 root, "shopping-cart/merchant-private-data/merchant-note"
