@@ -316,3 +316,17 @@ def test_buy_it_now_notification_for_unknown_product_is_400(notify, db):
     response = notify(body)
     assert response.status_code == 400 and b"no-such-product" in response.content
     assert not Order.objects.exists()
+
+
+def test_carrier_calculated_shipping_through_the_sandbox(shopper, sandbox_posts_to_client, settings):
+    """With carrier shipping, Google's carrier price replaces our estimate and the order still ends PAID."""
+    settings.COLEMAN_GOOGLE_CARRIER_SHIPPING = {
+        "ship_from": {"city": "Boston", "region": "MA", "postal_code": "02110", "country": "US"},
+        "methods": [["UPS", "Ground"]],
+        "default_price": "12.00",
+    }
+    pay_in_sandbox(shopper, "pay")
+    order = Order.objects.get()
+    order.refresh_from_db()
+    assert (order.status_id, order.shipping, order.total) == ("PAID", Decimal("12.00"), Decimal("32.00"))
+    assert order.shipping_method == "UPS Ground"

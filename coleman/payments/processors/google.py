@@ -663,18 +663,29 @@ class GoogleCheckout(PaymentProcessor):
         txn.remote_id = google_number
         txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
         txn.save(update_fields=["remote_id", "message", "updated_at"])
-        expected = order.total
+        expected, carrier_cost = order.total, None
         if self.setting("CARRIER_SHIPPING"):
             shipping = safe_xml.text(
                 root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-cost"
             )
-            expected = order.subtotal + (
-                parse_amount(shipping, "shipping-cost") if shipping else order.shipping
-            )
+            if shipping:
+                carrier_cost = parse_amount(shipping, "shipping-cost")
+                expected = to_money(order.subtotal + carrier_cost)
         if total != expected or currency != order.currency:
             note = f"Google's order total {total} {currency} differs from ours ({expected} {order.currency})."
             flag_order(order, note, processor=self.name)
             return EventOutcome.FLAGGED, note
+        if carrier_cost is not None and carrier_cost != order.shipping:
+            # The carrier's price, chosen on Google's pages, replaces our estimate on the order.
+            type(order).objects.filter(pk=order.pk).update(shipping=carrier_cost, total=expected)
+            order.shipping, order.total = carrier_cost, expected
+            order.shipping_method = (
+                safe_xml.text(
+                    root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-name"
+                )[:100]
+                or order.shipping_method
+            )
+            type(order).objects.filter(pk=order.pk).update(shipping_method=order.shipping_method)
         move_order(order, "NEW_CHKOUT", processor=self.name, note=f"Google order {google_number} received.")
         return EventOutcome.APPLIED, f"Order is checking out at Google ({google_number})."
 
