@@ -5,7 +5,7 @@ from django.core import checks
 from coleman.conf import coleman_settings
 
 from .exceptions import ImproperlyConfiguredProcessor
-from .processors import _load_all, load_processor
+from .processors import load_processor
 
 
 @checks.register()
@@ -39,6 +39,4 @@ def check_processors(app_configs=None, **kwargs):
             continue
         names[processor.name] = dotted_path
         errors.extend(processor.check())
-    if not errors:
-        _load_all.cache_clear()
     return errors
