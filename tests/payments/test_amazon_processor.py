@@ -294,7 +294,9 @@ def test_staff_charge_and_refund_actions_call_amazon(processor, order, shopper, 
 
 
 @hypothesis_settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     st.dictionaries(st.sampled_from(RETURN_FIELDS) | st.text(max_size=8), st.text(max_size=30), max_size=8)

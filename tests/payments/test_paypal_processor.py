@@ -317,7 +317,9 @@ def test_cancel_is_logged_as_an_event(processor, order, shopper):
 
 
 @hypothesis_settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.binary(max_size=300))
 def test_any_unverified_ipn_body_is_a_4xx_never_a_500(db, body):
