@@ -33,6 +33,8 @@ DEFAULTS = {
     # --- cart -------------------------------------------------------------------------
     # The most units of one product a cart line may hold (larger orders: contact the store).
     "CART_MAX_QUANTITY": 99,
+    # The most lines (different products) one cart may hold.
+    "CART_MAX_LINES": 100,
 
     # --- orders -----------------------------------------------------------------------
     # Dotted path of the shipping calculator (see coleman.orders.shipping): FlatRateShipping,

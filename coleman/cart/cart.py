@@ -21,11 +21,11 @@ from django.contrib import messages
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
 
-from .exceptions import InvalidQuantity, OutOfStock, UnknownItem
+from .exceptions import CartFull, InvalidQuantity, OutOfStock, UnknownItem
 
 SESSION_KEY = "coleman_cart"
 _REQUEST_CACHE_ATTR = "_coleman_cart"
-_DIGITS = re.compile(r"\d{1,9}")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def max_quantity() -> int:
@@ -67,6 +67,7 @@ class CartItem:
     item_id: str
     product: object
     quantity: int
+    entered: str | None = None  # what the shopper typed, when a form is shown again with errors
 
     @property
     def unit_price(self) -> Decimal:
@@ -162,7 +163,7 @@ class Cart:
 
         Raises :class:`InvalidQuantity` for a bad quantity or one that would pass the
         maximum, :class:`OutOfStock` when the product is discontinued or the tracked stock
-        is too low.
+        is too low, :class:`CartFull` for a new line beyond ``COLEMAN_CART_MAX_LINES``.
         """
         quantity = parse_quantity(quantity)
         if not product.is_active:
@@ -177,6 +178,10 @@ class Cart:
             existing.product = product
             item = existing
         else:
+            if len(self.items) >= coleman_settings.CART_MAX_LINES:
+                raise CartFull(
+                    f"Your cart is full: it holds at most {coleman_settings.CART_MAX_LINES} products."
+                )
             item = CartItem(item_id=str(self._next_id), product=product, quantity=quantity)
             self._next_id += 1
             self.items.append(item)
@@ -244,6 +249,9 @@ class Cart:
                 continue
             if quantity > limit:
                 quantity, repaired = limit, True
+            if len(entries) >= coleman_settings.CART_MAX_LINES:
+                repaired = True
+                break
             seen_ids.add(item_id)
             seen_products.add(product_id)
             entries.append((item_id, product_id, quantity))

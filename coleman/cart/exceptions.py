@@ -15,3 +15,7 @@ class UnknownItem(CartError):
 
 class OutOfStock(CartError):
     """More units asked for than the store has in stock (or the product is unavailable)."""
+
+
+class CartFull(CartError):
+    """A new line would pass ``COLEMAN_CART_MAX_LINES``."""

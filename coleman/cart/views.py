@@ -1,20 +1,42 @@
 """Cart pages: view the cart, and POST-only add, remove and update.
 
+A change asked for with ``Accept: application/json`` (the small fetch enhancement in
+``cart/cart.js``) is answered with the new cart summary as JSON instead of a redirect.
+
 Every change is a POST (CSRF protected) answered with a redirect. Bad input (a quantity that
 is not a whole number in range, an unknown item id, more than the stock) re-renders the cart
 page with a clear message and a 400, and changes nothing.
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from coleman.core.templatetags.coleman import currency
+
 from .cart import Cart, parse_quantity
 from .exceptions import CartError, UnknownItem
+
+
+def wants_json(request):
+    """True when the client (the cart's fetch enhancement) asked for JSON rather than a page."""
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def cart_summary(cart, message=""):
+    """What the header summary shows, as JSON-ready data."""
+    return {
+        "count": cart.count,
+        "lines": len(cart),
+        "subtotal": str(cart.subtotal),
+        "subtotal_display": currency(cart.subtotal),
+        "message": message,
+    }
 
 
 class CartMixin:
@@ -49,12 +71,23 @@ class CartChangeView(CartMixin, View):
     http_method_names = ["post", "options"]
 
     def error(self, message, status=400, item_errors=None):
+        """The cart page with ``message`` (or JSON ``{"error": message}``) and ``status``."""
+        if wants_json(self.request):
+            return JsonResponse({"error": message, "item_errors": item_errors or {}}, status=status)
         view = CartDetailView()
         view.setup(self.request)
         view.cart = self.cart
         return view.render_error(message, status=status, item_errors=item_errors)
 
+    def done(self, message):
+        """Success: JSON with the new summary for fetch, else a message and a redirect."""
+        if wants_json(self.request):
+            return JsonResponse(cart_summary(self.cart, message))
+        messages.success(self.request, message)
+        return self.redirect()
+
     def redirect(self):
+        """Back to a safe ``next`` page of this site, or to the cart."""
         target = self.request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
@@ -74,8 +107,7 @@ class AddItemView(CartChangeView):
             item = self.cart.add(product, request.POST.get("quantity", "1"))
         except CartError as exc:
             return self.error(str(exc))
-        messages.success(request, f"Added {product.name} to your cart ({item.quantity} in cart).")
-        return self.redirect()
+        return self.done(f"Added {product.name} to your cart ({item.quantity} in cart).")
 
 
 class RemoveItemView(CartChangeView):
@@ -87,8 +119,7 @@ class RemoveItemView(CartChangeView):
             self.cart.remove(item_id)
         except UnknownItem as exc:
             return self.error(str(exc), status=404)
-        messages.success(request, f"Removed {item.product.name} from your cart.")
-        return self.redirect()
+        return self.done(f"Removed {item.product.name} from your cart.")
 
 
 class UpdateCartView(CartChangeView):
@@ -103,6 +134,7 @@ class UpdateCartView(CartChangeView):
             raw = request.POST.get(f"quantity-{item.item_id}")
             if raw is None:
                 continue
+            item.entered = raw[:20]  # shown back in the field if the form is re-rendered
             try:
                 quantity = parse_quantity(raw, allow_zero=True)
                 if quantity and item.product.stock is not None and quantity > item.product.stock:
@@ -125,5 +157,4 @@ class UpdateCartView(CartChangeView):
             self.cart.set_quantity(item_id, quantity)
         if unknown:
             messages.warning(request, "Some items were no longer in your cart.")
-        messages.success(request, "Your cart was updated.")
-        return self.redirect()
+        return self.done("Your cart was updated.")

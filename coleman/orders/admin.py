@@ -26,6 +26,9 @@ class ProductInOrderInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
 
 class OrderStatusChangeInline(admin.TabularInline):
     """The status history (read-only)."""
@@ -39,6 +42,9 @@ class OrderStatusChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_status", "to_status")
 
 
 class OrderFeedbackInline(admin.StackedInline):
@@ -54,6 +60,9 @@ class OrderFeedbackInline(admin.StackedInline):
 
     def has_change_permission(self, request, obj=None):
         return False  # sent messages are part of the record
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "order")
 
 
 class TrackingForm(forms.Form):
@@ -99,7 +108,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["status"]
     date_hierarchy = "placed_at"
     search_fields = [
-        "=number",
+        "number",
         "email",
         "ship_name",
         "user__username",

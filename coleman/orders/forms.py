@@ -48,7 +48,8 @@ class CheckoutForm(forms.Form):
     comments = forms.CharField(
         label="Notes for the store", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Optional here so other checkout views may reuse the form; CheckoutView requires it.
+    checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     typed_address_fields = ("name", "line1", "line2", "line3", "city", "state", "postal_code", "country")
     required_address_fields = ("name", "line1", "city", "postal_code", "country")

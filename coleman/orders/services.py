@@ -5,6 +5,7 @@ functions; nothing else writes an order's status.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,6 +42,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CLOSED: (),
     Status.CANCELLED: (),
 }
+
+# Statuses the customer is emailed about. NEW_CHKOUT is the internal hand-over to the payment
+# service (the customer is on its page at that moment), so it sends nothing.
+CUSTOMER_EMAIL_STATUSES = frozenset(
+    {Status.NEW, Status.PAID, Status.SHIPPED, Status.CLOSED, Status.EXCEPTION, Status.CANCELLED}
+)
 
 # Statuses in which the order's reserved stock goes back on the shelf.
 RELEASES_STOCK = {Status.CANCELLED}
@@ -110,6 +117,15 @@ def _clean_shipping_details(email, shipping_address):
     if missing:
         raise InvalidShippingDetails(f"The shipping address is missing: {', '.join(missing)}.")
     address["country"] = address["country"].upper()
+    if not re.fullmatch(r"[A-Z]{2}", address["country"]):
+        raise InvalidShippingDetails("The country must be a two-letter code such as US.")
+    too_long = [
+        field
+        for field, value in address.items()
+        if len(value) > Order._meta.get_field(f"ship_{field}").max_length
+    ]
+    if too_long or len(str(email).strip()) > Order._meta.get_field("email").max_length:
+        raise InvalidShippingDetails(f"Too long: {', '.join(too_long) or 'email'}.")
     return address
 
 
@@ -203,9 +219,14 @@ def make_order_from_cart(
             **{f"ship_{field}": value for field, value in address.items()},
         )
         _save_new_order(order)
+        # Lock product rows in one global order (by id) so two carts holding the same products
+        # in a different order cannot deadlock each other.
+        reserved = {
+            line.product.pk: _reserve_stock(line)
+            for line in sorted(priced, key=lambda priced_line: priced_line.product.pk)
+        }
         lines = []
         for line in priced:
-            reserved = _reserve_stock(line)
             lines.append(
                 ProductInOrder(
                     order=order,
@@ -216,7 +237,7 @@ def make_order_from_cart(
                     quantity=line.quantity,
                     line_total=line.line_total,
                     weight=line.product.weight,
-                    stock_reserved=reserved,
+                    stock_reserved=reserved[line.product.pk],
                 )
             )
         ProductInOrder.objects.bulk_create(lines)
@@ -268,7 +289,8 @@ def release_stock(order) -> int:
     from coleman.products.models import Product
 
     released = 0
-    for line in order.lines.filter(stock_reserved=True, product__isnull=False):
+    # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
+    for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
             stock=F("stock") + line.quantity
         )
@@ -283,8 +305,9 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
     The only place an order's status changes. Raises :class:`IllegalTransition` unless the
     move is in :data:`TRANSITIONS`. Records the change in the history (``by`` is the user or a
     label such as "payments: google" for who made it), stores ``tracking_number`` when given,
-    releases reserved stock on cancellation, and after commit emails the customer and sends
-    ``order_status_changed``. Returns ``order``, updated.
+    releases reserved stock on cancellation, and after commit emails the customer (every
+    status in :data:`CUSTOMER_EMAIL_STATUSES`) and sends ``order_status_changed``. Returns
+    ``order``, updated.
     """
     target = _status_short_name(to_status)
     user, actor = _actor(by)
@@ -327,7 +350,11 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
 
 
 def add_feedback(order, body, *, author=None, staff_reply=False):
-    """Add a message to ``order``'s feedback thread; a staff reply is emailed to the customer."""
+    """Add a message to ``order``'s feedback thread.
+
+    A staff reply is emailed to the customer; a customer's message is emailed to the site's
+    ``MANAGERS`` so someone answers it.
+    """
     from .models import OrderFeedback
 
     message = OrderFeedback.objects.create(
@@ -338,7 +365,20 @@ def add_feedback(order, body, *, author=None, staff_reply=False):
     )
     if staff_reply:
         transaction.on_commit(lambda: _send_feedback_reply_email(order, message))
+    else:
+        transaction.on_commit(lambda: _notify_managers_of_feedback(order, message))
     return message
+
+
+def _notify_managers_of_feedback(order, message):
+    from django.core.mail import mail_managers
+
+    context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
+    try:
+        subject = " ".join(render_to_string("orders/email/feedback_staff_subject.txt", context).split())
+        mail_managers(subject, render_to_string("orders/email/feedback_staff_body.txt", context))
+    except Exception:  # an email failure must not lose the customer's message
+        logger.exception("Could not tell the managers about feedback on order %s", order.number)
 
 
 def _send_feedback_reply_email(order, message):
@@ -387,6 +427,8 @@ def delete_abandoned_orders(days, *, dry_run=False) -> list[dict]:
 
 def _send_status_email(order, change):
     """Email the customer about ``change``; failures are logged, never raised (the order stands)."""
+    if change.to_status_id not in CUSTOMER_EMAIL_STATUSES:
+        return
     context = {
         "order": order,
         "change": change,

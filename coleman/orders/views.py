@@ -131,6 +131,11 @@ class CheckoutView(FormView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         self.request.session.pop(CHECKOUT_TOKEN_KEY, None)
         remember_order(self.request, order)
+        return self.order_placed(order)
+
+    def order_placed(self, order):
+        """The response once ``order`` is placed: its page. A payments checkout that subclasses
+        this view overrides it to send the shopper on to the payment service."""
         messages.success(self.request, f"Thank you! Your order {order.number} has been placed.")
         return HttpResponseRedirect(order.get_absolute_url())
 

@@ -273,3 +273,26 @@ def test_any_json_in_the_session_gives_a_usable_cart(data):
     assert cart.subtotal >= 0
     assert cart.count >= 0
     json.dumps(request.session.get(SESSION_KEY))
+
+
+@override_settings(COLEMAN_CART_MAX_LINES=2)
+def test_the_number_of_lines_is_capped(cart_request):
+    """A third product is refused when COLEMAN_CART_MAX_LINES is 2; more units of a line still fit;
+    a session stuffed with more lines is cut back."""
+    from coleman.cart.exceptions import CartFull
+
+    a, b, c = ProductFactory.create_batch(3)
+    cart = Cart(cart_request)
+    cart.add(a)
+    cart.add(b)
+    with pytest.raises(CartFull):
+        cart.add(c)
+    cart.add(a, 2)
+    cart_request.session[SESSION_KEY]["items"].append({"id": "9", "product": c.pk, "quantity": 1})
+    assert len(Cart(cart_request)) == 2
+
+
+def test_non_ascii_digits_are_not_quantities():
+    """Arabic-Indic and other Unicode digits are refused like any other non-number."""
+    with pytest.raises(InvalidQuantity):
+        parse_quantity("٣")

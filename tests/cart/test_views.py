@@ -118,6 +118,7 @@ def test_update_with_one_bad_quantity_changes_nothing(client):
     page = response.content.decode()
     assert "Only 3 of Scarce left in stock." in page
     assert 'aria-invalid="true"' in page
+    assert 'value="7"' in page  # what the shopper typed is shown back
     assert [item["quantity"] for item in session_items(client)] == [1, 1]
     response = client.post(reverse("cart:update"), {"quantity-1": "-3"})
     assert response.status_code == 400
@@ -179,3 +180,26 @@ def test_cart_page_query_count_does_not_grow(client, django_assert_num_queries, 
         response = client.get(reverse("cart:detail"))
     assert response.status_code == 200
     assert response.content.decode().count('class="cart-line"') == lines
+
+
+def test_fetch_clients_get_json_summaries(client):
+    """With Accept: application/json, add/update/remove answer the new summary (or the error) as JSON."""
+    product = ProductFactory(price=Decimal("2.50"), name="Jam")
+    json_headers = {"HTTP_ACCEPT": "application/json"}
+    response = client.post(reverse("cart:add-item", args=[product.pk]), {"quantity": "2"}, **json_headers)
+    assert response.status_code == 200
+    assert response.json() == {
+        "count": 2,
+        "lines": 1,
+        "subtotal": "5.00",
+        "subtotal_display": "$5.00",
+        "message": "Added Jam to your cart (2 in cart).",
+    }
+    response = client.post(reverse("cart:add-item", args=[product.pk]), {"quantity": "abc"}, **json_headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == "Please enter a whole number of items."
+    response = client.post(reverse("cart:update"), {"quantity-1": "3"}, **json_headers)
+    assert response.json()["count"] == 3
+    response = client.post(reverse("cart:remove-item", args=["1"]), **json_headers)
+    assert response.json()["count"] == 0
+    assert client.post(reverse("cart:remove-item", args=["1"]), **json_headers).status_code == 404

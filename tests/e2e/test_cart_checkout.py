@@ -1,5 +1,8 @@
 """Real browser: fill the cart, change it, log in, place the order, find it under "My orders".
 
+The journey runs twice: with JavaScript (adding to the cart stays on the product page and the
+header updates through fetch) and without it (every form posts and redirects).
+
 Logging in uses the customers app's login page when that app is installed; otherwise the
 admin login form (a real Django login through ``LoginView`` that cycles the session key, so
 the test also proves the cart survives logging in). For the admin form the shopper must be
@@ -22,6 +25,12 @@ from tests.factories import ProductFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def browser_context_args(request):
+    """Run each journey with and without JavaScript."""
+    return {"java_script_enabled": request.param}
+
+
 def login_url():
     if apps.is_installed("coleman.customers"):
         return reverse("customers:login")
@@ -42,10 +51,12 @@ def test_cart_to_order_journey(live_server, page):
     page.goto(live_server.url + sauce.get_absolute_url())
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
-    expect(page).to_have_url(re.compile(r"/cart/$"))
     expect(page.locator(".cart-summary-count")).to_have_text("3")
-    expect(page.locator(".cart-subtotal")).to_have_text("$11.00")
+    expect(page.locator(".cart-summary-total")).to_have_text("$11.00")
 
+    page.locator(".cart-summary").click()
+    expect(page).to_have_url(re.compile(r"/cart/$"))
+    expect(page.locator(".cart-subtotal")).to_have_text("$11.00")
     page.get_by_label("Quantity of Cranberry Jam").fill("3")
     page.get_by_role("button", name="Update cart").click()
     expect(page.locator(".cart-subtotal")).to_have_text("$20.00")
@@ -70,9 +81,9 @@ def test_cart_to_order_journey(live_server, page):
     page.get_by_label("Country").fill("US")
     page.get_by_role("button", name="Place order").click()
 
+    expect(page.get_by_role("heading", name=re.compile(r"^Order "))).to_be_visible()
     order = Order.objects.get()
     expect(page).to_have_url(re.compile(re.escape(order.get_absolute_url()) + "$"))
-    expect(page.get_by_role("heading", name=f"Order {order.number}")).to_be_visible()
     expect(page.locator(".cart-summary-count")).to_have_text("0")
     assert order.user.username == "ada" and order.total == Decimal("18.50")
     assert Product.objects.get(pk=jam.pk).stock == 7
@@ -80,3 +91,18 @@ def test_cart_to_order_journey(live_server, page):
     page.goto(live_server.url + reverse("orders:list"))
     expect(page.get_by_role("heading", name="My orders")).to_be_visible()
     expect(page.get_by_role("link", name=order.number)).to_be_visible()
+
+
+def test_add_to_cart_errors_show_next_to_the_form(live_server, page, browser_context_args):
+    """A too-large quantity is refused with the store's message.
+
+    With JavaScript the message shows next to the form; without, on the cart page (400).
+    """
+    product = ProductFactory(name="Cranberry Relish")
+    page.goto(live_server.url + product.get_absolute_url())
+    page.get_by_label("Quantity").fill("500")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_text("You can buy at most 99 of one product.")).to_be_visible()
+    expect(page.locator(".cart-summary-count")).to_have_text("0")
+    if browser_context_args["java_script_enabled"]:
+        expect(page).to_have_url(re.compile(re.escape(product.get_absolute_url()) + "$"))

@@ -151,3 +151,24 @@ def test_non_staff_cannot_use_the_admin(client):
     """A customer account is sent to the admin login."""
     client.force_login(UserFactory())
     assert client.get(reverse(CHANGELIST)).status_code == 302
+
+
+def test_change_page_queries_do_not_grow_with_lines(staff_client):
+    """The admin page of an order with 20 lines, history rows and messages costs what one with 1 does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 20):
+        order = OrderFactory()
+        LineFactory.create_batch(size, order=order)
+        for _ in range(size - 1):
+            order.history.create(from_status_id="NEW", to_status_id="NEW", actor="test")
+        for _ in range(size):
+            OrderFeedback.objects.create(order=order, body="Hello")
+        url = reverse("admin:orders_order_change", args=[order.pk])
+        staff_client.get(url)  # warm caches (content types, permissions)
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

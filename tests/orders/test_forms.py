@@ -70,3 +70,61 @@ def test_customer_chooses_a_new_address_and_must_type_it():
     assert not form.is_valid() and "address_choice" in form.errors
     form = CheckoutForm(data(address_choice=NEW_ADDRESS, name="New Place"), user=user, addresses=addresses)
     assert form.is_valid() and form.shipping_address()["name"] == "New Place"
+
+
+@pytest.fixture
+def customers_address_book(monkeypatch):
+    """Pretend coleman.customers is installed with a one-address book (its contract, faked).
+
+    The real customers app is written in parallel; this pins the glue: is_installed guard,
+    lazy import of ``coleman.customers.services.address_book_for`` and ``as_shipping_dict``.
+    """
+    import sys
+    import types
+
+    from django.apps import apps
+
+    from coleman.orders import forms as orders_forms
+
+    booked = FakeAddress(3, name="Booked Ada", line1="3 Cranberry Lane", city="Plymouth")
+    fake = types.ModuleType("coleman.customers.services")
+    fake.address_book_for = lambda user: [booked]
+    if "coleman.customers" not in sys.modules:
+        monkeypatch.setitem(sys.modules, "coleman.customers", types.ModuleType("coleman.customers"))
+    monkeypatch.setitem(sys.modules, "coleman.customers.services", fake)
+
+    class AppsWithCustomers:
+        """The app registry as the orders forms see it, with customers installed."""
+
+        def is_installed(self, name):
+            return name == "coleman.customers" or apps.is_installed(name)
+
+    monkeypatch.setattr(orders_forms, "apps", AppsWithCustomers())
+    return booked
+
+
+def test_checkout_offers_and_uses_the_address_book(
+    client, customers_address_book, django_capture_on_commit_callbacks
+):
+    """With the customers app, checkout lists the saved address and the order ships there."""
+    from django.urls import reverse
+
+    from coleman.orders.models import Order
+    from tests.factories import ProductFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("cart:add-item", args=[ProductFactory().pk]), {"quantity": "1"})
+    response = client.get(reverse("orders:checkout"))
+    page = response.content.decode()
+    assert "Booked Ada, 3 Cranberry Lane, Plymouth" in page and "A new address" in page
+    token = response.context["form"].initial["checkout_token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("orders:checkout"), {"checkout_token": token, "address_choice": "3"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.ship_name, order.ship_line1, order.ship_city) == (
+        "Booked Ada",
+        "3 Cranberry Lane",
+        "Plymouth",
+    )

@@ -193,3 +193,12 @@ def test_status_codes_survive_a_flush():
 
     call_command("flush", "--noinput", verbosity=0)
     assert set(StatusCode.objects.values_list("short_name", flat=True)) == set(Status.values)
+
+
+def test_the_hand_over_to_the_payment_service_sends_no_email(django_capture_on_commit_callbacks):
+    """NEW → NEW_CHKOUT is recorded and signalled but not emailed (the customer is paying right then)."""
+    order = OrderFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(order, "NEW_CHKOUT", by="payments: sandbox")
+    assert mail.outbox == []
+    assert order.history.latest("id").to_status_id == "NEW_CHKOUT"

@@ -170,6 +170,12 @@ def test_empty_cart_and_bad_details_are_refused(cart, address):
         place(cart, {**address, "city": " "})
     with pytest.raises(InvalidShippingDetails):
         place(cart, "12 Bog Road")
+    with pytest.raises(InvalidShippingDetails, match="two-letter"):
+        place(cart, {**address, "country": "USA"})
+    with pytest.raises(InvalidShippingDetails, match="city"):
+        place(cart, {**address, "city": "x" * 101})
+    with pytest.raises(InvalidShippingDetails, match="email"):
+        place(cart, address, email="a@" + "b" * 260)
     assert Order.objects.count() == 0
 
 

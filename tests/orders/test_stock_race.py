@@ -106,3 +106,34 @@ def test_two_simultaneous_place_orders_with_one_token_make_one_order():
     number = Order.objects.get().number
     assert sorted(results) == [("duplicate", number), ("placed", number)]
     assert Product.objects.get(pk=product.pk).stock == 8
+
+
+def test_carts_with_the_same_products_in_opposite_order_do_not_deadlock():
+    """Stock rows are locked in id order, so A-then-B and B-then-A buyers never deadlock."""
+    first, second = ProductFactory(stock=100), ProductFactory(stock=100)
+    buyers = 12
+    barrier = threading.Barrier(buyers)
+    errors, lock = [], threading.Lock()
+
+    def buy(reverse_order):
+        try:
+            cart = Cart(make_request())
+            for product in [second, first] if reverse_order else [first, second]:
+                cart.add(product, 1)
+            list(cart)
+            barrier.wait(timeout=30)
+            make_order_from_cart(cart, email="racer@example.com", shipping_address=ADDRESS)
+        except Exception as exc:  # noqa: BLE001 - any error (a deadlock) fails the test below
+            with lock:
+                errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy, args=(i % 2 == 0,)) for i in range(buyers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Order.objects.count() == buyers
+    assert Product.objects.get(pk=first.pk).stock == Product.objects.get(pk=second.pk).stock == 100 - buyers

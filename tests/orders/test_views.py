@@ -209,12 +209,19 @@ def test_guest_lookup_is_rate_limited(client, settings):
     assert response.status_code == 429
 
 
-def test_customer_feedback_on_own_order(client):
-    """A customer posts a message on their order; it is stored and shown; others' orders are 404."""
+def test_customer_feedback_on_own_order(client, settings, django_capture_on_commit_callbacks):
+    """A customer posts a message on their order; it is stored, shown and sent to the managers;
+    others' orders are 404."""
+    settings.MANAGERS = [("Shop", "shop@example.com")]
     order = OrderFactory()
     other = OrderFactory()
     client.force_login(order.user)
-    response = client.post(reverse("orders:feedback", args=[order.number]), {"body": "Can you gift-wrap it?"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("orders:feedback", args=[order.number]), {"body": "Can you gift-wrap it?"}
+        )
+    assert [m.to for m in mail.outbox] == [["shop@example.com"]]
+    assert order.number in mail.outbox[0].subject and "Can you gift-wrap it?" in mail.outbox[0].body
     assert response.status_code == 302
     message = OrderFeedback.objects.get()
     assert (message.order, message.author, message.is_staff_reply) == (order, order.user, False)
@@ -256,3 +263,12 @@ def test_checkout_page_query_count_does_not_grow(client, django_assert_num_queri
     with django_assert_num_queries(2):
         response = client.get(reverse("orders:checkout"))
     assert response.status_code == 200
+
+
+def test_a_missing_token_is_refused(client):
+    """Posting the checkout without its token answers 400 and places nothing."""
+    fill_cart(client, ProductFactory())
+    data = checkout_form(client)
+    del data["checkout_token"]
+    assert client.post(reverse("orders:checkout"), data).status_code == 400
+    assert Order.objects.count() == 0
