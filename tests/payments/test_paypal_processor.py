@@ -325,3 +325,14 @@ def test_cancel_is_logged_as_an_event(processor, order, shopper):
 def test_any_unverified_ipn_body_is_a_4xx_never_a_500(db, body):
     """Whatever bytes are posted to the IPN URL without PayPal having sent them, the answer is 4xx."""
     assert post_ipn(body).status_code in {400, 403}
+
+
+def test_a_non_ascii_payer_id_is_refused_not_a_crash(processor, order, shopper):
+    """A hand-edited return URL with a non-ASCII PayerID is a 400, and so is paying with it."""
+    return_url = approve(shopper, approval_location(processor, order))
+    token = dict(parse_qsl(urlsplit(return_url).query))["token"]
+    assert shopper.get("/payments/paypal/return/", {"token": token, "PayerID": "pâyer"}).status_code == 400
+    response = shopper.post("/payments/paypal/confirm/", {"token": token, "PayerID": "pâyer"})
+    assert "PayPal refused the payment" in told(response)
+    order.refresh_from_db()
+    assert order.status_id == "NEW"

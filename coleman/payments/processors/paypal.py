@@ -725,7 +725,7 @@ class PayPalReturnView(PayPalViewMixin, View):
         except PayPalError as exc:
             logger.warning("PayPal GetExpressCheckoutDetails failed for %s: %s", order.number, exc)
             return self.error_page(request, "PayPal could not confirm this checkout; please try again.", 502)
-        if not details.approved or not hmac.compare_digest(details.payer_id, payer_id):
+        if not details.approved or not hmac.compare_digest(details.payer_id.encode(), payer_id.encode()):
             return self.error_page(request, "PayPal has not approved this payment.", 400)
         problems = processor.details_problems(order, details)
         if problems:

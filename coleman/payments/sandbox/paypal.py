@@ -221,7 +221,9 @@ class NvpView(View):
         state = self._checkout(params, merchant)
         if state is None:
             return failure("10410", "Invalid token", "Invalid token.")
-        if not state["payer_id"] or not hmac.compare_digest(state["payer_id"], params.get("PAYERID", "")):
+        if not state["payer_id"] or not hmac.compare_digest(
+            state["payer_id"].encode(), params.get("PAYERID", "").encode()
+        ):
             return failure(
                 "10419", "Express Checkout PayerID is missing.", "The buyer has not approved this payment."
             )
