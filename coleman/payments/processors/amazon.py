@@ -62,6 +62,8 @@ CBUI_FAILURE_STATUSES = {
     "PE": "The payment method did not match the request.",
     "SE": "Amazon had a temporary problem; please try again.",
 }
+# Longest tokenID / callerReference we store (Amazon's tokens are 65 characters).
+MAX_TOKEN_LENGTH = 255
 # Parameter names that carry the signature itself and are never part of the signed string.
 SIGNATURE_PARAMS = frozenset({"signature", "Signature"})
 
@@ -252,6 +254,8 @@ def parse_cbui_return(params, *, secret_key, return_url) -> CbuiReturn:
     token = params.get("tokenID", "")
     if status in CBUI_SUCCESS_STATUSES and not token:
         raise AmazonSignatureError("A successful return must carry a tokenID.")
+    if len(token) > MAX_TOKEN_LENGTH or len(reference) > MAX_TOKEN_LENGTH:
+        raise AmazonSignatureError("The return's tokenID or callerReference is too long.")
     return CbuiReturn(status=status, token_id=token, caller_reference=reference)
 
 
