@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from .exceptions import ImproperlyConfiguredProcessor
 from .processors import get_processors
-from .views import CallbackView, CheckoutView, ChooseProcessorView
+from .views import CallbackView, CheckoutView
 
 app_name = "payments"
 
@@ -39,7 +39,7 @@ def processor_patterns():
 
 
 urlpatterns = [
-    path("checkout/", ChooseProcessorView.as_view(), name="choose"),
+    path("checkout/", CheckoutView.as_view(), name="choose"),
     path("checkout/<slug:processor>/", CheckoutView.as_view(), name="checkout"),
     *processor_patterns(),
 ]

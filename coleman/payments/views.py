@@ -1,172 +1,95 @@
-"""Shopper-facing payment pages: choose a processor, check out with it, come back from it.
+"""Shopper-facing payment pages: check out with a processor, come back from it.
 
-The checkout is the book's ``CheckoutView`` as a class-based view: it shows the cart and its
-totals with the shipping form, saves the order (``save_order``: the orders app's
-``make_order_from_cart``) and then lets the chosen processor render its hand-off.
+The checkout is the book's ``CheckoutView`` as a class-based view. It extends the orders
+app's checkout through its public hook (``order_placed``): the order is saved first
+(``make_order_from_cart``), then the chosen processor renders its hand-off.
 """
 
-import hmac
-import secrets
-
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import FormView, TemplateView
 
-from coleman.cart.cart import Cart
-from coleman.orders import services as order_services
-from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
-from coleman.orders.forms import CheckoutForm
 from coleman.orders.models import Order
-from coleman.orders.shipping import get_shipping_calculator
-from coleman.orders.views import CHECKOUT_TOKEN_KEY, can_view, remember_order
+from coleman.orders.views import CheckoutView as OrdersCheckoutView
+from coleman.orders.views import can_view
 
 from .exceptions import ProcessorNotFound
 from .models import PaymentTransaction, TransactionKind, TransactionStatus
 from .processors import get_processor, get_processors
 
 
-class CartTotalsMixin:
-    """Loads the session cart and adds it, its shipping quote and total to the context."""
+class CheckoutView(OrdersCheckoutView):
+    """The book's ``CheckoutView``: review the cart, give an address, choose how to pay, place the order.
 
-    def dispatch(self, request, *args, **kwargs):
-        self.cart = Cart.from_request(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        calculator = get_shipping_calculator()
-        shipping = calculator.quote(self.cart)
-        context.update(
-            cart=self.cart,
-            shipping_name=calculator.name,
-            shipping=shipping,
-            total=self.cart.subtotal + shipping,
-        )
-        return context
-
-    def empty_cart_redirect(self):
-        """Send a shopper with an empty cart back to the cart page."""
-        messages.info(self.request, "Your cart is empty: add something before checking out.")
-        return redirect("cart:detail")
-
-
-class ChooseProcessorView(CartTotalsMixin, TemplateView):
-    """``/checkout/``: the cart's totals and the payment services to pay with."""
-
-    template_name = "payments/choose.html"
-
-    def get(self, request, *args, **kwargs):
-        if self.cart.is_empty:
-            return self.empty_cart_redirect()
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["processors"] = [p for p in get_processors().values() if p.is_available(self.request)]
-        return context
-
-
-class CheckoutView(CartTotalsMixin, FormView):
-    """``/checkout/<processor>/``: review, give a shipping address, place the order, pay.
-
-    POST saves the order first (:meth:`save_order`) and answers with the processor's
-    hand-off (:meth:`PaymentProcessor.get_checkout_response`). A one-time token in the
-    session makes a repeated POST hand off the order already placed instead of a new one.
+    It is the orders app's checkout (cart, totals, ``CheckoutForm``, one-time token, the
+    order saved with ``make_order_from_cart`` before anything else happens) plus the choice
+    of payment processor: ``/checkout/`` lists the installed processors as choices,
+    ``/checkout/<processor>/`` has one fixed. Once the order is saved the chosen processor
+    renders its hand-off (:meth:`PaymentProcessor.get_checkout_response`). A POST that names
+    no processor places the order as the orders app does (its page, awaiting payment).
     """
 
     template_name = "payments/checkout.html"
-    form_class = CheckoutForm
 
     def dispatch(self, request, *args, **kwargs):
-        try:
-            self.processor = get_processor(kwargs["processor"])
-        except ProcessorNotFound:
-            raise Http404("No such payment method.") from None
-        if not self.processor.is_available(request):
-            raise Http404("This payment method is not available.")
+        self.fixed_processor = None
+        self.chosen_processor = None
+        if "processor" in kwargs:
+            try:
+                self.fixed_processor = get_processor(kwargs["processor"])
+            except ProcessorNotFound:
+                raise Http404("No such payment method.") from None
+            if not self.fixed_processor.is_available(request):
+                raise Http404("This payment method is not available.")
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        if self.cart.is_empty:
-            return self.empty_cart_redirect()
-        return super().get(request, *args, **kwargs)
+    def available_processors(self):
+        """The processors shoppers may choose now, in setting order."""
+        return [processor for processor in get_processors().values() if processor.is_available(self.request)]
 
-    def post(self, request, *args, **kwargs):
-        posted_token = request.POST.get("checkout_token", "")
-        if posted_token:
-            placed = Order.objects.filter(checkout_token=posted_token).first()
-            if placed is not None:
-                return self.already_placed(placed)
-        if self.cart.is_empty:
-            return self.empty_cart_redirect()
-        return super().post(request, *args, **kwargs)
-
-    def checkout_token(self):
-        """This session's one-time checkout token (shared with the orders app's checkout)."""
-        token = self.request.session.get(CHECKOUT_TOKEN_KEY)
-        if not isinstance(token, str) or len(token) < 32:
-            token = secrets.token_urlsafe(32)
-            self.request.session[CHECKOUT_TOKEN_KEY] = token
-        return token
-
-    def get_initial(self):
-        return {"checkout_token": self.checkout_token(), "country": "US"}
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.fixed_processor is None:
+            processors = self.available_processors()
+            form.fields["processor"] = forms.ChoiceField(
+                label="Pay with",
+                widget=forms.RadioSelect,
+                choices=[(processor.name, processor.verbose_name) for processor in processors],
+                initial=processors[0].name if processors else None,
+                required=False,
+            )
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["processor"] = self.processor
+        context.update(processor=self.fixed_processor, processors=self.available_processors())
         return context
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-    def save_order(self, form):
-        """Turn the cart into a NEW order (the book's ``save_order``); raises ``CheckoutError``."""
-        return order_services.make_order_from_cart(
-            self.cart,
-            user=self.request.user,
-            email=form.order_email(),
-            shipping_address=form.shipping_address(),
-            comments=form.cleaned_data.get("comments", ""),
-            checkout_token=form.cleaned_data["checkout_token"],
-        )
-
     def form_valid(self, form):
-        token = form.cleaned_data["checkout_token"]
-        if not hmac.compare_digest(token.encode(), self.checkout_token().encode()):
-            messages.error(
-                self.request, "This checkout page was out of date; please check your order and try again."
-            )
-            form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        try:
-            order = self.save_order(form)
-        except DuplicateCheckout as exc:
-            return self.already_placed(exc.order)
-        except CheckoutError as exc:
-            messages.error(self.request, str(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        self.request.session.pop(CHECKOUT_TOKEN_KEY, None)
-        remember_order(self.request, order)
-        return self.processor.get_checkout_response(self.request, order)
+        name = form.cleaned_data.get("processor")
+        self.chosen_processor = self.fixed_processor or (get_processor(name) if name else None)
+        return super().form_valid(form)
+
+    def order_placed(self, order):
+        """Hand the saved order to the chosen processor (or show it when none was chosen)."""
+        if self.chosen_processor is None:
+            return super().order_placed(order)
+        return self.chosen_processor.get_checkout_response(self.request, order)
 
     def already_placed(self, order):
-        """A repeated POST: hand off the unpaid order again, or show it."""
+        """A repeated POST: hand off the same unpaid order again, or show it."""
         if not can_view(self.request, order):
             raise Http404("No such checkout.")
-        if order.status_id in ("NEW", "NEW_CHKOUT"):
-            return self.processor.get_checkout_response(self.request, order)
-        messages.info(self.request, f"Your order {order.number} was already placed.")
-        return HttpResponseRedirect(order.get_absolute_url())
+        processor = self.fixed_processor
+        if processor is None and self.request.POST.get("processor"):
+            processor = get_processors().get(self.request.POST["processor"])
+        if processor is not None and order.status_id in ("NEW", "NEW_CHKOUT"):
+            return processor.get_checkout_response(self.request, order)
+        return super().already_placed(order)
 
 
 class ProcessorReturnView(View):

@@ -107,7 +107,7 @@ def test_notification_queries_do_not_grow_with_order_size(client):
 
 @pytest.mark.django_db
 def test_choose_page_queries_do_not_grow_with_cart_size():
-    """The processor chooser page's query count is the same for 1 and 12 cart lines."""
+    """The /checkout/ page's query count is the same for 1 and 12 cart lines."""
     counts = []
     for lines in (1, 12):
         shopper = Client()
@@ -117,4 +117,4 @@ def test_choose_page_queries_do_not_grow_with_cart_size():
             assert shopper.get("/checkout/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    print("choose page queries:", counts)
+    print("/checkout/ page queries:", counts)
