@@ -18,6 +18,7 @@ def checkout_with_amazon(live_server, page):
     jam = ProductFactory(name="Cranberry Jam", slug="cranberry-jam", price=Decimal("4.50"), stock=10)
     page.goto(live_server.url + jam.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("1")
     page.goto(live_server.url + "/cart/")
     page.get_by_role("link", name="Checkout").click()
     page.get_by_role("link", name="Pay with Amazon Payments").click()

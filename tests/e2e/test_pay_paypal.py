@@ -24,6 +24,7 @@ def checkout_with_paypal(live_server, page):
     page.goto(live_server.url + sauce.get_absolute_url())
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("2")
     page.goto(live_server.url + "/cart/")
     page.get_by_role("link", name="Checkout").click()
     page.get_by_role("link", name="Pay with PayPal").click()
