@@ -24,6 +24,7 @@ def checkout_with_google(live_server, page):
     jam = ProductFactory(name="Cranberry Jam", slug="cranberry-jam", price=Decimal("4.50"), stock=10)
     page.goto(live_server.url + jam.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("1")  # the add finished (it may use fetch)
     page.goto(live_server.url + reverse("cart:detail"))
     page.get_by_role("link", name="Checkout").click()
     expect(page).to_have_url(re.compile(r"/checkout/$"))

@@ -51,6 +51,7 @@ def test_checkout_lists_installed_processors(shopper):
     html = response.content.decode()
     assert 'name="processor" value="google"' in html and "Google Checkout" in html
     assert "Place order" in html and "$25.00" in html  # 2 x 10.00 + 5.00 shipping
+    assert f'href="{reverse("payments:checkout", args=["google"])}">Pay with Google Checkout</a>' in html
 
 
 def test_checkout_with_chosen_processor_hands_off(shopper):
