@@ -17,7 +17,7 @@ from coleman.orders.models import Order
 from coleman.orders.views import CheckoutView as OrdersCheckoutView
 from coleman.orders.views import can_view
 
-from .exceptions import ProcessorNotFound
+from .exceptions import PaymentError, ProcessorNotFound
 from .models import PaymentTransaction, TransactionKind, TransactionStatus
 from .processors import get_processor, get_processors
 
@@ -78,7 +78,19 @@ class CheckoutView(OrdersCheckoutView):
         """Hand the saved order to the chosen processor (or show it when none was chosen)."""
         if self.chosen_processor is None:
             return super().order_placed(order)
-        return self.chosen_processor.get_checkout_response(self.request, order)
+        return self.hand_off(self.chosen_processor, order)
+
+    def hand_off(self, processor, order):
+        """The processor's hand-off; if the service cannot take it, the order page with a message."""
+        try:
+            return processor.get_checkout_response(self.request, order)
+        except PaymentError as exc:
+            messages.error(
+                self.request,
+                f"Your order {order.number} is saved, but {processor.verbose_name} could not take "
+                f"the payment right now ({exc}). Please try again later.",
+            )
+            return HttpResponseRedirect(order.get_absolute_url())
 
     def already_placed(self, order):
         """A repeated POST: hand off the same unpaid order again, or show it."""
@@ -88,7 +100,7 @@ class CheckoutView(OrdersCheckoutView):
         if processor is None and self.request.POST.get("processor"):
             processor = get_processors().get(self.request.POST["processor"])
         if processor is not None and order.status_id in ("NEW", "NEW_CHKOUT"):
-            return processor.get_checkout_response(self.request, order)
+            return self.hand_off(processor, order)
         return super().already_placed(order)
 
 

@@ -357,3 +357,17 @@ def test_carrier_calculated_shipping_through_the_sandbox(shopper, sandbox_posts_
     order.refresh_from_db()
     assert (order.status_id, order.shipping, order.total) == ("PAID", Decimal("12.00"), Decimal("32.00"))
     assert order.shipping_method == "UPS Ground"
+
+
+def test_hand_off_failure_shows_the_saved_order_with_a_message(shopper, google, monkeypatch):
+    """If the processor cannot hand off (GatewayError) the shopper sees the saved order and why, no 500."""
+    from coleman.payments.exceptions import GatewayError
+
+    def fail(self, request, order):
+        raise GatewayError("service down")
+
+    monkeypatch.setattr(type(google), "get_checkout_response", fail)
+    response = shopper.post("/checkout/google/", checkout_form(shopper), follow=True)
+    order = Order.objects.get()
+    assert response.redirect_chain[-1][0] == order.get_absolute_url()
+    assert b"could not take the payment right now (service down)" in response.content.replace(b"\n", b" ")
