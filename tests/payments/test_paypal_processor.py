@@ -336,3 +336,48 @@ def test_a_non_ascii_payer_id_is_refused_not_a_crash(processor, order, shopper):
     assert "PayPal refused the payment" in told(response)
     order.refresh_from_db()
     assert order.status_id == "NEW"
+
+
+def test_a_refund_ipn_is_recorded_once(processor, order, shopper):
+    """A verified "Refunded" IPN records a refund transaction; its replay adds nothing."""
+    pay(shopper, processor, order)
+    charge = PaymentTransaction.objects.get(processor="paypal", kind="charge")
+    body = urlencode(
+        {
+            "txn_id": "REFUND-1",
+            "parent_txn_id": charge.remote_id,
+            "payment_status": "Refunded",
+            "invoice": order.number,
+            "mc_gross": "-30.50",
+            "mc_currency": "USD",
+            "receiver_email": "sandbox-merchant@example.com",
+        }
+    ).encode()
+    sandbox_paypal.remember_ipn(body)
+    assert post_ipn(body).status_code == 200
+    assert post_ipn(body).status_code == 200
+    refund = PaymentTransaction.objects.get(processor="paypal", kind="refund")
+    assert refund.remote_id == "REFUND-1" and refund.amount == Decimal("30.50")
+    assert refund.status == "succeeded"
+    order.refresh_from_db()
+    assert order.status_id == "PAID"
+
+
+def test_the_ipn_for_our_own_refund_adds_no_second_refund(processor, order, shopper):
+    """After the staff refund, PayPal's "Refunded" IPN for that refund is recognised, not recorded twice."""
+    pay(shopper, processor, order)
+    ours = processor.refund(order)
+    body = urlencode(
+        {
+            "txn_id": ours.remote_id,
+            "payment_status": "Refunded",
+            "invoice": order.number,
+            "mc_gross": "-30.50",
+            "mc_currency": "USD",
+            "receiver_email": "sandbox-merchant@example.com",
+        }
+    ).encode()
+    sandbox_paypal.remember_ipn(body)
+    assert post_ipn(body).status_code == 200
+    assert PaymentTransaction.objects.filter(processor="paypal", kind="refund").count() == 1
+    assert PaymentEvent.objects.get(kind__startswith="ipn").outcome == EventOutcome.IGNORED

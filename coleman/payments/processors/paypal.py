@@ -915,11 +915,37 @@ class PayPalIpnView(PayPalViewMixin, View):
                 currency=ipn.currency,
                 raw=raw.decode("utf-8", "replace"),
             )
+        if ipn.payment_status == "Refunded":
+            return self.record_refund(order, ipn, raw)
         if ipn.payment_status in {"Reversed", "Denied", "Failed"}:
             note = f"PayPal IPN {ipn.txn_id}: payment {ipn.payment_status}."
             flag_order(order, note, processor=processor.name)
             return EventOutcome.FLAGGED, note
         return EventOutcome.IGNORED, f"Payment status {ipn.payment_status!r} needs no action."
+
+    def record_refund(self, order, ipn, raw):
+        """A refund made at PayPal (or by our RefundTransaction): recorded once per refund txn_id."""
+        try:
+            amount = abs(to_money(ipn.gross))
+        except ValueError:
+            amount = None
+        _txn, created = PaymentTransaction.objects.get_or_create(
+            processor=self.processor.name,
+            kind=TransactionKind.REFUND,
+            remote_id=ipn.txn_id,
+            defaults={
+                "order": order,
+                "reference": f"{order.number}-ipn-{ipn.txn_id}"[:128],
+                "status": TransactionStatus.SUCCEEDED,
+                "amount": amount,
+                "currency": ipn.currency[:3],
+                "message": f"Refund of {ipn.parent_txn_id or 'the payment'} reported by IPN.",
+                "raw_response": raw.decode("utf-8", "replace"),
+            },
+        )
+        if not created:
+            return EventOutcome.IGNORED, f"Refund {ipn.txn_id} was already recorded."
+        return EventOutcome.APPLIED, f"Refund {ipn.txn_id} of {ipn.gross} {ipn.currency} recorded."
 
 
 __all__ = [
