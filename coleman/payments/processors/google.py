@@ -22,6 +22,7 @@ import binascii
 import hashlib
 import hmac
 import logging
+import secrets
 from decimal import Decimal, InvalidOperation
 
 import requests
@@ -567,8 +568,7 @@ class GoogleCheckout(PaymentProcessor):
             order=order,
             processor=self.name,
             kind=kind,
-            reference=reference
-            or f"{kind}:{order.number}:{PaymentTransaction.objects.filter(order=order).count()}",
+            reference=reference or f"{kind}:{order.number}:{secrets.token_hex(6)}",
             amount=amount,
             currency=order.currency if amount is not None else "",
             raw_response="",
