@@ -128,9 +128,13 @@ def processor_name_for_order(order):
 
 def processor_for_order(order):
     """The installed processor that took ``order``; raises ``ProcessorNotFound`` otherwise."""
+    from .exceptions import ProcessorNotFound
     from .processors import get_processor
 
-    return get_processor(processor_name_for_order(order))
+    name = processor_name_for_order(order)
+    if not name:
+        raise ProcessorNotFound(f"Order {order.number} was never handed to a payment service.")
+    return get_processor(name)
 
 
 def record_checkout(order, processor, *, remote_id="", token=""):

@@ -371,3 +371,23 @@ def test_hand_off_failure_shows_the_saved_order_with_a_message(shopper, google, 
     order = Order.objects.get()
     assert response.redirect_chain[-1][0] == order.get_absolute_url()
     assert b"could not take the payment right now (service down)" in response.content.replace(b"\n", b" ")
+
+
+def test_order_admin_page_shows_payments(chargeable, staff_client):
+    """The order's admin page lists its payment transactions and the services' messages."""
+    response = staff_client.get(reverse("admin:orders_order_change", args=[chargeable.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Payment transactions and messages" in html
+    assert "Checkout hand-off" in html and "new-order-notification" in html
+
+
+def test_charge_action_for_order_without_processor_is_reported(staff_client, order):
+    """An order no processor took: the Charge action tells staff, nothing breaks."""
+    response = staff_client.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "charge_orders", "_selected_action": [order.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert b"was never handed to a payment service" in response.content
