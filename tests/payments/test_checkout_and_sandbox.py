@@ -391,3 +391,23 @@ def test_charge_action_for_order_without_processor_is_reported(staff_client, ord
     )
     assert response.status_code == 200
     assert b"was never handed to a payment service" in response.content
+
+
+def test_cancel_and_archive_through_the_sandbox(chargeable, google, sandbox_posts_to_client):
+    """cancel-order on an uncharged order: Google's CANCELLED notice cancels ours; archive-order accepted."""
+    google.cancel(chargeable, reason="Out of stock")
+    chargeable.refresh_from_db()
+    assert chargeable.status_id == "CANCELLED"
+    assert google.archive(chargeable).status == "pending"
+
+
+def test_cancel_after_charge_is_refused_by_the_service(chargeable, google, sandbox_posts_to_client):
+    """Google refuses to cancel a charged order before a refund; staff get the reason, order unchanged."""
+    from coleman.payments.exceptions import GatewayError
+
+    google.charge(chargeable)
+    with pytest.raises(GatewayError, match="Refund the charged amount"):
+        google.cancel(chargeable, reason="Changed mind")
+    chargeable.refresh_from_db()
+    assert chargeable.status_id == "PAID"
+    assert PaymentTransaction.objects.filter(order=chargeable, kind="cancel", status="failed").count() == 1
