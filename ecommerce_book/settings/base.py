@@ -45,7 +45,7 @@ INSTALLED_APPS = [
 
     "coleman.orders",
 
-    # payments
+    "coleman.payments",
 
     *OPTIONAL_APPS,
 ]

@@ -47,3 +47,28 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 
 LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR"}  # noqa: F405
+
+# Payment processors must point at the real services; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 lets a
+# staging site use sandbox endpoints on purpose. The gateway sandbox app refuses to load here.
+COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = os.environ.get("COLEMAN_PAYMENTS_ALLOW_SANDBOX", "0") != "1"
+COLEMAN_PAYMENTS_SANDBOX_FORBIDDEN = True
+_PAYMENT_SETTINGS_FROM_ENV = (
+    "GOOGLE_MERCHANT_ID",
+    "GOOGLE_MERCHANT_KEY",
+    "GOOGLE_API_BASE",
+    "GOOGLE_CLIENT_CERT",
+    "AMAZON_ACCESS_KEY",
+    "AMAZON_SECRET_KEY",
+    "AMAZON_CBUI_ENDPOINT",
+    "AMAZON_FPS_ENDPOINT",
+    "PAYPAL_API_USER",
+    "PAYPAL_API_PASSWORD",
+    "PAYPAL_API_SIGNATURE",
+    "PAYPAL_RECEIVER_EMAIL",
+    "PAYPAL_NVP_ENDPOINT",
+    "PAYPAL_APPROVAL_URL",
+    "PAYPAL_IPN_POSTBACK_URL",
+)
+for _name in _PAYMENT_SETTINGS_FROM_ENV:
+    if os.environ.get(f"COLEMAN_{_name}"):
+        globals()[f"COLEMAN_{_name}"] = os.environ[f"COLEMAN_{_name}"]

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-2f9d61a7c0e54b0b8f3a"  # noqa: S105 - tests only
@@ -24,3 +25,6 @@ HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": s
 # Serve static files from the finders in tests (the browser tests need the CSS and JS).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
+INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]

@@ -1,0 +1,1 @@
+"""Coleman payments: a pluggable payment framework, its processors and their callbacks."""

@@ -1,0 +1,154 @@
+"""Business operations of the payments app: logging inbound messages, applying them once,
+moving orders along the pipeline on a payment service's word, and recording transactions.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from .models import EventOutcome, PaymentEvent, PaymentTransaction, TransactionKind
+
+logger = logging.getLogger("coleman.payments")
+
+#: Raw bodies longer than this are stored truncated in the event log.
+MAX_LOGGED_BODY = 64 * 1024
+
+
+def _loggable(body, limit=MAX_LOGGED_BODY):
+    """``body`` as text a database can store: UTF-8 (invalid bytes replaced), NULs escaped, truncated."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    body = (body or "").replace("\x00", "\\x00")
+    return body if len(body) <= limit else body[:limit] + "\n…[truncated]"
+
+
+def log_rejected(
+    processor, kind, body, message, *, remote_addr=None, order=None, parsed=None, authenticated=False
+):
+    """Record a message the store refused (bad credentials, malformed, unknown order…)."""
+    logger.warning("payments: %s rejected %s message: %s", processor, kind or "unknown", message)
+    return PaymentEvent.objects.create(
+        processor=processor,
+        kind=_loggable(kind or "", 80)[:80],
+        order=order,
+        body=_loggable(body),
+        parsed=parsed or {},
+        authenticated=authenticated,
+        outcome=EventOutcome.REJECTED,
+        message=_loggable(message, 2000),
+        remote_addr=remote_addr,
+    )
+
+
+def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=None):
+    """Apply an authenticated message exactly once; returns ``(event, applied)``.
+
+    The event row is created with ``key`` (the service's serial number) and ``apply(event)``
+    runs in the same transaction, returning ``(outcome, message)``. A message whose key is
+    already in the log is recorded as a duplicate (with an empty key) and changes nothing;
+    under concurrency the unique constraint decides which copy wins. When ``apply`` raises,
+    nothing it did is kept and the exception propagates.
+    """
+    if not key:
+        raise ValueError("apply_once needs the message's idempotency key.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                event = PaymentEvent.objects.create(
+                    processor=processor,
+                    kind=kind,
+                    order=order,
+                    idempotency_key=key,
+                    body=_loggable(body),
+                    parsed=parsed,
+                    authenticated=True,
+                    outcome=EventOutcome.APPLIED,
+                    remote_addr=remote_addr,
+                )
+        except IntegrityError:
+            duplicate = None
+        else:
+            outcome, message = apply(event)
+            event.outcome = outcome
+            event.message = message or ""
+            event.save(update_fields=["outcome", "message"])
+            return event, True
+    first = PaymentEvent.objects.filter(processor=processor, idempotency_key=key).first()
+    duplicate = PaymentEvent.objects.create(
+        processor=processor,
+        kind=kind,
+        order=order,
+        body=_loggable(body),
+        parsed=parsed,
+        authenticated=True,
+        outcome=EventOutcome.DUPLICATE,
+        message=f"Already received as event #{first.pk if first else '?'}; nothing changed.",
+        remote_addr=remote_addr,
+    )
+    return duplicate, False
+
+
+def move_order(order, status, *, processor, note=""):
+    """Move ``order`` to ``status`` on a payment service's word; returns True when it moved.
+
+    A move to the status the order already has is a no-op (messages repeat); a move the
+    pipeline forbids is logged and reported as False instead of raising, because a payment
+    service's late message must never break the store's answer to it.
+    """
+    from coleman.orders.exceptions import IllegalTransition
+    from coleman.orders.services import transition
+
+    order.refresh_from_db(fields=["status"])
+    if order.status_id == status:
+        return False
+    try:
+        transition(order, status, by=f"payments: {processor}", note=note)
+    except IllegalTransition as exc:
+        logger.info("payments: %s could not move order %s: %s", processor, order.number, exc)
+        return False
+    return True
+
+
+def flag_order(order, note, *, processor):
+    """Move ``order`` to EXCEPTION so staff look at it; ``note`` says why."""
+    logger.warning("payments: order %s flagged by %s: %s", order.number, processor, note)
+    return move_order(order, "EXCEPTION", processor=processor, note=note)
+
+
+def processor_name_for_order(order):
+    """The name of the processor that took ``order`` (its latest transaction's), or ''."""
+    return (
+        PaymentTransaction.objects.filter(order=order)
+        .order_by("-created_at", "-id")
+        .values_list("processor", flat=True)
+        .first()
+        or ""
+    )
+
+
+def processor_for_order(order):
+    """The installed processor that took ``order``; raises ``ProcessorNotFound`` otherwise."""
+    from .exceptions import ProcessorNotFound
+    from .processors import get_processor
+
+    name = processor_name_for_order(order)
+    if not name:
+        raise ProcessorNotFound(f"Order {order.number} was never handed to a payment service.")
+    return get_processor(name)
+
+
+def record_checkout(order, processor, *, remote_id="", token=""):
+    """Record (once per order and processor) that ``order`` was handed to ``processor``."""
+    txn, _ = PaymentTransaction.objects.get_or_create(
+        processor=processor,
+        kind=TransactionKind.CHECKOUT,
+        reference=order.number,
+        defaults={
+            "order": order,
+            "amount": order.total,
+            "currency": order.currency,
+            "remote_id": remote_id,
+            "token": token,
+        },
+    )
+    return txn

@@ -1,0 +1,291 @@
+"""Amazon FPS protocol: Signature Version 2, the CBUI request and return, the Pay request and answer.
+
+Expected signatures are either AWS's own published example or recomputed here directly with
+hmac/hashlib from a string to sign written out by hand, never with the code under test.
+"""
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coleman.payments.processors import amazon
+
+AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def hand_signature(secret, message):
+    """HMAC-SHA256 + base64, computed independently of the module under test."""
+    return base64.b64encode(hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()).decode()
+
+
+def test_signature_matches_aws_published_example():
+    """AWS's worked Signature Version 2 example (Elastic MapReduce) signs identically."""
+    params = {
+        "Action": "DescribeJobFlows",
+        "Version": "2009-03-31",
+        "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+        "SignatureVersion": "2",
+        "SignatureMethod": "HmacSHA256",
+        "Timestamp": "2011-10-03T15:19:30",
+    }
+    assert (
+        amazon.sign(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", params)
+        == "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
+    )
+
+
+def test_string_to_sign_is_verb_host_path_and_byte_sorted_query():
+    """The canonical string: upper-case verb, lower-cased host, path, names sorted in byte order."""
+    params = {"callerKey": "K", "Action": "Pay", "AWSAccessKeyId": "A", "signature": "dropped"}
+    assert amazon.string_to_sign("get", "FPS.Sandbox.AmazonAWS.com", "/", params) == (
+        "GET\nfps.sandbox.amazonaws.com\n/\nAWSAccessKeyId=A&Action=Pay&callerKey=K"
+    )
+
+
+def test_values_are_rfc3986_encoded():
+    """Spaces become %20 (not +), / : * and non-ASCII are percent-encoded, ~ is kept."""
+    assert amazon.aws_quote("Purchase from Coleman Store") == "Purchase%20from%20Coleman%20Store"
+    assert amazon.aws_quote("http://x/y?a=1") == "http%3A%2F%2Fx%2Fy%3Fa%3D1"
+    assert amazon.aws_quote("a*b~c") == "a%2Ab~c"
+    assert amazon.aws_quote("café") == "caf%C3%A9"
+
+
+def test_cbui_url_is_signed_over_its_own_host_and_path():
+    """The CBUI URL carries every parameter and a signature an independent computation reproduces."""
+    params = amazon.cbui_parameters(
+        access_key="AKEY",
+        caller_reference="C-1001",
+        amount=Decimal("12.5"),
+        reason="Purchase from Coleman Store",
+        return_url="http://testserver/payments/amazon/return/",
+    )
+    url = amazon.cbui_url(
+        "https://authorize.payments-sandbox.amazon.com/cobranded-ui/actions/start", params, "S3CR3T"
+    )
+    query = dict(parse_qsl(urlsplit(url).query))
+    assert query["pipelineName"] == "SingleUse"
+    assert query["transactionAmount"] == "12.50"
+    assert query["callerReference"] == "C-1001"
+    assert query["signatureMethod"] == "HmacSHA256" and query["signatureVersion"] == "2"
+    canonical = (
+        "callerKey=AKEY&callerReference=C-1001&currencyCode=USD"
+        "&paymentReason=Purchase%20from%20Coleman%20Store&pipelineName=SingleUse"
+        "&returnURL=http%3A%2F%2Ftestserver%2Fpayments%2Famazon%2Freturn%2F"
+        "&signatureMethod=HmacSHA256&signatureVersion=2&transactionAmount=12.50&version=2009-01-09"
+    )
+    expected = hand_signature(
+        "S3CR3T", f"GET\nauthorize.payments-sandbox.amazon.com\n/cobranded-ui/actions/start\n{canonical}"
+    )
+    assert query["signature"] == expected
+
+
+def _signed_return(secret="S3CR3T", **overrides):  # noqa: S107 - test key
+    params = {
+        "status": "SC",
+        "tokenID": "TOKEN123",
+        "callerReference": "C-1001",
+        "signatureMethod": "HmacSHA256",
+        "signatureVersion": "2",
+        **overrides,
+    }
+    canonical = "&".join(
+        f"{amazon.aws_quote(k)}={amazon.aws_quote(v)}" for k, v in sorted(params.items()) if k != "signature"
+    )
+    params.setdefault(
+        "signature", hand_signature(secret, f"GET\ntestserver\n/payments/amazon/return/\n{canonical}")
+    )
+    return params
+
+
+def test_a_correctly_signed_return_is_accepted():
+    """A return signed with our secret over the return URL's host and path yields its status and token."""
+    result = amazon.parse_cbui_return(
+        _signed_return(), secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/"
+    )
+    assert result == amazon.CbuiReturn(status="SC", token_id="TOKEN123", caller_reference="C-1001")
+    assert result.succeeded
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"status": "SA"},
+        {"tokenID": "OTHER"},
+        {"callerReference": "C-1002"},
+        {"extra": "1"},
+    ],
+)
+def test_a_tampered_return_is_refused(tamper):
+    """Changing or adding any parameter after signing invalidates the signature."""
+    params = _signed_return()
+    params.update(tamper)
+    with pytest.raises(amazon.AmazonSignatureError):
+        amazon.parse_cbui_return(
+            params, secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/"
+        )
+
+
+def test_a_return_signed_with_another_key_or_unsigned_is_refused():
+    """Wrong secret, missing signature or a weaker signature method are all refused."""
+    url = "http://testserver/payments/amazon/return/"
+    with pytest.raises(amazon.AmazonSignatureError):
+        amazon.parse_cbui_return(_signed_return(secret="WRONG"), secret_key="S3CR3T", return_url=url)
+    unsigned = _signed_return()
+    del unsigned["signature"]
+    with pytest.raises(amazon.AmazonSignatureError):
+        amazon.parse_cbui_return(unsigned, secret_key="S3CR3T", return_url=url)
+    with pytest.raises(amazon.AmazonSignatureError):
+        amazon.parse_cbui_return(
+            _signed_return(signatureMethod="HmacSHA1"), secret_key="S3CR3T", return_url=url
+        )
+
+
+def test_a_declined_return_needs_no_token():
+    """Status A (aborted) is a valid signed return without a token, and reads as not succeeded."""
+    params = _signed_return(status="A", tokenID="")
+    result = amazon.parse_cbui_return(
+        params, secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/"
+    )
+    assert not result.succeeded
+    assert "cancelled" in result.message
+
+
+def test_pay_request_parameters_and_signature():
+    """Pay carries the token, amount, currency and CallerReference, signed for the FPS host."""
+    params = amazon.pay_parameters(
+        access_key="AKEY",
+        sender_token_id="TOKEN123",
+        amount=Decimal("12.50"),
+        caller_reference="C-1001-pay",
+        timestamp=amazon.aws_timestamp(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)),
+    )
+    signed = amazon.sign_fps_parameters("https://fps.sandbox.amazonaws.com/", params, "S3CR3T")
+    canonical = (
+        "AWSAccessKeyId=AKEY&Action=Pay&CallerReference=C-1001-pay&SenderTokenId=TOKEN123"
+        "&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2026-11-24T12%3A00%3A00.000Z"
+        "&TransactionAmount.CurrencyCode=USD&TransactionAmount.Value=12.50&Version=2008-09-17"
+    )
+    assert signed["Signature"] == hand_signature("S3CR3T", f"GET\nfps.sandbox.amazonaws.com\n/\n{canonical}")
+
+
+PAY_OK = b"""<?xml version="1.0"?>
+<PayResponse xmlns="http://fps.amazonaws.com/doc/2008-09-17/">
+  <PayResult><TransactionId>14GN3Q6V2MKNJ6AUQ1RBD3EV1DSVH1AJ7BN</TransactionId>
+  <TransactionStatus>Success</TransactionStatus></PayResult>
+  <ResponseMetadata><RequestId>b7d7b4bb-7d5b-4b7a-bf6b-2a0d6a0c0a0a:0</RequestId></ResponseMetadata>
+</PayResponse>"""
+
+PAY_ERROR = b"""<?xml version="1.0"?>
+<Response><Errors><Error><Code>InvalidTokenId</Code><Message>Token invalid.</Message></Error></Errors>
+<RequestID>c0ffee</RequestID></Response>"""
+
+
+def test_pay_response_is_parsed():
+    """A PayResponse yields its transaction id and status."""
+    result = amazon.parse_pay_response(PAY_OK)
+    assert result.transaction_id == "14GN3Q6V2MKNJ6AUQ1RBD3EV1DSVH1AJ7BN"
+    assert result.succeeded and result.request_id.startswith("b7d7")
+
+
+def test_pay_error_document_raises_a_classified_error():
+    """An FPS error document becomes AmazonResponseError with its code."""
+    with pytest.raises(amazon.AmazonResponseError) as caught:
+        amazon.parse_pay_response(PAY_ERROR)
+    assert caught.value.code == "InvalidTokenId" and caught.value.is_token_failure
+    assert not caught.value.is_auth_failure
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not xml",
+        b"<PayResponse><PayResult/></PayResponse>",
+        b"<Other/>",
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b"<PayResponse><PayResult><TransactionId>&b;</TransactionId>"
+        b"<TransactionStatus>Success</TransactionStatus></PayResult></PayResponse>",
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><PayResponse>&x;</PayResponse>',
+        b"<PayResponse>" + b" " * (70 * 1024) + b"</PayResponse>",
+    ],
+)
+def test_malformed_or_hostile_pay_responses_are_refused(body):
+    """Garbage, incomplete documents, DTDs/entities and oversized bodies raise AmazonMalformedResponse."""
+    with pytest.raises(amazon.AmazonMalformedResponse):
+        amazon.parse_pay_response(body)
+
+
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=20), max_size=6), st.text(min_size=1)
+)
+def test_signature_round_trips_for_any_parameters(params, secret):
+    """For any parameters, the signature verifies, and fails with a different secret."""
+    params = {k: v for k, v in params.items() if k not in {"signature", "Signature"}}
+    sig = amazon.sign(secret, "GET", "example.com", "/p", params)
+    assert amazon.signature_is_valid(secret, "GET", "example.com", "/p", params, sig)
+    assert not amazon.signature_is_valid(secret + "x", "GET", "example.com", "/p", params, sig)
+
+
+class FlakyTransport:
+    """Fails ``failures`` times with AmazonUnavailable, then answers ``answer``; records each body."""
+
+    def __init__(self, answer, failures=0):
+        self.answer = answer
+        self.failures = failures
+        self.bodies = []
+
+    def __call__(self, url, body, *, timeout):
+        self.bodies.append(dict(parse_qsl(body)))
+        if len(self.bodies) <= self.failures:
+            raise amazon.AmazonUnavailable("connection reset")
+        return self.answer
+
+
+def fps_client(transport, attempts=3):
+    return amazon.FpsClient(
+        endpoint="https://fps.sandbox.amazonaws.com/",
+        access_key="AKEY",
+        secret_key="S3CR3T",
+        transport=transport,
+        attempts=attempts,
+    )
+
+
+def test_pay_is_retried_with_the_same_caller_reference_and_is_posted_signed():
+    """After network failures Pay is re-sent with identical reference, token and amount, each POST signed."""
+    transport = FlakyTransport(PAY_OK, failures=2)
+    result = fps_client(transport).pay(
+        sender_token_id="TOKEN123", amount=Decimal("12.50"), caller_reference="C-1-pay"
+    )
+    assert result.succeeded
+    assert len(transport.bodies) == 3
+    keys = ("CallerReference", "SenderTokenId", "TransactionAmount.Value", "TransactionAmount.CurrencyCode")
+    assert len({tuple(body[k] for k in keys) for body in transport.bodies}) == 1
+    for body in transport.bodies:
+        assert amazon.signature_is_valid(
+            "S3CR3T", "POST", "fps.sandbox.amazonaws.com", "/", body, body["Signature"]
+        )
+
+
+def test_pay_gives_up_after_its_attempts():
+    """When every attempt fails the last AmazonUnavailable is raised (nothing is taken as paid)."""
+    transport = FlakyTransport(PAY_OK, failures=5)
+    with pytest.raises(amazon.AmazonUnavailable):
+        fps_client(transport, attempts=2).pay(
+            sender_token_id="T", amount=Decimal("1"), caller_reference="C-2"
+        )
+    assert len(transport.bodies) == 2
+
+
+def test_pay_refusal_is_not_retried():
+    """An FPS error document is an answer, not a network failure: it is raised at once."""
+    transport = FlakyTransport(PAY_ERROR)
+    with pytest.raises(amazon.AmazonResponseError):
+        fps_client(transport).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-3")
+    assert len(transport.bodies) == 1

@@ -1,0 +1,217 @@
+"""The PayPal sandbox: NVP API, approval page and IPN post-back behave like PayPal's, refusals included."""
+
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.urls import include, path
+
+from coleman.payments.processors import paypal
+from coleman.payments.sandbox import paypal as sandbox_paypal
+
+urlpatterns = [path("sandbox/paypal/", include((sandbox_paypal.urlpatterns, "sandbox")))]
+pytestmark = pytest.mark.urls(__name__)
+
+USER = "sandbox-merchant_api1.example.com"
+PASSWORD = "sandbox-password-not-secret"
+SIGNATURE = "sandbox-signature-not-secret"
+RETURN_URL = "http://testserver/payments/paypal/return/"
+CANCEL_URL = "http://testserver/cart/"
+NOTIFY_URL = "http://testserver/payments/paypal/ipn/"
+
+PAYMENT = paypal.PaymentRequest(
+    invoice="C-1001",
+    currency="USD",
+    item_amount=Decimal("20.00"),
+    shipping_amount=Decimal("5.00"),
+    total=Decimal("25.00"),
+    lines=[
+        paypal.PaymentLine(name="Cranberry sauce", number="CRAN-1", quantity=2, unit_price=Decimal("10.00"))
+    ],
+)
+
+
+@pytest.fixture(autouse=True)
+def _sandbox(settings):
+    """Sandbox templates found without the app installed; IPNs recorded here instead of posted."""
+    templates = Path(sandbox_paypal.__file__).parent / "templates"
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], templates]}]
+    settings.COLEMAN_SANDBOX_PAYPAL_SEND_IPN = False
+
+
+@pytest.fixture
+def sent_ipns(monkeypatch):
+    """The IPN bodies the sandbox sends, in order."""
+    sent = []
+    original = sandbox_paypal.send_ipn
+
+    def record(url, fields):
+        body = original(url, fields)
+        sent.append((url, body))
+        return body
+
+    monkeypatch.setattr(sandbox_paypal, "send_ipn", record)
+    return sent
+
+
+def nvp_client(client, password=PASSWORD):
+    def transport(url, body, *, timeout):
+        return client.post(
+            urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded"
+        ).content
+
+    return paypal.NvpClient(
+        endpoint="http://testserver/sandbox/paypal/nvp/",
+        user=USER,
+        password=password,
+        signature=SIGNATURE,
+        transport=transport,
+    )
+
+
+def start(client, payment=PAYMENT):
+    return nvp_client(client).set_express_checkout(
+        payment, return_url=RETURN_URL, cancel_url=CANCEL_URL, notify_url=NOTIFY_URL
+    )
+
+
+def approve(client, token, decision="pay"):
+    response = client.post(
+        "/sandbox/paypal/webscr/", {"cmd": "_express-checkout", "token": token, "decision": decision}
+    )
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_wrong_credentials_get_paypal_security_error(client):
+    """A wrong API password is answered ACK=Failure with error 10002 (an auth failure)."""
+    with pytest.raises(paypal.PayPalApiError) as caught:
+        nvp_client(client, password="wrong").set_express_checkout(
+            PAYMENT, return_url=RETURN_URL, cancel_url=CANCEL_URL
+        )
+    assert caught.value.is_auth_failure
+
+
+def test_inconsistent_amounts_are_refused(client):
+    """Item total + shipping must equal the order total, and lines must add up to the item total."""
+    bad_total = paypal.PaymentRequest(**{**PAYMENT.__dict__, "total": Decimal("26.00")})
+    bad_lines = paypal.PaymentRequest(
+        **{**PAYMENT.__dict__, "item_amount": Decimal("21.00"), "total": Decimal("26.00")}
+    )
+    for payment in (bad_total, bad_lines):
+        with pytest.raises(paypal.PayPalApiError) as caught:
+            start(client, payment)
+        assert caught.value.codes == ["10413"]
+
+
+def test_approval_page_is_labelled_sandbox_and_shows_the_order(client):
+    """The approval page shows SANDBOX, the invoice and the amount; unknown tokens get 404."""
+    token = start(client)
+    response = client.get(f"/sandbox/paypal/webscr/?cmd=_express-checkout&token={token}")
+    html = response.content.decode()
+    assert response.status_code == 200 and "SANDBOX" in html and "C-1001" in html and "25.00" in html
+    assert client.get("/sandbox/paypal/webscr/?cmd=_express-checkout&token=EC-NOPE").status_code == 404
+    assert client.get(f"/sandbox/paypal/webscr/?cmd=_xclick&token={token}").status_code == 400
+
+
+def test_full_express_checkout_then_ipn_verified(client, sent_ipns):
+    """Set → approve → details → pay; the IPN it sends verifies, a forged one does not, a repeat pay fails."""
+    token = start(client)
+    location = approve(client, token)
+    assert location.startswith(RETURN_URL)
+    returned = dict(parse_qsl(urlsplit(location).query))
+    assert returned["token"] == token and returned["PayerID"]
+
+    api = nvp_client(client)
+    details = api.get_express_checkout_details(token)
+    assert (
+        details.payer_id == returned["PayerID"] and details.invoice == "C-1001" and details.amount == "25.00"
+    )
+    result = api.do_express_checkout_payment(token=token, payer_id=details.payer_id, payment=PAYMENT)
+    assert result.completed and result.amount == "25.00"
+    assert api.get_express_checkout_details(token).checkout_status == "PaymentActionCompleted"
+
+    with pytest.raises(paypal.PayPalApiError) as caught:
+        api.do_express_checkout_payment(token=token, payer_id=details.payer_id, payment=PAYMENT)
+    assert caught.value.already_completed
+
+    assert len(sent_ipns) == 1
+    url, body = sent_ipns[0]
+    assert url == NOTIFY_URL
+    ipn = paypal.Ipn.from_params(paypal.decode_nvp(body))
+    assert (
+        ipn.txn_id == result.transaction_id and ipn.invoice == "C-1001" and ipn.payment_status == "Completed"
+    )
+
+    def postback(url, data, *, timeout):
+        return client.post(
+            "/sandbox/paypal/ipn-verify/", data=data, content_type="application/x-www-form-urlencoded"
+        ).content
+
+    assert paypal.verify_ipn(body, postback_url="x", transport=postback) is True
+    forged = body.replace(b"mc_gross=25.00", b"mc_gross=1.00")
+    assert paypal.verify_ipn(forged, postback_url="x", transport=postback) is False
+
+
+def test_payment_needs_approval_and_the_right_payer_and_amount(client):
+    """Paying before approval, with another PayerID or another amount is refused."""
+    token = start(client)
+    api = nvp_client(client)
+    with pytest.raises(paypal.PayPalApiError):
+        api.do_express_checkout_payment(token=token, payer_id="SOMEONE", payment=PAYMENT)
+    payer_id = dict(parse_qsl(urlsplit(approve(client, token)).query))["PayerID"]
+    with pytest.raises(paypal.PayPalApiError):
+        api.do_express_checkout_payment(token=token, payer_id="SOMEONE", payment=PAYMENT)
+    cheaper = paypal.PaymentRequest(**{**PAYMENT.__dict__, "total": Decimal("1.00")})
+    with pytest.raises(paypal.PayPalApiError) as caught:
+        api.do_express_checkout_payment(token=token, payer_id=payer_id, payment=cheaper)
+    assert caught.value.codes == ["10413"]
+
+
+def test_declining_returns_to_the_cancel_url(client):
+    """Cancel sends the browser to CANCELURL with the token and no PayerID."""
+    token = start(client)
+    location = approve(client, token, decision="decline")
+    assert location.startswith(CANCEL_URL)
+    assert dict(parse_qsl(urlsplit(location).query)) == {"token": token}
+
+
+def test_refund_once(client):
+    """A completed transaction can be refunded once; a second refund is refused."""
+    token = start(client)
+    payer_id = dict(parse_qsl(urlsplit(approve(client, token)).query))["PayerID"]
+    api = nvp_client(client)
+    txn = api.do_express_checkout_payment(token=token, payer_id=payer_id, payment=PAYMENT).transaction_id
+    assert api.refund_transaction(txn)["REFUNDTRANSACTIONID"]
+    with pytest.raises(paypal.PayPalApiError):
+        api.refund_transaction(txn)
+
+
+def test_garbage_to_the_nvp_endpoint_is_a_failure_not_a_crash(client):
+    """A body that is not NVP gets an NVP failure answer; GET is not allowed."""
+    response = client.post(
+        "/sandbox/paypal/nvp/", data=b"A=1&A=2", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200 and paypal.decode_nvp(response.content)["ACK"] == "Failure"
+    assert client.get("/sandbox/paypal/nvp/").status_code == 405
+
+
+def test_ipn_delivery_is_resent_until_the_store_answers_200(monkeypatch):
+    """Like PayPal, the sandbox resends an IPN the store did not acknowledge with 200."""
+    import requests
+
+    answers = [503, 500, 200]
+    posted = []
+
+    class Answer:
+        def __init__(self, status_code):
+            self.status_code = status_code
+
+    def fake_post(url, data, headers, timeout):
+        posted.append((url, data))
+        return Answer(answers.pop(0))
+
+    monkeypatch.setattr(requests, "post", fake_post)
+    assert sandbox_paypal.deliver_ipn(NOTIFY_URL, b"txn_id=1", delays=(0, 0, 0, 0)) is True
+    assert posted == [(NOTIFY_URL, b"txn_id=1")] * 3
