@@ -84,7 +84,16 @@ class CatalogListFilter(admin.SimpleListFilter):
 class ProductAdmin(admin.ModelAdmin):
     """Products: searchable, filterable, with price and availability editable in the list."""
 
-    list_display = ["thumbnail", "name", "category", "manufacturer", "price", "stock", "is_active", "is_featured"]
+    list_display = [
+        "thumbnail",
+        "name",
+        "category",
+        "manufacturer",
+        "price",
+        "stock",
+        "is_active",
+        "is_featured",
+    ]
     list_display_links = ["thumbnail", "name"]
     list_editable = ["price", "is_active", "is_featured"]
     list_filter = ["is_active", "is_featured", CatalogListFilter, "category", "manufacturer"]
@@ -106,7 +115,9 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="photo")
     def thumbnail(self, obj):
         if obj.photo:
-            return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url)
+            return format_html(
+                '<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url
+            )
         return "–"
 
     @admin.action(description="Put selected products on sale", permissions=["change"])

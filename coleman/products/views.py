@@ -1,18 +1,40 @@
 """Storefront views of the catalog: home, product list and detail, catalogs and categories.
 
-Every view reads a fixed number of queries whatever the size of the catalog: categories of
-a catalog are read in one query and assembled into a tree in Python, product cards come
-with their category and catalog through ``select_related``.
+Speed comes from two rules:
+
+* Every view reads a fixed number of queries whatever the size of the catalog: the categories
+  of a catalog are read in one query and assembled into a tree in Python, product cards come
+  with their category and catalog through ``select_related``, product lists are ordered by
+  indexed columns.
+* The shared part of each page (product grid, pagination, category tree, title and
+  breadcrumbs) is rendered once and cached under the catalog version and the page number
+  (:mod:`coleman.products.cache`); a cached page costs no query at all. Only the page frame
+  (``base.html``: header with account links and cart summary, messages) is rendered for each
+  request, so everything that belongs to one shopper stays live. On the product page the
+  product itself is cached and the whole page is rendered per request, because its include
+  hooks (add-to-cart form with its CSRF token, the shopper's own rating) are personal.
 """
 
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView, TemplateView
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+from django.views.generic import DetailView, TemplateView
 
 from coleman.conf import coleman_settings
 
-from .models import Catalog, CatalogCategory, Product, ProductDetail
+from .cache import cached_fragment, fragment_key
+from .models import Catalog, Product, ProductDetail
+
+# Page numbers longer than this are refused before they reach the database.
+MAX_PAGE_DIGITS = 6
 
 
 class CategoryTree:
@@ -20,8 +42,9 @@ class CategoryTree:
 
     def __init__(self, catalog):
         self.catalog = catalog
-        categories = list(catalog.categories.order_by("name"))
+        categories = list(catalog.categories.order_by("name", "id"))
         self.by_id = {category.id: category for category in categories}
+        self.by_slug = {category.slug: category for category in categories}
         for category in categories:
             category.catalog = catalog  # avoid one query per category in __str__/urls
             category.child_nodes = []
@@ -41,7 +64,7 @@ class CategoryTree:
             node = stack.pop()
             ids.append(node.id)
             stack.extend(node.child_nodes)
-        return ids
+        return sorted(ids)
 
     def ancestors(self, category):
         """The chain of parents of ``category``, root first (for breadcrumbs)."""
@@ -52,86 +75,222 @@ class CategoryTree:
         return list(reversed(chain))
 
 
-class ProductPaginationMixin:
-    """Pagination shared by every product list: size from settings, 404 on bad pages."""
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of objects instead of counting them again."""
 
-    context_object_name = "products"
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
 
-    def get_paginate_by(self, queryset):
-        return coleman_settings.PRODUCTS_PER_PAGE
+    @cached_property
+    def count(self):
+        return self._known_count
 
 
-class HomeView(TemplateView):
+def page_number_from(request) -> int:
+    """The ``page`` query parameter as a positive number; anything else is a 404."""
+    raw = request.GET.get("page", "1")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS) or int(raw) < 1:
+        raise Http404("No such page.")
+    return int(raw)
+
+
+def paginate(queryset, page_number, *, count_key):
+    """The page ``page_number`` of ``queryset`` (``Http404`` past the end).
+
+    The count, the one costly query of pagination on a large catalog, is cached under the
+    catalog version and ``count_key``, so it is paid once per listing, not once per page.
+    The products of the page are then read by primary key with what a product card shows.
+    """
+    count_cache_key = fragment_key("count", *count_key)
+    count = cache.get(count_cache_key)
+    if count is None:
+        count = queryset.count()
+        cache.set(count_cache_key, count, coleman_settings.CATALOG_CACHE_SECONDS)
+    paginator = KnownCountPaginator(queryset, coleman_settings.PRODUCTS_PER_PAGE, count=count)
+    try:
+        page = paginator.page(page_number)
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
+    # A deferred join: find the page's ids in the (covering) listing index first, then read
+    # those rows with their category and catalog. With OFFSET in the first query only, a
+    # deep page costs an index walk instead of thousands of joined rows thrown away.
+    start = (page.number - 1) * paginator.per_page
+    ids = list(queryset.values_list("pk", flat=True)[start : start + paginator.per_page])
+    position = {pk: index for index, pk in enumerate(ids)}
+    rows = Product.objects.for_listing().filter(pk__in=ids).order_by()
+    page.object_list = sorted(rows, key=lambda product: position[product.pk])
+    return {
+        "paginator": paginator,
+        "page_obj": page,
+        "is_paginated": page.has_other_pages(),
+        "products": page.object_list,
+    }
+
+
+@dataclass
+class CatalogFragment:
+    """The cacheable part of a catalog page: rendered HTML plus what the page frame shows."""
+
+    title: str
+    html: SafeString
+    breadcrumbs: list[tuple[str, str | None]] = field(default_factory=list)
+    meta_description: str = ""
+
+
+class CachedFragmentView(TemplateView):
+    """A page whose main content is a :class:`CatalogFragment` served from the cache.
+
+    Subclasses say what identifies the fragment (:meth:`get_fragment_parts`), gather its
+    context with queries (:meth:`get_fragment_context`, which may raise ``Http404``) and
+    describe it (:meth:`describe_fragment`). The page template gets ``fragment`` and renders
+    it inside ``base.html``.
+    """
+
+    fragment_template_name: str = ""
+
+    def get(self, request, *args, **kwargs):
+        parts = (type(self).__name__, *self.get_fragment_parts())
+        fragment = cached_fragment(parts, self.build_fragment)
+        return self.render_to_response(self.get_context_data(fragment=fragment))
+
+    def get_fragment_parts(self):
+        """What, besides the view, makes this fragment differ (slugs, page number)."""
+        return tuple(self.kwargs.values())
+
+    def get_fragment_context(self) -> dict:
+        """Query and return the context of the fragment template."""
+        raise NotImplementedError
+
+    def describe_fragment(self, context) -> dict:
+        """``title``, ``breadcrumbs`` and ``meta_description`` of the fragment."""
+        raise NotImplementedError
+
+    def build_fragment(self) -> CatalogFragment:
+        """Render the fragment from fresh queries."""
+        context = self.get_fragment_context()
+        html = render_to_string(self.fragment_template_name, context, self.request)
+        return CatalogFragment(html=SafeString(html), **self.describe_fragment(context))
+
+
+class HomeView(CachedFragmentView):
     """The front page: catalogs, newest products and featured products."""
 
     template_name = "products/home.html"
+    fragment_template_name = "products/_home_content.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_fragment_context(self):
         count = coleman_settings.HOME_NEW_PRODUCTS
         listing = Product.objects.for_listing()
-        context["catalogs"] = Catalog.objects.all()
-        context["new_products"] = listing.order_by("-created", "-id")[:count]
-        context["featured_products"] = listing.filter(is_featured=True)[:count]
-        return context
+        return {
+            "catalogs": list(Catalog.objects.all()),
+            "new_products": list(listing.order_by("-created", "-id")[:count]),
+            "featured_products": list(listing.filter(is_featured=True).order_by("name", "id")[:count]),
+        }
+
+    def describe_fragment(self, context):
+        return {"title": "Cranberry foods, drinks and gifts"}
 
 
-class ProductListView(ProductPaginationMixin, ListView):
+class ProductListView(CachedFragmentView):
     """Every active product, alphabetically, a page at a time."""
 
     template_name = "products/product_list.html"
+    fragment_template_name = "products/_product_list_content.html"
 
-    def get_queryset(self):
-        return Product.objects.for_listing()
+    def get_fragment_parts(self):
+        self.page_number = page_number_from(self.request)
+        return (self.page_number,)
+
+    def get_fragment_context(self):
+        return paginate(Product.objects.active(), self.page_number, count_key=("all",))
+
+    def describe_fragment(self, context):
+        return {"title": "All products", "breadcrumbs": [("All products", None)]}
+
+
+class CatalogDetailView(CachedFragmentView):
+    """A catalog with its category tree and the products it holds."""
+
+    template_name = "products/catalog_detail.html"
+    fragment_template_name = "products/_catalog_content.html"
+
+    def get_fragment_parts(self):
+        self.page_number = page_number_from(self.request)
+        return (self.kwargs["slug"], self.page_number)
+
+    def get_fragment_context(self):
+        catalog = get_object_or_404(Catalog, slug=self.kwargs["slug"])
+        tree = CategoryTree(catalog)
+        # Filtering on the category ids already in hand spares a join with the categories.
+        products = Product.objects.active().filter(category_id__in=sorted(tree.by_id))
+        return {
+            "catalog": catalog,
+            "category_tree": tree.roots,
+            **paginate(products, self.page_number, count_key=("catalog", catalog.pk)),
+        }
+
+    def describe_fragment(self, context):
+        catalog = context["catalog"]
+        return {
+            "title": catalog.name,
+            "breadcrumbs": [(catalog.name, None)],
+            "meta_description": catalog.description,
+        }
+
+
+class CategoryDetailView(CachedFragmentView):
+    """A category of a catalog with the products of it and all its sub-categories."""
+
+    template_name = "products/category_detail.html"
+    fragment_template_name = "products/_category_content.html"
+
+    def get_fragment_parts(self):
+        self.page_number = page_number_from(self.request)
+        return (self.kwargs["catalog_slug"], self.kwargs["slug"], self.page_number)
+
+    def get_fragment_context(self):
+        catalog = get_object_or_404(Catalog, slug=self.kwargs["catalog_slug"])
+        tree = CategoryTree(catalog)
+        category = tree.by_slug.get(self.kwargs["slug"])
+        if category is None:
+            raise Http404("No such category in this catalog.")
+        products = Product.objects.active().filter(category_id__in=tree.descendant_ids(category))
+        return {
+            "catalog": catalog,
+            "category": category,
+            "ancestors": tree.ancestors(category),
+            "category_tree": tree.roots,
+            **paginate(products, self.page_number, count_key=("category", category.pk)),
+        }
+
+    def describe_fragment(self, context):
+        catalog, category = context["catalog"], context["category"]
+        return {
+            "title": f"{category.name} · {catalog.name}",
+            "breadcrumbs": [
+                (catalog.name, catalog.get_absolute_url()),
+                *((ancestor.name, ancestor.get_absolute_url()) for ancestor in context["ancestors"]),
+                (category.name, None),
+            ],
+            "meta_description": category.description,
+        }
 
 
 class ProductDetailView(DetailView):
-    """One active product with its photo, price and attributes."""
+    """One active product with its photo, price and attributes.
+
+    The product (with its category, catalog and attributes) is cached under the catalog
+    version; the page itself is rendered for each request because the include hooks on it
+    (add to cart, the shopper's rating) belong to the shopper.
+    """
 
     template_name = "products/product_detail.html"
     context_object_name = "product"
 
     def get_queryset(self):
-        details = ProductDetail.objects.select_related("attribute").order_by("attribute__name")
+        details = ProductDetail.objects.select_related("attribute").order_by("attribute__name", "id")
         return Product.objects.for_listing().prefetch_related(Prefetch("details", queryset=details))
 
-
-class CatalogDetailView(ProductPaginationMixin, ListView):
-    """A catalog with its category tree and the products it holds."""
-
-    template_name = "products/catalog_detail.html"
-
-    def get_queryset(self):
-        self.catalog = get_object_or_404(Catalog, slug=self.kwargs["slug"])
-        self.tree = CategoryTree(self.catalog)
-        return Product.objects.for_listing().filter(category__catalog=self.catalog)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["catalog"] = self.catalog
-        context["category_tree"] = self.tree.roots
-        return context
-
-
-class CategoryDetailView(ProductPaginationMixin, ListView):
-    """A category of a catalog with the products of it and all its sub-categories."""
-
-    template_name = "products/category_detail.html"
-
-    def get_queryset(self):
-        self.catalog = get_object_or_404(Catalog, slug=self.kwargs["catalog_slug"])
-        self.tree = CategoryTree(self.catalog)
-        category = next((c for c in self.tree.by_id.values() if c.slug == self.kwargs["slug"]), None)
-        if category is None:
-            raise Http404("No such category in this catalog.")
-        self.category = category
-        return Product.objects.for_listing().filter(category_id__in=self.tree.descendant_ids(category))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["catalog"] = self.catalog
-        context["category"] = self.category
-        context["ancestors"] = self.tree.ancestors(self.category)
-        context["category_tree"] = self.tree.roots
-        return context
-
+    def get_object(self, queryset=None):
+        return cached_fragment(("product", self.kwargs["slug"]), partial(super().get_object, queryset))
