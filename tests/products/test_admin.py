@@ -36,7 +36,7 @@ def test_product_admin_pages_do_not_query_per_row(staff_client, store, django_as
     """The product changelist and form stay within a small query budget (no query per category or row)."""
     from tests.factories import CategoryFactory, ProductFactory
 
-    for n in range(30):
+    for _ in range(30):
         ProductFactory(category=CategoryFactory(catalog=store.fall, parent=store.gifts))
     with django_assert_max_num_queries(15):
         assert staff_client.get(reverse("admin:products_product_changelist")).status_code == 200

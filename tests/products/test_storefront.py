@@ -13,7 +13,7 @@ def text(response):
 
 
 def test_home_shows_catalogs_featured_and_new_products(client, store):
-    """The home page links both catalogs, features the featured product, lists new ones, hides discontinued."""
+    """The home page links both catalogs, shows featured and new products, hides discontinued ones."""
     page = text(client.get("/"))
     assert 'href="/catalogs/fall-collection/"' in page
     assert 'href="/catalogs/standard-collection/"' in page
