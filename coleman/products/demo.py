@@ -481,7 +481,7 @@ def create_extra_products(count: int, *, batch_size: int = 2000, progress=None) 
     missing = [n for n in range(1, count + 1) if extra_slug(n) not in existing]
     total = len(missing)
     done = 0
-    if progress:
+    if progress and total:
         progress(done, total)
     for start in range(0, total, batch_size):
         batch = [_extra_product(n, leaves) for n in missing[start : start + batch_size]]

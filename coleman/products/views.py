@@ -6,7 +6,9 @@ Speed comes from two rules:
   of a catalog are read in one query and assembled into a tree in Python, product cards come
   with their category and catalog through ``select_related``, product lists are ordered by
   indexed columns.
-* The shared part of each page (product grid, pagination, category tree, title and
+* Visitors who send no cookie (no session, cart, login or messages: the same page for all)
+  get the whole page from the cache (:class:`AnonymousPageCacheMixin`).
+* For everyone else the shared part of each page (product grid, pagination, category tree, title and
   breadcrumbs) is rendered once and cached under the catalog version and the page number
   (:mod:`coleman.products.cache`); a cached page costs no query at all. Only the page frame
   (``base.html``: header with account links and cart summary, messages) is rendered for each
@@ -21,7 +23,7 @@ from functools import partial
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
@@ -128,6 +130,48 @@ def paginate(queryset, page_number, *, count_key):
     }
 
 
+class AnonymousPageCacheMixin:
+    """Serve whole pages from the cache to visitors who send no cookie at all.
+
+    A request without cookies has no session, no cart, no login and no messages, so every
+    such visitor gets the same page: it is cached whole (under the catalog version, the path
+    and the page number) and served without rendering a template. A page is only stored when
+    rendering it set nothing personal: no cookie on the response, no CSRF token handed out
+    (a form on the page), no session change. Everyone else gets the page built for them from
+    the cached fragments.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+            return super().dispatch(request, *args, **kwargs)
+        key = fragment_key("anonymous-page", request.path, request.GET.get("page", ""))
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and hasattr(response, "render"):
+            response.render()
+            if self._is_the_same_for_every_visitor(request, response):
+                cache.set(
+                    key, (response.content, response["Content-Type"]), coleman_settings.CATALOG_CACHE_SECONDS
+                )
+        return response
+
+    @staticmethod
+    def _is_the_same_for_every_visitor(request, response):
+        session = getattr(request, "session", None)
+        messages = getattr(request, "_messages", None)
+        user = getattr(request, "user", None)
+        return not (
+            response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or (session is not None and session.modified)
+            or (messages is not None and len(messages))
+            or (user is not None and user.is_authenticated)
+        )
+
+
 @dataclass
 class CatalogFragment:
     """The cacheable part of a catalog page: rendered HTML plus what the page frame shows."""
@@ -173,7 +217,7 @@ class CachedFragmentView(TemplateView):
         return CatalogFragment(html=SafeString(html), **self.describe_fragment(context))
 
 
-class HomeView(CachedFragmentView):
+class HomeView(AnonymousPageCacheMixin, CachedFragmentView):
     """The front page: catalogs, newest products and featured products."""
 
     template_name = "products/home.html"
@@ -192,7 +236,7 @@ class HomeView(CachedFragmentView):
         return {"title": "Cranberry foods, drinks and gifts"}
 
 
-class ProductListView(CachedFragmentView):
+class ProductListView(AnonymousPageCacheMixin, CachedFragmentView):
     """Every active product, alphabetically, a page at a time."""
 
     template_name = "products/product_list.html"
@@ -209,7 +253,7 @@ class ProductListView(CachedFragmentView):
         return {"title": "All products", "breadcrumbs": [("All products", None)]}
 
 
-class CatalogDetailView(CachedFragmentView):
+class CatalogDetailView(AnonymousPageCacheMixin, CachedFragmentView):
     """A catalog with its category tree and the products it holds."""
 
     template_name = "products/catalog_detail.html"
@@ -239,7 +283,7 @@ class CatalogDetailView(CachedFragmentView):
         }
 
 
-class CategoryDetailView(CachedFragmentView):
+class CategoryDetailView(AnonymousPageCacheMixin, CachedFragmentView):
     """A category of a catalog with the products of it and all its sub-categories."""
 
     template_name = "products/category_detail.html"
@@ -277,7 +321,7 @@ class CategoryDetailView(CachedFragmentView):
         }
 
 
-class ProductDetailView(DetailView):
+class ProductDetailView(AnonymousPageCacheMixin, DetailView):
     """One active product with its photo, price and attributes.
 
     The product (with its category, catalog and attributes) is cached under the catalog

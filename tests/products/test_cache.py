@@ -129,7 +129,7 @@ def test_messages_stay_live_on_a_cached_page(rf, store, django_assert_num_querie
     view = ProductListView.as_view()
 
     def request_with_message(message):
-        request = rf.get("/products/")
+        request = rf.get("/products/", HTTP_COOKIE="sessionid=returning-shopper")
         SessionMiddleware(lambda r: None).process_request(request)
         MessageMiddleware(lambda r: None).process_request(request)
         request.user = AnonymousUser()
@@ -162,3 +162,61 @@ def test_a_bulk_product_appears_after_the_loader_bumps(client, store):
     page = text(client.get("/products/"))
     for number in (1, 2, 3):
         assert f"No. {number}</h3>" in page
+
+
+def test_cookieless_visitors_get_the_whole_page_from_the_cache(client, store, django_assert_num_queries):
+    """A visitor without cookies is served the stored page: no query, no template, same bytes."""
+    first = client.get("/catalogs/fall-collection/gifts/")
+    assert first.templates  # rendered the first time
+    with django_assert_num_queries(0):
+        second = client.get("/catalogs/fall-collection/gifts/")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert not second.templates  # served without rendering any template
+
+
+def test_visitors_with_cookies_get_pages_rendered_for_them(client, store):
+    """Sending any cookie (a session, a cart) means the page frame is rendered for that request."""
+    client.get("/products/")
+    client.cookies["sessionid"] = "returning-shopper"
+    response = client.get("/products/")
+    assert [t.name for t in response.templates][0] == "products/product_list.html"
+
+
+def test_pages_with_personal_content_are_not_stored_whole(rf, store):
+    """A page that handed out a CSRF token, carried a message or changed the session is never stored whole."""
+    from django.middleware.csrf import get_token
+
+    from coleman.products.views import AnonymousPageCacheMixin
+
+    def fresh_request():
+        request = rf.get("/products/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        MessageMiddleware(lambda r: None).process_request(request)
+        request.user = AnonymousUser()
+        return request
+
+    from django.http import HttpResponse
+
+    same = AnonymousPageCacheMixin._is_the_same_for_every_visitor
+    assert same(fresh_request(), HttpResponse("page"))
+    with_token = fresh_request()
+    get_token(with_token)
+    assert not same(with_token, HttpResponse("page"))
+    with_message = fresh_request()
+    info(with_message, "Saved")
+    assert not same(with_message, HttpResponse("page"))
+    with_session_change = fresh_request()
+    with_session_change.session["cart"] = {"1": 2}
+    assert not same(with_session_change, HttpResponse("page"))
+    with_cookie = HttpResponse("page")
+    with_cookie.set_cookie("seen", "1")
+    assert not same(fresh_request(), with_cookie)
+
+
+def test_whole_pages_follow_catalog_edits(client, store):
+    """The whole-page cache is keyed by the catalog version: an edit shows at once to cookie-less visitors."""
+    assert "Harvest T-shirt" in text(client.get("/products/harvest-t-shirt/"))
+    store.shirt.name = "Harvest Festival Tee"
+    store.shirt.save()
+    assert "Harvest Festival Tee" in text(client.get("/products/harvest-t-shirt/"))

@@ -43,14 +43,22 @@ def urls(store):
 @pytest.mark.parametrize("extra", [0, 500])
 @pytest.mark.parametrize("page", list(COLD))
 def test_query_counts_are_constant(client, store, django_assert_num_queries, settings, extra, page):
-    """Each page costs the same queries with a handful or 500 more products, cold or warm."""
+    """Each page costs the same queries with a handful or 500 more products: cold, warm whole-page
+    cache (no cookies), warm fragment cache (cookies)."""
     settings.COLEMAN_PRODUCTS_PER_PAGE = 2  # so that page 2 of the list exists at both sizes
     fill(store, extra)
     url = urls(store)[page]
     cache.clear()
     with django_assert_num_queries(COLD[page]):
         assert client.get(url).status_code == 200
+    with django_assert_num_queries(WARM[page]):  # a cookie-less visitor: the whole page is stored
+        assert client.get(url).status_code == 200
+    client.cookies["consent"] = "yes"  # any cookie: the page frame is rendered around cached fragments
     with django_assert_num_queries(WARM[page]):
+        response = client.get(url)
+    assert response.status_code == 200 and response.templates
+    cache.clear()
+    with django_assert_num_queries(COLD[page]):  # cold again, for a visitor with cookies
         assert client.get(url).status_code == 200
 
 
