@@ -17,8 +17,8 @@ Speed comes from two rules:
   hooks (add-to-cart form with its CSRF token, the shopper's own rating) are personal.
 """
 
+import re
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
@@ -37,6 +37,8 @@ from .models import Catalog, Product, ProductDetail
 
 # Page numbers longer than this are refused before they reach the database.
 MAX_PAGE_DIGITS = 6
+# Separates the parts in products/_product_parts.html.
+PART_MARKER = re.compile(r"<!--part:(\w+)-->")
 
 
 class CategoryTree:
@@ -324,17 +326,30 @@ class CategoryDetailView(AnonymousPageCacheMixin, CachedFragmentView):
 class ProductDetailView(AnonymousPageCacheMixin, DetailView):
     """One active product with its photo, price and attributes.
 
-    The product (with its category, catalog and attributes) is cached under the catalog
-    version; the page itself is rendered for each request because the include hooks on it
-    (add to cart, the shopper's rating) belong to the shopper.
+    The product (with its category, catalog and attributes) and the shared parts of its page
+    (``products/_product_parts.html``: breadcrumbs, photo, heading, price, description and
+    attributes) are cached under the catalog version. The page around them is rendered for
+    each request, because the include hooks on it (add to cart, the shopper's rating) belong
+    to the shopper.
     """
 
     template_name = "products/product_detail.html"
+    parts_template_name = "products/_product_parts.html"
     context_object_name = "product"
 
     def get_queryset(self):
         details = ProductDetail.objects.select_related("attribute").order_by("attribute__name", "id")
         return Product.objects.for_listing().prefetch_related(Prefetch("details", queryset=details))
 
-    def get_object(self, queryset=None):
-        return cached_fragment(("product", self.kwargs["slug"]), partial(super().get_object, queryset))
+    def get(self, request, *args, **kwargs):
+        self.object, parts = cached_fragment(("product", self.kwargs["slug"]), self.build_parts)
+        return self.render_to_response(self.get_context_data(object=self.object, parts=parts))
+
+    def build_parts(self):
+        """Read the product and render the shared parts of its page."""
+        product = self.get_object()
+        html = render_to_string(self.parts_template_name, {"product": product}, self.request)
+        pieces = PART_MARKER.split(html)[1:]
+        parts = {name: SafeString(piece) for name, piece in zip(pieces[::2], pieces[1::2], strict=True)}
+        parts["meta_description"] = SafeString(parts.get("meta_description", "").strip())
+        return product, parts
