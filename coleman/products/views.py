@@ -26,6 +26,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView, TemplateView
@@ -150,7 +151,9 @@ class AnonymousPageCacheMixin:
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
+            response = HttpResponse(content, content_type=content_type)
+            patch_vary_headers(response, ["Cookie"])  # as the rendered page would say
+            return response
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and hasattr(response, "render"):
             response.render()

@@ -172,6 +172,7 @@ def test_cookieless_visitors_get_the_whole_page_from_the_cache(client, store, dj
         second = client.get("/catalogs/fall-collection/gifts/")
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
+    assert second["Vary"] == first["Vary"] == "Cookie"
     assert not second.templates  # served without rendering any template
 
 
