@@ -1,20 +1,20 @@
 """Storefront views of the catalog: home, product list and detail, catalogs and categories.
 
-Speed comes from two rules:
+Speed comes from three rules:
 
 * Every view reads a fixed number of queries whatever the size of the catalog: the categories
   of a catalog are read in one query and assembled into a tree in Python, product cards come
-  with their category and catalog through ``select_related``, product lists are ordered by
-  indexed columns.
-* Visitors who send no cookie (no session, cart, login or messages: the same page for all)
-  get the whole page from the cache (:class:`AnonymousPageCacheMixin`).
-* For everyone else the shared part of each page (product grid, pagination, category tree, title and
-  breadcrumbs) is rendered once and cached under the catalog version and the page number
-  (:mod:`coleman.products.cache`); a cached page costs no query at all. Only the page frame
-  (``base.html``: header with account links and cart summary, messages) is rendered for each
-  request, so everything that belongs to one shopper stays live. On the product page the
-  product itself is cached and the whole page is rendered per request, because its include
-  hooks (add-to-cart form with its CSRF token, the shopper's own rating) are personal.
+  with their category and catalog through ``select_related``, product lists are read in
+  index order.
+* The shared part of each page (product grid, pagination, category tree, title and
+  breadcrumbs; on the product page its photo, price, description and attributes) is rendered
+  once and cached under the catalog version (:mod:`coleman.products.cache`); a cached page
+  costs no query. The page frame (``base.html``: header with account links and cart summary,
+  messages) and the product page's include hooks (add-to-cart form with its CSRF token, the
+  shopper's own rating) are rendered for each request, so what belongs to one shopper stays
+  live.
+* Visitors who send no cookie at all (no session, cart, login or messages: the same page for
+  everyone) get the whole page from the cache (:class:`AnonymousPageCacheMixin`).
 """
 
 import re
