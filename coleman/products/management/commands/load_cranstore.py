@@ -35,7 +35,10 @@ class Command(BaseCommand):
             )
         )
         if extra:
-            added = create_extra_products(extra, progress=self._progress)
+            try:
+                added = create_extra_products(extra, progress=self._progress)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
             self.stdout.write(f"{added:,} generated products added ({extra:,} wanted).")
 
     def _progress(self, done, total):
