@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 
 from coleman.conf import coleman_settings
@@ -219,7 +220,9 @@ class CachedFragmentView(TemplateView):
         """Render the fragment from fresh queries."""
         context = self.get_fragment_context()
         html = render_to_string(self.fragment_template_name, context, self.request)
-        return CatalogFragment(html=SafeString(html), **self.describe_fragment(context))
+        description = self.describe_fragment(context)
+        description["meta_description"] = Truncator(description.get("meta_description", "")).words(30)
+        return CatalogFragment(html=SafeString(html), **description)
 
 
 class HomeView(AnonymousPageCacheMixin, CachedFragmentView):
