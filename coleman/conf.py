@@ -28,6 +28,9 @@ DEFAULTS = {
     # Seconds a rendered catalog fragment may be served from the cache; edits to the
     # catalog invalidate it at once regardless.
     "CATALOG_CACHE_SECONDS": 600,
+    # Labels ("app_label.Model") of other models whose saves and deletes must also refresh
+    # cached catalog pages, e.g. a rating model whose averages the product cards show.
+    "CATALOG_CACHE_INVALIDATED_BY": [],
     # --- customers --------------------------------------------------------------------
     # Failed logins allowed for one username from one IP address before further attempts
     # are refused (429) until the window below has passed.

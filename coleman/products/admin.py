@@ -22,7 +22,7 @@ class CategoryInline(admin.TabularInline):
         # Only offer this catalog's categories as parents.
         parent_field = formset.form.base_fields.get("parent")
         if parent_field is not None and obj is not None:
-            parent_field.queryset = obj.categories.all()
+            parent_field.queryset = obj.categories.select_related("catalog", "parent")
         return formset
 
 
@@ -80,19 +80,41 @@ class CatalogListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CategoryListFilter(admin.RelatedFieldListFilter):
+    """Filter products by category, with every label read in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        categories = CatalogCategory.objects.select_related("catalog", "parent")
+        return [(category.pk, str(category)) for category in categories]
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     """Products: searchable, filterable, with price and availability editable in the list."""
 
-    list_display = ["thumbnail", "name", "category", "manufacturer", "price", "stock", "is_active", "is_featured"]
+    list_display = [
+        "thumbnail",
+        "name",
+        "category",
+        "manufacturer",
+        "price",
+        "stock",
+        "is_active",
+        "is_featured",
+    ]
     list_display_links = ["thumbnail", "name"]
     list_editable = ["price", "is_active", "is_featured"]
-    list_filter = ["is_active", "is_featured", CatalogListFilter, "category", "manufacturer"]
+    list_filter = [
+        "is_active",
+        "is_featured",
+        CatalogListFilter,
+        ("category", CategoryListFilter),
+        "manufacturer",
+    ]
     list_select_related = ["category__catalog", "category__parent"]
     list_per_page = 50
     search_fields = ["name", "slug", "manufacturer", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["category"]
     readonly_fields = ["created", "updated"]
     inlines = [ProductDetailInline]
     fieldsets = [
@@ -103,10 +125,20 @@ class ProductAdmin(admin.ModelAdmin):
     ]
     actions = ["mark_active", "mark_inactive"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A plain select rather than an autocomplete: staff who may only manage products can
+        # still pick a category (autocomplete needs permission to view categories), and the
+        # labels ("Fall Collection: Gifts - Candles") come from one query.
+        if db_field.name == "category":
+            kwargs["queryset"] = CatalogCategory.objects.select_related("catalog", "parent")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description="photo")
     def thumbnail(self, obj):
         if obj.photo:
-            return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url)
+            return format_html(
+                '<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url
+            )
         return "–"
 
     @admin.action(description="Put selected products on sale", permissions=["change"])

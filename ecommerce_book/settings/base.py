@@ -106,6 +106,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Room for the cached catalog pages of a large catalog: past the limit the file
+            # cache deletes a third of its entries at random on every write.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

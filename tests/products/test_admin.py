@@ -1,0 +1,163 @@
+"""The catalog admin: every page loads for staff, refuses others, and product-only staff can work."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from coleman.products.models import Product
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["catalog", "catalogcategory", "product", "productattribute"]
+
+
+def admin_urls(store):
+    objects = {
+        "catalog": store.fall,
+        "catalogcategory": store.candles,
+        "product": store.preserves,
+        "productattribute": store.tartness,
+    }
+    for model, obj in objects.items():
+        yield reverse(f"admin:products_{model}_changelist")
+        yield reverse(f"admin:products_{model}_add")
+        yield reverse(f"admin:products_{model}_change", args=[obj.pk])
+
+
+def test_every_catalog_admin_page_loads_for_staff(staff_client, store):
+    """Changelist, add and change pages of each catalog model answer 200 to a superuser."""
+    for url in admin_urls(store):
+        assert staff_client.get(url).status_code == 200, url
+
+
+def test_product_admin_pages_do_not_query_per_row(staff_client, store, django_assert_max_num_queries):
+    """The product changelist and form stay within a small query budget (no query per category or row)."""
+    from tests.factories import CategoryFactory, ProductFactory
+
+    for _ in range(30):
+        ProductFactory(category=CategoryFactory(catalog=store.fall, parent=store.gifts))
+    with django_assert_max_num_queries(15):
+        assert staff_client.get(reverse("admin:products_product_changelist")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert staff_client.get(reverse("admin:products_product_add")).status_code == 200
+
+
+def test_admin_refuses_anonymous_and_non_staff(client, store, django_user_model):
+    """Visitors are sent to the admin login; a logged-in shopper (not staff) too."""
+    for url in admin_urls(store):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+    client.force_login(django_user_model.objects.create_user("shopper", password="pw-shopper-123"))
+    for url in admin_urls(store):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_product_changelist_search_and_filters(staff_client, store):
+    """Staff can search products by name and filter by catalog, active and manufacturer."""
+    url = reverse("admin:products_product_changelist")
+    page = staff_client.get(url, {"q": "preserves"}).content.decode()
+    assert "Cranberry Preserves" in page and "Harvest T-shirt" not in page
+    page = staff_client.get(url, {"catalog": store.standard.pk}).content.decode()
+    assert "Cranberry Juice" in page and "Cranberry Preserves" not in page
+    page = staff_client.get(url, {"is_active__exact": "0"}).content.decode()
+    assert "Bog Mouse Pad" in page and "Cranberry Juice" not in page
+    assert staff_client.get(url, {"catalog": "not-a-number"}).status_code == 200
+
+
+def test_catalog_page_lists_its_categories(staff_client, store):
+    """A catalog's admin page lists its categories inline."""
+    page = staff_client.get(reverse("admin:products_catalog_change", args=[store.fall.pk])).content.decode()
+    for name in ["Gifts", "Candles", "Apparel", "Food"]:
+        assert f'value="{name}"' in page
+
+
+@pytest.fixture
+def product_clerk(client, django_user_model):
+    """A staff member allowed to view, add and change products only."""
+    clerk = django_user_model.objects.create_user("clerk", password="pw-clerk-123", is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="products", codename__in=["view_product", "add_product", "change_product"]
+        )
+    )
+    client.force_login(clerk)
+    return client
+
+
+def product_form(store, **overrides):
+    data = {
+        "name": "Cranberry Salsa",
+        "slug": "cranberry-salsa",
+        "category": store.food.pk,
+        "description": "Sharp and sweet.",
+        "price": "6.25",
+        "is_active": "on",
+        "manufacturer": "",
+        "stock": "",
+        "weight": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_with_product_permissions_can_add_and_change_products(product_clerk, store):
+    """A clerk with only product permissions can add a product and change its price."""
+    add_url = reverse("admin:products_product_add")
+    page = product_clerk.get(add_url).content.decode()
+    assert ">Fall Collection: Gifts - Candles</option>" in page  # the clerk can pick a category
+    response = product_clerk.post(add_url, product_form(store))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    salsa = Product.objects.get(slug="cranberry-salsa")
+    assert salsa.price == Decimal("6.25") and salsa.category == store.food
+
+    change_url = reverse("admin:products_product_change", args=[salsa.pk])
+    assert product_clerk.get(change_url).status_code == 200
+    response = product_clerk.post(change_url, product_form(store, price="7.00"))
+    assert response.status_code == 302
+    salsa.refresh_from_db()
+    assert salsa.price == Decimal("7.00")
+
+
+def test_product_clerk_cannot_manage_catalogs(product_clerk, store):
+    """The same clerk is refused the catalog and category admin."""
+    assert product_clerk.get(reverse("admin:products_catalog_changelist")).status_code == 403
+    assert product_clerk.get(reverse("admin:products_catalogcategory_add")).status_code == 403
+
+
+def test_bad_price_in_admin_is_a_form_error(staff_client, store):
+    """A negative price is refused with a message; nothing is saved."""
+    data = {**product_form(store, price="-3"), "details-TOTAL_FORMS": "0", "details-INITIAL_FORMS": "0"}
+    response = staff_client.post(reverse("admin:products_product_add"), data)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Product.objects.filter(slug="cranberry-salsa").exists()
+
+
+def test_staff_adds_a_product_with_details(staff_client, store):
+    """The details inline on the product page saves attributes with the product."""
+    data = {
+        **product_form(store),
+        "details-TOTAL_FORMS": "1",
+        "details-INITIAL_FORMS": "0",
+        "details-0-attribute": store.tartness.pk,
+        "details-0-value": "Highly Tart",
+        "details-0-description": "",
+    }
+    response = staff_client.post(reverse("admin:products_product_add"), data)
+    assert response.status_code == 302
+    salsa = Product.objects.get(slug="cranberry-salsa")
+    assert [(d.attribute.name, d.value) for d in salsa.details.all()] == [("Tartness", "Highly Tart")]
+
+
+def test_discontinue_action_refreshes_the_store(staff_client, client, store):
+    """The bulk "Discontinue" action takes products off the cached storefront at once."""
+    assert "Cranberry Preserves" in client.get("/products/").content.decode()
+    response = staff_client.post(
+        reverse("admin:products_product_changelist"),
+        {"action": "mark_inactive", "_selected_action": [store.preserves.pk]},
+    )
+    assert response.status_code == 302
+    assert "Cranberry Preserves" not in client.get("/products/").content.decode()

@@ -1,0 +1,223 @@
+"""Cached catalog pages: edits show at once, per-shopper parts stay live."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import info
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import cache
+from django.test import override_settings
+
+from coleman.products import cache as catalog_cache
+from coleman.products.cache import CATALOG_VERSION_KEY, bump_catalog_version, catalog_version
+from coleman.products.models import Product
+from coleman.products.views import ProductListView
+from tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return response.content.decode()
+
+
+PAGES = [
+    "/",
+    "/products/",
+    "/catalogs/fall-collection/",
+    "/catalogs/fall-collection/food/",
+    "/products/cranberry-preserves/",
+]
+
+
+def test_editing_a_product_shows_everywhere_at_once(client, store):
+    """After a product is renamed and repriced, every cached page shows the new name and price."""
+    store.preserves.is_featured = True
+    store.preserves.save()
+    for url in PAGES:
+        assert "Cranberry Preserves" in text(client.get(url)), url
+    store.preserves.name = "Bog Berry Preserves"
+    store.preserves.price = Decimal("5.25")
+    store.preserves.save()
+    for url in PAGES:
+        page = text(client.get(url))
+        assert "Bog Berry Preserves" in page and "$5.25" in page, url
+        assert "Cranberry Preserves" not in page, url
+
+
+def test_discontinuing_a_product_removes_it_at_once(client, store):
+    """A product taken off sale disappears from cached lists and its page answers 404."""
+    assert "Cranberry Preserves" in text(client.get("/products/"))
+    assert client.get("/products/cranberry-preserves/").status_code == 200
+    store.preserves.is_active = False
+    store.preserves.save()
+    assert "Cranberry Preserves" not in text(client.get("/products/"))
+    assert client.get("/products/cranberry-preserves/").status_code == 404
+
+
+def test_category_and_detail_edits_refresh_pages(client, store):
+    """Renaming a category or changing an attribute value shows on the next request."""
+    assert "Extremely Tart" in text(client.get("/products/cranberry-preserves/"))
+    store.tart_detail.value = "Mouth-puckering"
+    store.tart_detail.save()
+    assert "Mouth-puckering" in text(client.get("/products/cranberry-preserves/"))
+    client.get("/catalogs/fall-collection/")
+    store.food.name = "Pantry"
+    store.food.save()
+    assert ">Pantry</a>" in text(client.get("/catalogs/fall-collection/"))
+
+
+def test_deleting_a_product_refreshes_pages(client, store):
+    """A deleted product leaves the cached list at once."""
+    assert "Harvest T-shirt" in text(client.get("/products/"))
+    store.shirt.delete()
+    assert "Harvest T-shirt" not in text(client.get("/products/"))
+
+
+def test_pages_are_served_from_the_cache(client, store, django_assert_num_queries):
+    """A second request for a page reads no query and gives the same content."""
+    first = text(client.get("/catalogs/fall-collection/gifts/"))
+    with django_assert_num_queries(0):
+        second = text(client.get("/catalogs/fall-collection/gifts/"))
+    assert first == second
+
+
+def test_update_without_signals_needs_a_bump(client, store):
+    """``update()`` sends no signal: the page stays as cached until the version is bumped."""
+    client.get("/products/")
+    Product.objects.filter(pk=store.preserves.pk).update(name="Quietly Renamed")
+    assert "Quietly Renamed" not in text(client.get("/products/"))
+    bump_catalog_version()
+    assert "Quietly Renamed" in text(client.get("/products/"))
+
+
+def test_a_lost_version_never_revives_old_fragments(store):
+    """If the cache loses the version key, the new version differs from every version used before."""
+    used = {catalog_version()}
+    bump_catalog_version()
+    used.add(catalog_version())
+    cache.delete(CATALOG_VERSION_KEY)
+    assert catalog_version() not in used
+
+
+def test_bump_works_with_no_version_yet(db):
+    """Bumping before any page was cached creates a version."""
+    cache.delete(CATALOG_VERSION_KEY)
+    bump_catalog_version()
+    assert catalog_version() > 0
+
+
+def test_unrelated_saves_do_not_invalidate(store, django_user_model):
+    """Saving a model outside the catalog leaves cached pages alone."""
+    before = catalog_version()
+    django_user_model.objects.create_user("ann")
+    assert catalog_version() == before
+
+
+@override_settings(COLEMAN_CATALOG_CACHE_INVALIDATED_BY=["auth.User"])
+def test_models_named_in_settings_invalidate(store, django_user_model):
+    """Models listed in COLEMAN_CATALOG_CACHE_INVALIDATED_BY refresh catalog pages too."""
+    before = catalog_version()
+    django_user_model.objects.create_user("ann")
+    assert catalog_version() != before
+
+
+def test_messages_stay_live_on_a_cached_page(rf, store, django_assert_num_queries):
+    """The page frame is rendered for each request: a shopper's message shows on a cached page."""
+    view = ProductListView.as_view()
+
+    def request_with_message(message):
+        request = rf.get("/products/", HTTP_COOKIE="sessionid=returning-shopper")
+        SessionMiddleware(lambda r: None).process_request(request)
+        MessageMiddleware(lambda r: None).process_request(request)
+        request.user = AnonymousUser()
+        info(request, message)
+        return request
+
+    view(request_with_message("Hello Ann")).render()  # warms the cache
+    request = request_with_message("Welcome back, Bob")
+    with django_assert_num_queries(0):
+        page = view(request).render().content.decode()
+    assert "Welcome back, Bob" in page
+    assert "Hello Ann" not in page
+    assert "Cranberry Preserves" in page
+
+
+def test_fragment_keys_are_short_and_safe(store):
+    """Keys stay short and free of spaces whatever the slug (memcached refuses long keys)."""
+    key = catalog_cache.fragment_key("CategoryDetailView", "x" * 150, "y y" * 50, 3)
+    assert len(key) < 100 and " " not in key
+
+
+def test_a_bulk_product_appears_after_the_loader_bumps(client, store):
+    """Products made in bulk by the demo loader show on cached pages (it bumps the version)."""
+    from coleman.products.demo import create_extra_products
+
+    client.get("/products/")
+    ProductFactory(name="Aardvark Berry", slug="aardvark-berry")  # a save: bumps by signal
+    assert "Aardvark Berry" in text(client.get("/products/"))
+    create_extra_products(3)
+    page = text(client.get("/products/"))
+    for number in (1, 2, 3):
+        assert f"No. {number}</h3>" in page
+
+
+def test_cookieless_visitors_get_the_whole_page_from_the_cache(client, store, django_assert_num_queries):
+    """A visitor without cookies is served the stored page: no query, no template, same bytes."""
+    first = client.get("/catalogs/fall-collection/gifts/")
+    assert first.templates  # rendered the first time
+    with django_assert_num_queries(0):
+        second = client.get("/catalogs/fall-collection/gifts/")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["Vary"] == first["Vary"] == "Cookie"
+    assert not second.templates  # served without rendering any template
+
+
+def test_visitors_with_cookies_get_pages_rendered_for_them(client, store):
+    """Sending any cookie (a session, a cart) means the page frame is rendered for that request."""
+    client.get("/products/")
+    client.cookies["sessionid"] = "returning-shopper"
+    response = client.get("/products/")
+    assert [t.name for t in response.templates][0] == "products/product_list.html"
+
+
+def test_pages_with_personal_content_are_not_stored_whole(rf, store):
+    """A page that handed out a CSRF token, carried a message or changed the session is never stored whole."""
+    from django.middleware.csrf import get_token
+
+    from coleman.products.views import AnonymousPageCacheMixin
+
+    def fresh_request():
+        request = rf.get("/products/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        MessageMiddleware(lambda r: None).process_request(request)
+        request.user = AnonymousUser()
+        return request
+
+    from django.http import HttpResponse
+
+    same = AnonymousPageCacheMixin._is_the_same_for_every_visitor
+    assert same(fresh_request(), HttpResponse("page"))
+    with_token = fresh_request()
+    get_token(with_token)
+    assert not same(with_token, HttpResponse("page"))
+    with_message = fresh_request()
+    info(with_message, "Saved")
+    assert not same(with_message, HttpResponse("page"))
+    with_session_change = fresh_request()
+    with_session_change.session["cart"] = {"1": 2}
+    assert not same(with_session_change, HttpResponse("page"))
+    with_cookie = HttpResponse("page")
+    with_cookie.set_cookie("seen", "1")
+    assert not same(fresh_request(), with_cookie)
+
+
+def test_whole_pages_follow_catalog_edits(client, store):
+    """The whole-page cache is keyed by the catalog version: an edit shows at once to cookie-less visitors."""
+    assert "Harvest T-shirt" in text(client.get("/products/harvest-t-shirt/"))
+    store.shirt.name = "Harvest Festival Tee"
+    store.shirt.save()
+    assert "Harvest Festival Tee" in text(client.get("/products/harvest-t-shirt/"))

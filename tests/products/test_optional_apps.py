@@ -1,0 +1,58 @@
+"""The store works with every optional app removed from the settings.
+
+Written against ``settings.OPTIONAL_APPS`` rather than a list of names, so it keeps proving
+the promise as apps (ratings, search…) are added to that list.
+"""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.test import override_settings
+from django.urls import clear_url_caches, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+
+def reload_urlconf():
+    """Rebuild the root URLconf so that it mounts exactly the installed apps."""
+    clear_url_caches()
+    importlib.reload(importlib.import_module(settings.ROOT_URLCONF))
+    clear_url_caches()
+
+
+@pytest.fixture
+def without_optional_apps():
+    """The site as if every optional app had been deleted from INSTALLED_APPS."""
+    optional = list(settings.OPTIONAL_APPS)
+    remaining = [app for app in settings.INSTALLED_APPS if app not in optional]
+    with override_settings(INSTALLED_APPS=remaining):
+        reload_urlconf()
+        yield optional
+    reload_urlconf()
+
+
+def test_optional_apps_are_part_of_the_normal_site():
+    """Every optional app is installed in the normal settings (so removing it means something)."""
+    for app in settings.OPTIONAL_APPS:
+        assert app in settings.INSTALLED_APPS
+
+
+def test_home_and_product_pages_render_without_optional_apps(client, store, without_optional_apps):
+    """Home, lists and product page answer 200 with the optional apps gone, and their URLs are gone too."""
+    namespaces = get_resolver().namespace_dict
+    assert "products" in namespaces
+    for app in without_optional_apps:
+        assert not apps.is_installed(app)
+        assert app.rsplit(".", 1)[-1] not in namespaces  # its URLs are not mounted
+    for url in ["/", "/products/", "/catalogs/fall-collection/gifts/", "/products/cranberry-preserves/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get("/products/cranberry-preserves/").content.decode()
+    assert "Cranberry Preserves" in page and "$4.50" in page
+
+
+def test_site_is_whole_again_afterwards(client, store):
+    """With the normal settings the store still answers (the URLconf was restored)."""
+    assert client.get("/products/cranberry-preserves/").status_code == 200

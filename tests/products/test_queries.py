@@ -1,0 +1,136 @@
+"""Query counts of the catalog pages do not grow with the catalog, cached or not."""
+
+import pytest
+from django.core.cache import cache
+
+from coleman.products.models import Product
+from tests.factories import CategoryFactory, DetailFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+# Queries of each page when nothing is cached (building the fragment), and when it is.
+COLD = {
+    "home": 3,  # catalogs, new products, featured products
+    "list": 3,  # count, the page's ids (index only), the page's rows
+    "catalog": 5,  # catalog, its categories, count, ids, rows
+    "category": 5,  # catalog, its categories, count, ids, rows
+    "detail": 2,  # product with category and catalog, its details with attributes
+}
+WARM = dict.fromkeys(COLD, 0)
+
+
+@pytest.fixture
+def shop_of(db):
+    """Build a catalog (Gifts → Candles) holding exactly ``size`` active products; the first
+    one, "Cranberry Preserves", has an attribute."""
+
+    def build(size):
+        gifts = CategoryFactory(catalog__slug="fall-collection", name="Gifts", slug="gifts")
+        candles = CategoryFactory(catalog=gifts.catalog, parent=gifts, name="Candles", slug="candles")
+        first = ProductFactory(category=candles, name="Cranberry Preserves", slug="cranberry-preserves")
+        DetailFactory(product=first, attribute__name="Tartness", value="Extremely Tart")
+        Product.objects.bulk_create(
+            [
+                Product(
+                    category=(gifts, candles)[n % 2],
+                    name=f"Bulk Berry {n:04d}",
+                    slug=f"bulk-{n}",
+                    price="1.00",
+                )
+                for n in range(size - 1)
+            ]
+        )
+        assert Product.objects.active().count() == size
+
+    return build
+
+
+URLS = {
+    "home": "/",
+    "list": "/products/",
+    "catalog": "/catalogs/fall-collection/",
+    "category": "/catalogs/fall-collection/gifts/",
+    "detail": "/products/cranberry-preserves/",
+}
+
+
+@pytest.mark.parametrize("size", [1, 500])
+@pytest.mark.parametrize("page", list(COLD))
+def test_query_counts_are_constant(client, shop_of, django_assert_num_queries, size, page):
+    """Each page costs the same queries with 1 or 500 products: cold, warm whole-page cache
+    (no cookies), warm fragment cache (cookies)."""
+    shop_of(size)
+    url = URLS[page]
+    cache.clear()
+    with django_assert_num_queries(COLD[page]):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(WARM[page]):  # a cookie-less visitor: the whole page is stored
+        assert client.get(url).status_code == 200
+    client.cookies["consent"] = "yes"  # any cookie: the page frame is rendered around cached fragments
+    with django_assert_num_queries(WARM[page]):
+        response = client.get(url)
+    assert response.status_code == 200 and response.templates
+    cache.clear()
+    with django_assert_num_queries(COLD[page]):  # cold again, for a visitor with cookies
+        assert client.get(url).status_code == 200
+
+
+def test_a_deep_page_costs_the_same_queries(client, shop_of, django_assert_num_queries, settings):
+    """The last page of a long listing costs what the first one does."""
+    settings.COLEMAN_PRODUCTS_PER_PAGE = 10
+    shop_of(500)
+    with django_assert_num_queries(COLD["list"]):
+        response = client.get("/products/?page=50")
+    assert "Page 50 of 50" in response.content.decode()
+
+
+def test_more_attributes_do_not_add_queries(client, store, django_assert_num_queries):
+    """The product page reads all its attributes in one query however many there are."""
+    from tests.factories import DetailFactory
+
+    for n in range(10):
+        DetailFactory(product=store.preserves, attribute__name=f"Trait {n}", value="yes")
+    cache.clear()
+    with django_assert_num_queries(COLD["detail"]):
+        response = client.get("/products/cranberry-preserves/")
+    assert response.content.decode().count("<dt>") == 11
+
+
+def test_deep_categories_do_not_add_queries(client, store, django_assert_num_queries):
+    """A deeper category tree is still read in one query."""
+    from tests.factories import CategoryFactory
+
+    parent = store.candles
+    for depth in range(6):
+        parent = CategoryFactory(
+            catalog=store.fall, parent=parent, name=f"Level {depth}", slug=f"level-{depth}"
+        )
+        ProductFactory(category=parent)
+    cache.clear()
+    with django_assert_num_queries(COLD["category"]):
+        response = client.get("/catalogs/fall-collection/gifts/")
+    assert "Level 5" in response.content.decode()
+
+
+def test_next_page_reuses_the_cached_count(client, store, django_assert_num_queries, settings):
+    """Once a listing is counted, other pages of it skip the count query."""
+    settings.COLEMAN_PRODUCTS_PER_PAGE = 1
+    client.get("/products/")
+    with django_assert_num_queries(COLD["list"] - 1):
+        client.get("/products/?page=2")
+
+
+def test_a_full_page_is_filled_from_the_listing(client, store, settings):
+    """The deferred join keeps the listing's order and size."""
+    settings.COLEMAN_PRODUCTS_PER_PAGE = 3
+    Product.objects.bulk_create(
+        [
+            Product(category=store.food, name=f"Bulk Berry {n:04d}", slug=f"bulk-{n}", price="1.00")
+            for n in range(10)
+        ]
+    )
+    page = client.get("/products/?page=2").content.decode()
+    names = [f"Bulk Berry {n:04d}" for n in (3, 4, 5)]
+    positions = [page.index(name) for name in names]
+    assert positions == sorted(positions)
+    assert "Bulk Berry 0002" not in page and "Bulk Berry 0006" not in page
