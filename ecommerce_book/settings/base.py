@@ -174,3 +174,6 @@ HAYSTACK_CONNECTIONS = {
 }
 # Index products as they are saved and deleted; COLEMAN_SEARCH_REALTIME = False turns it off.
 HAYSTACK_SIGNAL_PROCESSOR = "coleman.search.signals.ProductSignalProcessor"
+
+# Product cards show rating summaries: a new rating or review refreshes cached catalog pages.
+COLEMAN_CATALOG_CACHE_INVALIDATED_BY = ["ratings.RatingSummary"]

@@ -12,7 +12,10 @@ from coleman.payments.processors import amazon
 from coleman.payments.sandbox import amazon as sandbox_amazon
 
 # This module is also the URLconf of its tests: the sandbox's Amazon URLs alone.
-urlpatterns = [path("sandbox/amazon/", include((sandbox_amazon.urlpatterns, "sandbox")))]
+urlpatterns = [
+    path("sandbox/amazon/", include((sandbox_amazon.urlpatterns, "sandbox"))),
+    path("", include("coleman.products.urls")),  # the page frame links home and to all products
+]
 pytestmark = pytest.mark.urls(__name__)
 
 KEY = "SANDBOX-AMAZON-ACCESS-KEY"

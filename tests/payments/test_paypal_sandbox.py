@@ -10,7 +10,10 @@ from django.urls import include, path
 from coleman.payments.processors import paypal
 from coleman.payments.sandbox import paypal as sandbox_paypal
 
-urlpatterns = [path("sandbox/paypal/", include((sandbox_paypal.urlpatterns, "sandbox")))]
+urlpatterns = [
+    path("sandbox/paypal/", include((sandbox_paypal.urlpatterns, "sandbox"))),
+    path("", include("coleman.products.urls")),  # the page frame links home and to all products
+]
 pytestmark = pytest.mark.urls(__name__)
 
 USER = "sandbox-merchant_api1.example.com"
