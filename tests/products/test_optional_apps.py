@@ -5,6 +5,7 @@ the promise as apps (ratings, search…) are added to that list.
 """
 
 import importlib
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
@@ -22,15 +23,23 @@ def reload_urlconf():
     clear_url_caches()
 
 
+@contextmanager
+def site_without(removed):
+    """The site as if the ``removed`` apps had been deleted from INSTALLED_APPS."""
+    remaining = [app for app in settings.INSTALLED_APPS if app not in removed]
+    try:
+        with override_settings(INSTALLED_APPS=remaining):
+            reload_urlconf()
+            yield list(removed)
+    finally:
+        reload_urlconf()
+
+
 @pytest.fixture
 def without_optional_apps():
     """The site as if every optional app had been deleted from INSTALLED_APPS."""
-    optional = list(settings.OPTIONAL_APPS)
-    remaining = [app for app in settings.INSTALLED_APPS if app not in optional]
-    with override_settings(INSTALLED_APPS=remaining):
-        reload_urlconf()
-        yield optional
-    reload_urlconf()
+    with site_without(list(settings.OPTIONAL_APPS)) as removed:
+        yield removed
 
 
 def test_optional_apps_are_part_of_the_normal_site():

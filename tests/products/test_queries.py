@@ -1,6 +1,8 @@
 """Query counts of the catalog pages do not grow with the catalog, cached or not."""
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from coleman.products.models import Product
@@ -8,15 +10,26 @@ from tests.factories import CategoryFactory, DetailFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
+# What the ratings app adds: one query for the summaries of a product list; on the product
+# page (rendered live, around the cached catalog fragment) the summary and the reviews.
+RATINGS = 1 if apps.is_installed("coleman.ratings") else 0
+
 # Queries of each page when nothing is cached (building the fragment), and when it is.
 COLD = {
-    "home": 3,  # catalogs, new products, featured products
-    "list": 3,  # count, the page's ids (index only), the page's rows
-    "catalog": 5,  # catalog, its categories, count, ids, rows
-    "category": 5,  # catalog, its categories, count, ids, rows
-    "detail": 2,  # product with category and catalog, its details with attributes
+    "home": 3 + RATINGS,  # catalogs, new products, featured products (+ rating summaries)
+    "list": 3 + RATINGS,  # count, the page's ids (index only), the page's rows (+ summaries)
+    "catalog": 5 + RATINGS,  # catalog, its categories, count, ids, rows (+ summaries)
+    "category": 5 + RATINGS,  # catalog, its categories, count, ids, rows (+ summaries)
+    "detail": 2 + 2 * RATINGS,  # product with category and catalog, its details (+ summary, reviews)
 }
-WARM = dict.fromkeys(COLD, 0)
+WARM = {**dict.fromkeys(COLD, 0), "detail": 2 * RATINGS}
+
+
+@pytest.fixture(autouse=True)
+def _content_types_known():
+    """Content types are cached per process once read; read them first so the counts below
+    do not depend on which test ran before."""
+    ContentType.objects.get_for_model(Product)
 
 
 @pytest.fixture
