@@ -71,6 +71,14 @@ _PAYMENT_SETTINGS_FROM_ENV = (
     "PAYPAL_APPROVAL_URL",
     "PAYPAL_IPN_POSTBACK_URL",
 )
+# Credentials and endpoints come only from the environment here: the dev/test defaults (which
+# the gateway sandbox knows) are never used in production.
 for _name in _PAYMENT_SETTINGS_FROM_ENV:
-    if os.environ.get(f"COLEMAN_{_name}"):
-        globals()[f"COLEMAN_{_name}"] = os.environ[f"COLEMAN_{_name}"]
+    globals()[f"COLEMAN_{_name}"] = os.environ.get(f"COLEMAN_{_name}", "")
+
+# Payment services are switched on one by one in production, once their credentials are set:
+# COLEMAN_PAYMENTS_PROCESSORS="coleman.payments.processors.google.GoogleCheckout,…" (dotted
+# paths, comma-separated). With none, checkout places orders that wait for payment.
+COLEMAN_PAYMENTS_PROCESSORS = [
+    path.strip() for path in os.environ.get("COLEMAN_PAYMENTS_PROCESSORS", "").split(",") if path.strip()
+]

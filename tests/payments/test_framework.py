@@ -103,16 +103,25 @@ def run_check(settings_module, extra_env=None):
     )
 
 
+GOOGLE_IN_PRODUCTION = {
+    "COLEMAN_PAYMENTS_PROCESSORS": "coleman.payments.processors.google.GoogleCheckout",
+    "COLEMAN_GOOGLE_MERCHANT_ID": "987654321",
+    "COLEMAN_GOOGLE_MERCHANT_KEY": "a-real-key-from-the-environment",
+}
+
+
 def test_production_settings_refuse_sandbox_endpoints(tmp_path):
-    """Production settings with the default (sandbox) Google endpoint fail `manage.py check`;
-    COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 lets them pass on purpose; the sandbox app never loads there."""
-    failed = run_check("ecommerce_book.settings.production", {"COLEMAN_VAR_DIR": str(tmp_path)})
+    """Production settings with Google switched on but its endpoint left at the sandbox fail
+    `manage.py check`; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 lets them pass on purpose; the sandbox
+    app never loads there."""
+    failed = run_check("ecommerce_book.settings.production", {"COLEMAN_VAR_DIR": str(tmp_path), **GOOGLE_IN_PRODUCTION})
     assert failed.returncode != 0 and "coleman.E106" in failed.stderr
     allowed = run_check(
         "ecommerce_book.settings.production",
         {
             "COLEMAN_VAR_DIR": str(tmp_path),
             "COLEMAN_PAYMENTS_ALLOW_SANDBOX": "1",
+            **GOOGLE_IN_PRODUCTION,
         },
     )
     assert allowed.returncode == 0, allowed.stderr
@@ -125,12 +134,36 @@ def test_production_settings_refuse_sandbox_endpoints(tmp_path):
     with_sandbox = run_check(
         "prod_with_sandbox",
         {
+            **GOOGLE_IN_PRODUCTION,
             "COLEMAN_VAR_DIR": str(tmp_path),
             "PYTHONPATH": f"{ROOT}:{tmp_path}",
             "COLEMAN_PAYMENTS_ALLOW_SANDBOX": "1",
         },
     )
     assert with_sandbox.returncode != 0 and "must not be installed in production" in with_sandbox.stderr
+
+
+def test_production_takes_payment_credentials_only_from_the_environment(tmp_path):
+    """In production no processor runs until the environment names it, and then its credentials
+    must come from the environment too (the sandbox's dev values are not used)."""
+    missing = run_check(
+        "ecommerce_book.settings.production",
+        {
+            "COLEMAN_VAR_DIR": str(tmp_path),
+            "COLEMAN_PAYMENTS_PROCESSORS": "coleman.payments.processors.google.GoogleCheckout",
+            "COLEMAN_GOOGLE_API_BASE": "https://checkout.google.com/api/checkout/v2/",
+        },
+    )
+    assert missing.returncode != 0 and "coleman.E104" in missing.stderr
+    configured = run_check(
+        "ecommerce_book.settings.production",
+        {
+            "COLEMAN_VAR_DIR": str(tmp_path),
+            **GOOGLE_IN_PRODUCTION,
+            "COLEMAN_GOOGLE_API_BASE": "https://checkout.google.com/api/checkout/v2/",
+        },
+    )
+    assert configured.returncode == 0, configured.stderr
 
 
 # --- safe XML -------------------------------------------------------------------------------
