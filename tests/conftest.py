@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +25,11 @@ def staff_client(client, staff_user):
     """A test client logged in as a superuser."""
     client.force_login(staff_user)
     return client
+
+
+# Property-based tests judge behaviour, not speed: a loaded CI machine must not fail them for
+# being slow. Tests that need other settings still pass their own @settings.
+hypothesis_settings.register_profile(
+    "coleman", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+hypothesis_settings.load_profile("coleman")
