@@ -2,7 +2,8 @@
 
 Both answer ordinary form posts with a redirect back to the page the shopper came from, so
 they work without JavaScript; the rating view answers JSON instead when the request
-prefers it (``Accept: application/json``), which is what ``ratings.js`` sends.
+prefers it (``Accept: application/json``), which is what ``ratings.js`` sends. A GET of the
+rating URL (the star links of product cards) shows a page that confirms with a POST.
 """
 
 from django.contrib import messages

@@ -3,7 +3,7 @@
 - ``{% attach_rating_summaries products %}`` reads the summaries of a whole list in one
   query (put it above the loop);
 - ``{% rating_tool object %}``, ``{% rating_summary object %}``, ``{% reviews_section object %}``
-  render the star tool, the compact summary of a card and the reviews of an object;
+  render the star tool, a card's star links with its summary and the reviews of an object;
 - ``{% ratings_assets %}`` links the app's CSS (and with ``script=True`` its JS) once per page.
 """
 

@@ -127,15 +127,15 @@
             }
             return response.json().catch(function () { return null; }).then(function (data) {
               if (!response.ok || !data || !data.ok) {
-                status.textContent = (data && data.error) || FAILED;
+                setStatus(status, (data && data.error) || FAILED, "error");
                 return;
               }
               showCardRating(card, data);
-              status.textContent = data.message;
+              setStatus(status, data.message, "success");
             });
           })
           .catch(function () {
-            status.textContent = FAILED + " (Are you online?)";
+            setStatus(status, FAILED + " (Are you online?)", "error");
           })
           .finally(function () {
             card.removeAttribute("aria-busy");
