@@ -2,7 +2,8 @@
 
 Both answer ordinary form posts with a redirect back to the page the shopper came from, so
 they work without JavaScript; the rating view answers JSON instead when the request
-prefers it (``Accept: application/json``), which is what ``ratings.js`` sends.
+prefers it (``Accept: application/json``), which is what ``ratings.js`` sends. A GET of the
+rating URL (the star links of product cards) shows a page that confirms with a POST.
 """
 
 from django.contrib import messages
@@ -69,9 +70,31 @@ class TargetMixin:
 
 
 class RateView(TargetMixin, View):
-    """``POST /ratings/<app_label.model>/<object_id>/<rating>/``: rate an object."""
+    """``/ratings/<app_label.model>/<object_id>/<rating>/``: rate an object.
 
-    http_method_names = ["post"]
+    A POST rates. A GET (the star links of product cards, which carry no CSRF token because
+    the cards are cached for everyone) shows a small page asking to confirm with a POST.
+    """
+
+    http_method_names = ["get", "post"]
+    confirm_template_name = "ratings/rate_confirm.html"
+
+    def get(self, request, model, object_id, rating):
+        try:
+            target = services.get_target(model, object_id)
+            stars = services.parse_stars(rating)
+        except RatingError as error:
+            return self.problem(request, str(error), error.status_code)
+        if not request.user.is_authenticated:
+            return self.login_required(request, request.get_full_path(), "rate")
+        context = {
+            "object": target,
+            "stars": stars,
+            "stars_display": f"{stars} star{'s' if stars != 1 else ''}",
+            "action": request.path,
+            "next": safe_next_url(request, object_url(target)),
+        }
+        return render(request, self.confirm_template_name, context)
 
     def post(self, request, model, object_id, rating):
         try:

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.checks import run_checks
 from django.test import override_settings
 

@@ -156,10 +156,11 @@ def test_inactive_products_get_404(customer_client):
     assert customer_client.post(rate_url(product, 3)).status_code == 404
 
 
-def test_get_is_not_allowed(customer_client, product):
-    """Rating changes data, so only POST is accepted (GET answers 405 and writes nothing)."""
-    assert customer_client.get(rate_url(product, 3)).status_code == 405
+def test_get_writes_nothing(customer_client, product):
+    """Rating changes data, so only POST rates: a GET shows a confirmation page and writes nothing."""
+    assert customer_client.get(rate_url(product, 3)).status_code == 200
     assert not Rating.objects.exists()
+    assert customer_client.put(rate_url(product, 3)).status_code == 405
 
 
 def test_csrf_is_enforced(customer, product):

@@ -3,9 +3,12 @@
 - ``{% attach_rating_summaries products %}`` reads the summaries of a whole list in one
   query (put it above the loop);
 - ``{% rating_tool object %}``, ``{% rating_summary object %}``, ``{% reviews_section object %}``
-  render the star tool, the compact summary of a card and the reviews of an object;
+  render the star tool, a card's star links with its summary and the reviews of an object;
 - ``{% ratings_assets %}`` links the app's CSS (and with ``script=True`` its JS) once per page.
 """
+
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from django import template
 from django.templatetags.static import static
@@ -77,6 +80,41 @@ def stars_given(value):
     return {"percent": round(value * 100 / MAX_STARS), "label": f"Rated {value} out of {MAX_STARS}"}
 
 
+def star_buttons(obj, filled_up_to, pressed=None, next_url=""):
+    """The five "Rate n stars" targets of ``obj``: value, label, URL and whether lit or pressed."""
+    label = obj._meta.label_lower
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return [
+        {
+            "value": n,
+            "label": f"Rate {plural(n, 'star')}",
+            "url": reverse("ratings:rate", kwargs={"model": label, "object_id": obj.pk, "rating": n}) + query,
+            "filled": filled_up_to is not None and n <= filled_up_to,
+            "pressed": n == pressed,
+        }
+        for n in range(MIN_STARS, MAX_STARS + 1)
+    ]
+
+
+def rounded_average(summary) -> int | None:
+    """The average rounded half up to whole stars (how many stars a card lights), or ``None``."""
+    if summary.average is None:
+        return None
+    return int(Decimal(summary.average).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def list_page_url(request) -> str:
+    """The address of the list page a card is on, as the cached fragment knows it: path and page.
+
+    Cards are cached per page number for every visitor, so other query parameters of the
+    request that built them must not end up in their links.
+    """
+    if request is None:
+        return ""
+    page = request.GET.get("page", "")
+    return f"{request.path}?page={page}" if page.isdigit() and page != "1" else request.path
+
+
 @register.inclusion_tag("ratings/rating_tool.html", takes_context=True)
 def rating_tool(context, obj):
     """The interactive star tool with the object's average and number of ratings."""
@@ -84,17 +122,6 @@ def rating_tool(context, obj):
     user = getattr(request, "user", None)
     summary = services.summary_for(obj)
     given = services.user_rating(user, obj)
-    label = obj._meta.label_lower
-    buttons = [
-        {
-            "value": n,
-            "label": f"Rate {plural(n, 'star')}",
-            "url": reverse("ratings:rate", kwargs={"model": label, "object_id": obj.pk, "rating": n}),
-            "filled": given is not None and n <= given,
-            "pressed": n == given,
-        }
-        for n in range(MIN_STARS, MAX_STARS + 1)
-    ]
     return {
         "object": obj,
         "summary": summary,
@@ -102,19 +129,27 @@ def rating_tool(context, obj):
         "count_display": plural(summary.rating_count, "rating"),
         "user_rating": given,
         "user_rating_display": plural(given, "star") if given else "",
-        "buttons": buttons,
+        "buttons": star_buttons(obj, given, pressed=given),
         "next": request.get_full_path() if request else "",
         "is_authenticated": bool(user and user.is_authenticated),
         "request": request,
     }
 
 
-@register.inclusion_tag("ratings/summary.html")
-def rating_summary(obj):
-    """A product card's line: average stars, number of ratings and of reviews."""
+@register.inclusion_tag("ratings/summary.html", takes_context=True)
+def rating_summary(context, obj):
+    """A product card's rating: five "Rate n stars" links lit to the average, the average,
+    the number of ratings and of reviews.
+
+    Cards are cached for every visitor, so nothing here depends on the user: the links go to
+    the rating URL (a confirmation page with a POST form); ``ratings.js`` posts instead.
+    """
+    request = context.get("request")
     summary = services.summary_for(obj)
     return {
         "summary": summary,
+        "links": star_buttons(obj, rounded_average(summary), next_url=list_page_url(request)),
+        "request": request,
         "percent": summary.average_percent,
         "label": average_label(summary),
         "average_display": average_display(summary),
