@@ -35,6 +35,7 @@ system-deps:
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)
+	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=ecommerce_book.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=ecommerce_book.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .

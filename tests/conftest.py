@@ -33,3 +33,13 @@ hypothesis_settings.register_profile(
     "coleman", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
 hypothesis_settings.load_profile("coleman")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Detach the stderr handler Haystack's ``update_index`` gives multiprocessing's logger at
+    import: pytest has closed that stream by the time the process exits and logs to it."""
+    import multiprocessing
+
+    logger = multiprocessing.get_logger()
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
