@@ -14,7 +14,8 @@ Speed comes from three rules:
   shopper's own rating) are rendered for each request, so what belongs to one shopper stays
   live.
 * Visitors who send no cookie at all (no session, cart, login or messages: the same page for
-  everyone) get the whole page from the cache (:class:`AnonymousPageCacheMixin`).
+  everyone) get the whole page from the cache, with a CSRF token of their own filled in
+  (:class:`AnonymousPageCacheMixin`).
 """
 
 import re
@@ -24,6 +25,7 @@ from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -134,15 +136,23 @@ def paginate(queryset, page_number, *, count_key):
     }
 
 
+# Stands for the CSRF token in stored pages; each visitor's own token replaces it when the
+# page is served.
+CSRF_TOKEN_PLACEHOLDER = "__coleman_csrf_token__"  # noqa: S105 - a marker, not a secret
+CSRF_TOKEN_IN_FORM = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
 class AnonymousPageCacheMixin:
     """Serve whole pages from the cache to visitors who send no cookie at all.
 
     A request without cookies has no session, no cart, no login and no messages, so every
     such visitor gets the same page: it is cached whole (under the catalog version, the path
     and the page number) and served without rendering a template. A page is only stored when
-    rendering it set nothing personal: no cookie on the response, no CSRF token handed out
-    (a form on the page), no session change. Everyone else gets the page built for them from
-    the cached fragments.
+    rendering it set nothing personal: no cookie on the response, no session change, no
+    message, no login. The one personal thing a page may carry is the CSRF token of its forms
+    ("Add to cart", rating): it is stored as a placeholder and every visitor gets a token of
+    their own (and the CSRF cookie that goes with it) when the page is served. Everyone else
+    gets the page built for them from the cached fragments.
     """
 
     def dispatch(self, request, *args, **kwargs):
@@ -151,7 +161,9 @@ class AnonymousPageCacheMixin:
         key = fragment_key("anonymous-page", request.path, request.GET.get("page", ""))
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
+            content, content_type, has_csrf_token = cached
+            if has_csrf_token:
+                content = content.replace(CSRF_TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
             response = HttpResponse(content, content_type=content_type)
             patch_vary_headers(response, ["Cookie"])  # as the rendered page would say
             return response
@@ -159,8 +171,12 @@ class AnonymousPageCacheMixin:
         if response.status_code == 200 and hasattr(response, "render"):
             response.render()
             if self._is_the_same_for_every_visitor(request, response):
+                has_csrf_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+                content = response.content
+                if has_csrf_token:
+                    content = CSRF_TOKEN_IN_FORM.sub(rb"\g<1>" + CSRF_TOKEN_PLACEHOLDER.encode() + rb"\g<2>", content)
                 cache.set(
-                    key, (response.content, response["Content-Type"]), coleman_settings.CATALOG_CACHE_SECONDS
+                    key, (content, response["Content-Type"], has_csrf_token), coleman_settings.CATALOG_CACHE_SECONDS
                 )
         return response
 
@@ -171,7 +187,6 @@ class AnonymousPageCacheMixin:
         user = getattr(request, "user", None)
         return not (
             response.cookies
-            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             or (session is not None and session.modified)
             or (messages is not None and len(messages))
             or (user is not None and user.is_authenticated)
