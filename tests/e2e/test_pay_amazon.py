@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentTransaction
+from tests.e2e.checkout import place_guest_order
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,16 +20,7 @@ def checkout_with_amazon(live_server, page):
     page.goto(live_server.url + jam.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".cart-summary-count")).to_have_text("1")
-    page.goto(live_server.url + "/cart/")
-    page.get_by_role("link", name="Checkout").click()
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Address line 1").fill("12 Bog Road")
-    page.get_by_label("City").fill("Wareham")
-    page.get_by_label("Postal code").fill("02571")
-    page.get_by_label("Country").fill("US")
-    page.get_by_label("Amazon Payments", exact=True).check()
-    page.get_by_role("button", name="Place order").click()
+    place_guest_order(page, live_server, "Amazon Payments")
     expect(page).to_have_url(re.compile(r"/sandbox/amazon/cbui/\?"))
     expect(page.get_by_text("SANDBOX", exact=False).first).to_be_visible()
     return Order.objects.get()

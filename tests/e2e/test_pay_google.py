@@ -9,11 +9,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentEvent
+from tests.e2e.checkout import place_guest_order
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,18 +25,7 @@ def checkout_with_google(live_server, page):
     page.goto(live_server.url + jam.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".cart-summary-count")).to_have_text("1")  # the add finished (it may use fetch)
-    page.goto(live_server.url + reverse("cart:detail"))
-    page.get_by_role("link", name="Checkout").click()
-    expect(page).to_have_url(re.compile(r"/checkout/$"))
-    page.get_by_label("Google Checkout").check()
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Address line 1").fill("12 Bog Road")
-    page.get_by_label("City").fill("Wareham")
-    page.get_by_label("State or region").fill("MA")
-    page.get_by_label("Postal code").fill("02571")
-    page.get_by_label("Country").fill("US")
-    page.get_by_role("button", name="Place order").click()
+    place_guest_order(page, live_server, "Google Checkout")
     order = Order.objects.get()
     expect(page.get_by_role("heading", name=f"Pay for order {order.number}")).to_be_visible()
     page.get_by_role("button", name="Pay with Google Checkout").click()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentEvent, PaymentTransaction
+from tests.e2e.checkout import place_guest_order
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,16 +26,7 @@ def checkout_with_paypal(live_server, page):
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".cart-summary-count")).to_have_text("2")
-    page.goto(live_server.url + "/cart/")
-    page.get_by_role("link", name="Checkout").click()
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Full name").fill("Ada Lovelace")
-    page.get_by_label("Address line 1").fill("12 Bog Road")
-    page.get_by_label("City").fill("Wareham")
-    page.get_by_label("Postal code").fill("02571")
-    page.get_by_label("Country").fill("US")
-    page.get_by_label("PayPal", exact=True).check()
-    page.get_by_role("button", name="Place order").click()
+    place_guest_order(page, live_server, "PayPal")
     expect(page).to_have_url(re.compile(r"/sandbox/paypal/webscr/\?"))
     expect(page.get_by_text("SANDBOX", exact=False).first).to_be_visible()
     return Order.objects.get()
