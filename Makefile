@@ -39,6 +39,7 @@ check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=ecommerce_book.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=ecommerce_book.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## test: everything above, then the whole test suite (DATABASE_URL=postgres://… runs it on PostgreSQL)
 test: $(STAMP) system-deps check

@@ -97,9 +97,7 @@ def bench_env(size, args, static_root):
     """The environment of every command and of the server for one catalog size."""
     workdir = Path(tempfile.gettempdir()) / f"coleman-bench-{size}"
     workdir.mkdir(exist_ok=True)
-    database_url = (
-        args.database_url.format(size=size) if args.database_url else f"sqlite:///{workdir / 'db.sqlite3'}"
-    )
+    database_url = args.database_url.format(size=size) if args.database_url else f"sqlite:///{workdir / 'db.sqlite3'}"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",

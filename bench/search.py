@@ -48,9 +48,7 @@ def vocabulary_products(count, seed=7):
             "name": name,
             "slug": f"bench-product-{n}",
             "description": " ".join(words).capitalize() + ".",
-            "manufacturer": rng.choice(
-                ["Bog Kitchens", "CranStore", "Orchard Hill", "Cape Farms", "Red Marsh"]
-            ),
+            "manufacturer": rng.choice(["Bog Kitchens", "CranStore", "Orchard Hill", "Cape Farms", "Red Marsh"]),
             "price": Decimal(rng.randint(100, 15000)) / 100,
         }
 
@@ -125,17 +123,12 @@ def main():
     Product.objects.all().delete()
     CatalogCategory.objects.all().delete()
     Catalog.objects.all().delete()
-    catalogs = [
-        Catalog.objects.create(name=f"Catalog {c}", slug=f"catalog-{c}", publisher="Bench") for c in range(4)
-    ]
+    catalogs = [Catalog.objects.create(name=f"Catalog {c}", slug=f"catalog-{c}", publisher="Bench") for c in range(4)]
     categories = [
         CatalogCategory.objects.create(catalog=catalogs[c % 4], name=f"Category {c}", slug=f"category-{c}")
         for c in range(20)
     ]
-    rows = [
-        Product(category=categories[n % 20], **data)
-        for n, data in enumerate(vocabulary_products(args.products))
-    ]
+    rows = [Product(category=categories[n % 20], **data) for n, data in enumerate(vocabulary_products(args.products))]
     Product.objects.bulk_create(rows, batch_size=1000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE products_product")
@@ -201,10 +194,7 @@ def main():
         print("sphinxsearch is not installed: Sphinx skipped (scripts/system-deps.sh installs it).")
 
     print()
-    print(
-        f"{args.products} products, {len(queries)} queries per engine (1–3 words), "
-        f"machine: {os.cpu_count()} cores"
-    )
+    print(f"{args.products} products, {len(queries)} queries per engine (1–3 words), machine: {os.cpu_count()} cores")
     print()
     print("| engine | index build | query p50 | query p99 | mean results per query |")
     print("|---|---:|---:|---:|---:|")

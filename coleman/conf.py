@@ -7,7 +7,6 @@ is used (never at import time), falling back to the default below. Use it as::
     coleman_settings.CURRENCY        # reads settings.COLEMAN_CURRENCY or "USD"
 """
 
-
 from django.conf import settings
 
 DEFAULTS = {
@@ -47,13 +46,11 @@ DEFAULTS = {
     "CUSTOMERS_PROXY_COUNT": 0,
     # Addresses one customer may keep in their address book.
     "CUSTOMERS_MAX_ADDRESSES": 20,
-
     # --- cart -------------------------------------------------------------------------
     # The most units of one product a cart line may hold (larger orders: contact the store).
     "CART_MAX_QUANTITY": 99,
     # The most lines (different products) one cart may hold.
     "CART_MAX_LINES": 100,
-
     # --- orders -----------------------------------------------------------------------
     # Dotted path of the shipping calculator (see coleman.orders.shipping): FlatRateShipping,
     # PerItemShipping, WeightTableShipping or FreeOverThresholdShipping, or your own class.
@@ -74,7 +71,6 @@ DEFAULTS = {
     # Guest order look-ups allowed per client address in ORDER_LOOKUP_WINDOW seconds.
     "ORDER_LOOKUP_ATTEMPTS": 10,
     "ORDER_LOOKUP_WINDOW": 600,
-
     # --- payments ---------------------------------------------------------------------
     # Payment processors offered at checkout, in order: dotted paths of PaymentProcessor
     # subclasses (see coleman/payments/README-processors.md).
@@ -161,7 +157,6 @@ DEFAULTS = {
         }
     },
     "SANDBOX_PAYPAL_SEND_IPN": True,
-
     # --- ratings and reviews ----------------------------------------------------------
     # Models whose objects shoppers may rate and review, as "app_label.model" (lower case).
     # Each must have an integer primary key. Ratings and reviews of an object are deleted
@@ -174,7 +169,6 @@ DEFAULTS = {
     "REVIEWS_MAX_LENGTH": 5000,
     # How many of the newest approved reviews an object's page lists.
     "REVIEWS_SHOWN": 50,
-
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:
@@ -203,7 +197,6 @@ DEFAULTS = {
     "SEARCH_SPHINX_INDEX": "coleman_products",
     # Sphinx field weights (the book's django-sphinx weights, plus the other fields).
     "SEARCH_SPHINX_FIELD_WEIGHTS": {"name": 100, "description": 80, "manufacturer": 50, "taxonomy": 30},
-
 }
 
 

@@ -30,11 +30,7 @@ admin.site.site_title = admin.site.site_header
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    *(
-        path(prefix, include(urlconf))
-        for app, prefix, urlconf in COLEMAN_APP_URLS
-        if apps.is_installed(app)
-    ),
+    *(path(prefix, include(urlconf)) for app, prefix, urlconf in COLEMAN_APP_URLS if apps.is_installed(app)),
 ]
 
 if settings.DEBUG:

@@ -179,9 +179,7 @@ class Cart:
             item = existing
         else:
             if len(self.items) >= coleman_settings.CART_MAX_LINES:
-                raise CartFull(
-                    f"Your cart is full: it holds at most {coleman_settings.CART_MAX_LINES} products."
-                )
+                raise CartFull(f"Your cart is full: it holds at most {coleman_settings.CART_MAX_LINES} products.")
             item = CartItem(item_id=str(self._next_id), product=product, quantity=quantity)
             self._next_id += 1
             self.items.append(item)
@@ -285,9 +283,7 @@ class Cart:
                     self._warn(f"{product.name} is sold out and was removed from your cart.")
                     continue
                 quantity = product.stock
-                self._warn(
-                    f"Only {quantity} of {product.name} left in stock; your cart now holds {quantity}."
-                )
+                self._warn(f"Only {quantity} of {product.name} left in stock; your cart now holds {quantity}.")
             items.append(CartItem(item_id=item_id, product=product, quantity=quantity))
         if changed:
             self._items = items

@@ -13,8 +13,6 @@ def check_cart_settings(app_configs, **kwargs):
         value = getattr(coleman_settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             errors.append(
-                Error(
-                    f"COLEMAN_{name} must be a positive integer.", hint=f"It is {value!r}.", id="coleman.E031"
-                )
+                Error(f"COLEMAN_{name} must be a positive integer.", hint=f"It is {value!r}.", id="coleman.E031")
             )
     return errors

@@ -146,13 +146,10 @@ class UpdateCartView(CartChangeView):
         unknown = [
             key.removeprefix("quantity-")
             for key in request.POST
-            if key.startswith("quantity-")
-            and key.removeprefix("quantity-") not in {i.item_id for i in self.cart}
+            if key.startswith("quantity-") and key.removeprefix("quantity-") not in {i.item_id for i in self.cart}
         ]
         if errors:
-            return self.error(
-                "Your cart was not updated: please correct the quantities below.", item_errors=errors
-            )
+            return self.error("Your cart was not updated: please correct the quantities below.", item_errors=errors)
         for item_id, quantity in wanted.items():
             self.cart.set_quantity(item_id, quantity)
         if unknown:

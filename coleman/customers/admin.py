@@ -43,9 +43,7 @@ class CustomerAdmin(admin.ModelAdmin):
         # The default address must be one of this customer's own addresses.
         field = form.base_fields.get("default_address")
         if field is not None:
-            field.queryset = (
-                CustomerAddress.objects.filter(customer=obj) if obj else CustomerAddress.objects.none()
-            )
+            field.queryset = CustomerAddress.objects.filter(customer=obj) if obj else CustomerAddress.objects.none()
         return form
 
     def has_add_permission(self, request):

@@ -19,9 +19,7 @@ UserModel = get_user_model()
 def email_in_use(email, *, exclude_user=None):
     """Whether another account already uses ``email`` (case-insensitive, NFKC-normalised)."""
     normalized = unicodedata.normalize("NFKC", email or "").casefold()
-    accounts = UserModel._default_manager.filter(
-        **{f"{UserModel.get_email_field_name()}__iexact": normalized}
-    )
+    accounts = UserModel._default_manager.filter(**{f"{UserModel.get_email_field_name()}__iexact": normalized})
     if exclude_user is not None:
         accounts = accounts.exclude(pk=exclude_user.pk)
     return accounts.exists()
@@ -83,9 +81,7 @@ class LoginThrottleMixin:
         throttle = login_throttle(self.request, username)
         if throttle.is_exceeded():
             self.throttled = True
-            raise ValidationError(
-                self.throttled_message, code="throttled", params={"minutes": throttle.minutes}
-            )
+            raise ValidationError(self.throttled_message, code="throttled", params={"minutes": throttle.minutes})
         try:
             cleaned_data = super().clean()
         except ValidationError as error:
@@ -143,12 +139,8 @@ class ProfileForm(forms.Form):
 
     def clean_email(self):
         email = UserModel.objects.normalize_email(self.cleaned_data["email"])
-        if email.casefold() != (self.user.email or "").casefold() and email_in_use(
-            email, exclude_user=self.user
-        ):
-            raise ValidationError(
-                "This email address is already used by another account.", code="email_in_use"
-            )
+        if email.casefold() != (self.user.email or "").casefold() and email_in_use(email, exclude_user=self.user):
+            raise ValidationError("This email address is already used by another account.", code="email_in_use")
         return email
 
     def clean(self):
@@ -157,9 +149,7 @@ class ProfileForm(forms.Form):
         if email and email.casefold() != (self.user.email or "").casefold():
             password = cleaned_data.get("current_password") or ""
             if not self.user.check_password(password):
-                self.add_error(
-                    "current_password", "Enter your current password to change your email address."
-                )
+                self.add_error("current_password", "Enter your current password to change your email address.")
         return cleaned_data
 
     @property

@@ -20,9 +20,7 @@ def client_ip(request):
     ``X-Forwarded-For`` (entries further left are whatever the client chose to send).
     """
     proxies = coleman_settings.CUSTOMERS_PROXY_COUNT
-    forwarded = [
-        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
-    ]
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"

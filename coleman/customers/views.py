@@ -93,9 +93,7 @@ class ActivationEmailMixin:
     def get_email_context(self, activation_key):
         context = super().get_email_context(activation_key)
         query = urlencode({"activation_key": activation_key})
-        context["activation_url"] = self.request.build_absolute_uri(
-            f"{reverse('customers:activate')}?{query}"
-        )
+        context["activation_url"] = self.request.build_absolute_uri(f"{reverse('customers:activate')}?{query}")
         context["store_name"] = coleman_settings.STORE_NAME
         return context
 

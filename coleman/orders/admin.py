@@ -193,9 +193,7 @@ class OrderAdmin(admin.ModelAdmin):
                 moved.append(order.number)
         label = Status.label_for(to_status)
         if moved:
-            self.message_user(
-                request, f"{len(moved)} order(s) now {label}: {', '.join(moved)}.", messages.SUCCESS
-            )
+            self.message_user(request, f"{len(moved)} order(s) now {label}: {', '.join(moved)}.", messages.SUCCESS)
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
 

@@ -16,6 +16,4 @@ class OrdersConfig(AppConfig):
         from . import checks  # noqa: F401
         from .receivers import ensure_status_codes
 
-        post_migrate.connect(
-            ensure_status_codes, sender=self, dispatch_uid="coleman.orders.ensure_status_codes"
-        )
+        post_migrate.connect(ensure_status_codes, sender=self, dispatch_uid="coleman.orders.ensure_status_codes")

@@ -31,9 +31,7 @@ def check_shipping_settings(app_configs, **kwargs):
         path = getattr(coleman_settings, name)
         if not isinstance(path, str) or not _importable(path):
             errors.append(
-                Error(
-                    f"COLEMAN_{name} does not name an importable class.", hint=repr(path), id="coleman.E041"
-                )
+                Error(f"COLEMAN_{name} does not name an importable class.", hint=repr(path), id="coleman.E041")
             )
     for name in ["SHIPPING_FLAT_RATE", "SHIPPING_PER_ITEM", "SHIPPING_FREE_OVER"]:
         if not _money(getattr(coleman_settings, name)):

@@ -141,9 +141,7 @@ class Order(models.Model):
     @property
     def shipping_address_lines(self) -> list[str]:
         """The address as lines to print on a label or a page."""
-        city_line = " ".join(
-            part for part in [self.ship_city, self.ship_state, self.ship_postal_code] if part
-        )
+        city_line = " ".join(part for part in [self.ship_city, self.ship_state, self.ship_postal_code] if part)
         parts = [
             self.ship_name,
             self.ship_line1,
@@ -188,9 +186,7 @@ class OrderStatusChange(models.Model):
     from_status = models.ForeignKey(
         StatusCode, on_delete=models.PROTECT, to_field="short_name", null=True, blank=True, related_name="+"
     )
-    to_status = models.ForeignKey(
-        StatusCode, on_delete=models.PROTECT, to_field="short_name", related_name="+"
-    )
+    to_status = models.ForeignKey(StatusCode, on_delete=models.PROTECT, to_field="short_name", related_name="+")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

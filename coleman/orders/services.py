@@ -120,9 +120,7 @@ def _clean_shipping_details(email, shipping_address):
     if not re.fullmatch(r"[A-Z]{2}", address["country"]):
         raise InvalidShippingDetails("The country must be a two-letter code such as US.")
     too_long = [
-        field
-        for field, value in address.items()
-        if len(value) > Order._meta.get_field(f"ship_{field}").max_length
+        field for field, value in address.items() if len(value) > Order._meta.get_field(f"ship_{field}").max_length
     ]
     if too_long or len(str(email).strip()) > Order._meta.get_field("email").max_length:
         raise InvalidShippingDetails(f"Too long: {', '.join(too_long) or 'email'}.")
@@ -177,9 +175,7 @@ def _save_new_order(order):
     raise IntegrityError("Could not draw a free order number.")
 
 
-def make_order_from_cart(
-    cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None
-) -> Order:
+def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None) -> Order:
     """Turn ``cart`` into a NEW order, in one transaction.
 
     Prices and weights are read from the database; tracked stock is taken with a
@@ -291,9 +287,7 @@ def release_stock(order) -> int:
     released = 0
     # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
     for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
-            stock=F("stock") + line.quantity
-        )
+        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)
     return released
@@ -316,8 +310,7 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
         current = locked.status_id
         if target not in TRANSITIONS.get(current, ()):
             raise IllegalTransition(
-                f"Order {locked.number} cannot move from {Status.label_for(current)}"
-                f" to {Status.label_for(target)}."
+                f"Order {locked.number} cannot move from {Status.label_for(current)} to {Status.label_for(target)}."
             )
         locked.status_id = target
         fields = ["status", "updated_at"]
@@ -333,9 +326,7 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
 
         def after_commit():
             _send_status_email(locked, change)
-            order_status_changed.send(
-                sender=Order, order=locked, from_status=current, to_status=target, change=change
-            )
+            order_status_changed.send(sender=Order, order=locked, from_status=current, to_status=target, change=change)
 
         transaction.on_commit(after_commit)
     order.status_id = locked.status_id
@@ -442,9 +433,7 @@ def _send_status_email(order, change):
         subject_template = select_template(
             [f"orders/email/status_{status}_subject.txt", "orders/email/status_subject.txt"]
         )
-        body_template = select_template(
-            [f"orders/email/status_{status}_body.txt", "orders/email/status_body.txt"]
-        )
+        body_template = select_template([f"orders/email/status_{status}_body.txt", "orders/email/status_body.txt"])
         subject = " ".join(subject_template.render(context).split())
         body = body_template.render(context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])

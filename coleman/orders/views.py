@@ -30,9 +30,7 @@ MAX_VIEWABLE_ORDERS = 20
 
 def remember_order(request, order):
     """Let this browser session view ``order`` (guests who placed or looked it up)."""
-    numbers = [
-        n for n in request.session.get(VIEWABLE_ORDERS_KEY, []) if isinstance(n, str) and n != order.number
-    ]
+    numbers = [n for n in request.session.get(VIEWABLE_ORDERS_KEY, []) if isinstance(n, str) and n != order.number]
     request.session[VIEWABLE_ORDERS_KEY] = [order.number, *numbers][:MAX_VIEWABLE_ORDERS]
 
 
@@ -110,9 +108,7 @@ class CheckoutView(FormView):
     def form_valid(self, form):
         token = form.cleaned_data["checkout_token"]
         if not hmac.compare_digest(token.encode(), self.checkout_token().encode()):
-            messages.error(
-                self.request, "This checkout page was out of date; please check your order and try again."
-            )
+            messages.error(self.request, "This checkout page was out of date; please check your order and try again.")
             form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
@@ -180,9 +176,7 @@ class OrderDetailView(DetailView):
         order = self.object
         context["lines"] = list(order.lines.all())
         context["history"] = list(
-            OrderStatusChange.objects.filter(order=order)
-            .select_related("to_status")
-            .order_by("created_at", "id")
+            OrderStatusChange.objects.filter(order=order).select_related("to_status").order_by("created_at", "id")
         )
         context["feedback"] = list(order.feedback.all())
         context.setdefault("feedback_form", OrderFeedbackForm())

@@ -92,8 +92,7 @@ def ship_orders(modeladmin, request, queryset):
 
     orders = list(queryset)
     forms_by_order = [
-        (order, ShipForm(request.POST if "apply" in request.POST else None, prefix=f"o{order.pk}"))
-        for order in orders
+        (order, ShipForm(request.POST if "apply" in request.POST else None, prefix=f"o{order.pk}")) for order in orders
     ]
     if "apply" in request.POST and all(form.is_valid() for _, form in forms_by_order):
         for order, form in forms_by_order:

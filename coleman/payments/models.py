@@ -59,9 +59,7 @@ class PaymentTransaction(models.Model):
     reference = models.CharField(max_length=128, help_text="Our reference for this request.")
     remote_id = models.CharField(max_length=128, blank=True, help_text="The service's identifier.")
     token = models.CharField(max_length=255, blank=True)
-    status = models.CharField(
-        max_length=20, choices=TransactionStatus.choices, default=TransactionStatus.PENDING
-    )
+    status = models.CharField(max_length=20, choices=TransactionStatus.choices, default=TransactionStatus.PENDING)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     message = models.TextField(blank=True, help_text="What the service said, in words.")
@@ -74,9 +72,7 @@ class PaymentTransaction(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["processor", "kind", "reference"], name="payments_txn_unique_reference"
-            ),
+            models.UniqueConstraint(fields=["processor", "kind", "reference"], name="payments_txn_unique_reference"),
             models.UniqueConstraint(
                 fields=["processor", "kind", "remote_id"],
                 condition=~Q(remote_id=""),
@@ -118,9 +114,7 @@ class PaymentEvent(models.Model):
     """
 
     processor = models.CharField(max_length=40, db_index=True)
-    kind = models.CharField(
-        max_length=80, blank=True, help_text="The message type, e.g. new-order-notification."
-    )
+    kind = models.CharField(max_length=80, blank=True, help_text="The message type, e.g. new-order-notification.")
     order = models.ForeignKey(
         "orders.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="payment_events"
     )

@@ -22,9 +22,7 @@ def _loggable(body, limit=MAX_LOGGED_BODY):
     return body if len(body) <= limit else body[:limit] + "\n…[truncated]"
 
 
-def log_rejected(
-    processor, kind, body, message, *, remote_addr=None, order=None, parsed=None, authenticated=False
-):
+def log_rejected(processor, kind, body, message, *, remote_addr=None, order=None, parsed=None, authenticated=False):
     """Record a message the store refused (bad credentials, malformed, unknown order…)."""
     logger.warning("payments: %s rejected %s message: %s", processor, kind or "unknown", message)
     return PaymentEvent.objects.create(

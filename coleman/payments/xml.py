@@ -86,10 +86,7 @@ def find_all(element, path):
     current = [element]
     for step in steps:
         current = [
-            child
-            for node in current
-            for child in node
-            if isinstance(child.tag, str) and local_name(child) == step
+            child for node in current for child in node if isinstance(child.tag, str) and local_name(child) == step
         ]
     return current
 
@@ -119,9 +116,7 @@ def to_dict(element):
     if not children:
         value = (element.text or "").strip()
         if element.attrib:
-            return {"@" + key: val for key, val in element.attrib.items()} | (
-                {"#text": value} if value else {}
-            )
+            return {"@" + key: val for key, val in element.attrib.items()} | ({"#text": value} if value else {})
         return value
     result = {"@" + key: val for key, val in element.attrib.items()}
     for child in children:

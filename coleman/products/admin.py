@@ -136,9 +136,7 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="photo")
     def thumbnail(self, obj):
         if obj.photo:
-            return format_html(
-                '<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url
-            )
+            return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url)
         return "–"
 
     @admin.action(description="Put selected products on sale", permissions=["change"])

@@ -434,9 +434,7 @@ def load_cranstore(*, photos: bool = True) -> LoadReport:
 
     attributes = {}
     for name, description in ATTRIBUTES.items():
-        attributes[name], _ = ProductAttribute.objects.get_or_create(
-            name=name, defaults={"description": description}
-        )
+        attributes[name], _ = ProductAttribute.objects.get_or_create(name=name, defaults={"description": description})
 
     for spec in PRODUCTS:
         product, created = Product.objects.get_or_create(
@@ -578,9 +576,7 @@ def draw_product_picture(name: str, art: str, colour: str) -> bytes:
     draw = ImageDraw.Draw(image)
     # A soft round backdrop and a little bog of berries along the bottom.
     pad = size // 8
-    draw.ellipse(
-        (pad, pad - size // 16, size - pad, size - pad - size // 16), fill=_mix(colour, "#ffffff", 0.75)
-    )
+    draw.ellipse((pad, pad - size // 16, size - pad, size - pad - size // 16), fill=_mix(colour, "#ffffff", 0.75))
     painter = _PAINTERS.get(art, _paint_box)
     painter(draw, size, colour)
     _paint_label(draw, size, name, colour)
@@ -629,17 +625,13 @@ def _paint_jar(draw, s, colour):
     draw.rounded_rectangle(
         (x0 + s * 0.05, y0 + s * 0.10, x1 - s * 0.05, y0 + s * 0.24), radius=s // 80, fill=(255, 248, 240)
     )
-    draw.rectangle(
-        (x0 + s * 0.03, y0 + s * 0.03, x0 + s * 0.05, y1 - s * 0.05), fill=_mix(colour, "#ffffff", 0.4)
-    )
+    draw.rectangle((x0 + s * 0.03, y0 + s * 0.03, x0 + s * 0.05, y1 - s * 0.05), fill=_mix(colour, "#ffffff", 0.4))
     _berry(draw, int(s * 0.5), int(y0 + s * 0.17), s // 28, colour)
 
 
 def _paint_bottle(draw, s, colour):
     draw.rounded_rectangle((s * 0.38, s * 0.38, s * 0.62, s * 0.74), radius=s // 25, fill=colour)
-    draw.polygon(
-        [(s * 0.38, s * 0.40), (s * 0.46, s * 0.28), (s * 0.54, s * 0.28), (s * 0.62, s * 0.40)], fill=colour
-    )
+    draw.polygon([(s * 0.38, s * 0.40), (s * 0.46, s * 0.28), (s * 0.54, s * 0.28), (s * 0.62, s * 0.40)], fill=colour)
     draw.rectangle((s * 0.46, s * 0.18, s * 0.54, s * 0.29), fill=colour)
     draw.rectangle((s * 0.455, s * 0.16, s * 0.545, s * 0.20), fill=(60, 60, 60))
     draw.rounded_rectangle((s * 0.40, s * 0.48, s * 0.60, s * 0.62), radius=s // 80, fill=(255, 248, 240))

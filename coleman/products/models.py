@@ -35,9 +35,7 @@ class CatalogCategory(models.Model):
     """A category inside one catalog; ``parent`` makes the category tree."""
 
     catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="categories")
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, blank=True, null=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, blank=True, null=True, related_name="children")
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=150, help_text="Unique within its catalog.")
     description = models.TextField(blank=True)
@@ -47,9 +45,7 @@ class CatalogCategory(models.Model):
         verbose_name_plural = "categories"
         ordering = ["catalog__name", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["catalog", "slug"], name="products_category_unique_slug_per_catalog"
-            ),
+            models.UniqueConstraint(fields=["catalog", "slug"], name="products_category_unique_slug_per_catalog"),
         ]
 
     def __str__(self):
@@ -78,9 +74,7 @@ class Product(models.Model):
 
     # Indexed by ``products_category_active_idx`` below (category first), which also makes
     # counting a category's active products an index-only scan.
-    category = models.ForeignKey(
-        CatalogCategory, on_delete=models.PROTECT, related_name="products", db_index=False
-    )
+    category = models.ForeignKey(CatalogCategory, on_delete=models.PROTECT, related_name="products", db_index=False)
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=150, unique=True)
     description = models.TextField(blank=True)
@@ -116,17 +110,13 @@ class Product(models.Model):
         # Django writes ``filter(is_active=True)``; a partial index with that condition works.
         indexes = [
             models.Index(fields=["category", "is_active"], name="products_category_active_idx"),
-            models.Index(
-                fields=["name", "id"], condition=Q(is_active=True), name="products_listing_name_idx"
-            ),
+            models.Index(fields=["name", "id"], condition=Q(is_active=True), name="products_listing_name_idx"),
             models.Index(
                 fields=["category", "name", "id"],
                 condition=Q(is_active=True),
                 name="products_listing_cat_idx",
             ),
-            models.Index(
-                fields=["-created", "-id"], condition=Q(is_active=True), name="products_listing_new_idx"
-            ),
+            models.Index(fields=["-created", "-id"], condition=Q(is_active=True), name="products_listing_new_idx"),
             models.Index(
                 fields=["name", "id"],
                 condition=Q(is_active=True, is_featured=True),

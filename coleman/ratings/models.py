@@ -51,9 +51,7 @@ class Rating(models.Model):
     class Meta:
         ordering = ["-updated", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "user"], name="ratings_one_rating_per_user"
-            ),
+            models.UniqueConstraint(fields=["content_type", "object_id", "user"], name="ratings_one_rating_per_user"),
             models.CheckConstraint(
                 condition=models.Q(value__gte=MIN_STARS, value__lte=MAX_STARS), name="ratings_value_in_range"
             ),
@@ -96,14 +94,10 @@ class Review(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "user"], name="ratings_one_review_per_user"
-            ),
+            models.UniqueConstraint(fields=["content_type", "object_id", "user"], name="ratings_one_review_per_user"),
         ]
         indexes = [
-            models.Index(
-                fields=["content_type", "object_id", "status", "-created"], name="ratings_review_list_idx"
-            ),
+            models.Index(fields=["content_type", "object_id", "status", "-created"], name="ratings_review_list_idx"),
         ]
 
     def __str__(self):
@@ -135,9 +129,7 @@ class RatingSummary(models.Model):
     class Meta:
         verbose_name_plural = "rating summaries"
         constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="ratings_one_summary_per_object"
-            ),
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="ratings_one_summary_per_object"),
         ]
 
     def __str__(self):

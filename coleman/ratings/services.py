@@ -215,9 +215,7 @@ def reviews_to_show(obj, user=None) -> tuple[list[Review], Review | None]:
     Three queries at most whatever the number of reviews: the reviews with their authors,
     the authors' ratings of ``obj``, and the user's own review when it is not published.
     """
-    reviews = list(
-        Review.objects.for_object(obj).published().select_related("user")[: coleman_settings.REVIEWS_SHOWN]
-    )
+    reviews = list(Review.objects.for_object(obj).published().select_related("user")[: coleman_settings.REVIEWS_SHOWN])
     own = next((review for review in reviews if user is not None and review.user_id == user.pk), None)
     if own is None and getattr(user, "is_authenticated", False):
         own = Review.objects.for_object(obj).filter(user=user).first()

@@ -22,7 +22,6 @@ ALLOWED_HOSTS: list[str] = []
 # The optional apps may be removed from this list; the store keeps working without them.
 OPTIONAL_APPS: list[str] = [
     "coleman.ratings",
-
     # search: remove both lines to drop search; remove only "haystack" for the book's simple search
     "haystack",
     "coleman.search",
@@ -40,13 +39,9 @@ INSTALLED_APPS = [
     "coleman.core",
     "coleman.products",
     "coleman.customers",
-
     "coleman.cart",
-
     "coleman.orders",
-
     "coleman.payments",
-
     *OPTIONAL_APPS,
 ]
 

@@ -62,7 +62,4 @@ def test_currency_filter(value, expected):
 @override_settings(COLEMAN_CURRENCY_SYMBOL="€")
 def test_currency_symbol_comes_from_settings():
     """COLEMAN_CURRENCY_SYMBOL changes the printed symbol."""
-    assert (
-        Template("{% load coleman %}{{ price|currency }}").render(Context({"price": Decimal("9.9")}))
-        == "€9.90"
-    )
+    assert Template("{% load coleman %}{{ price|currency }}").render(Context({"price": Decimal("9.9")})) == "€9.90"

@@ -57,9 +57,7 @@ def test_add_follows_a_local_next_only(shopper_client):
     assert foreign["Location"] == LIST_URL
 
 
-@pytest.mark.parametrize(
-    ("typed", "stored"), [("ma", "MA"), ("Massachusetts", "MA"), ("calif", "CA"), (" ny ", "NY")]
-)
+@pytest.mark.parametrize(("typed", "stored"), [("ma", "MA"), ("Massachusetts", "MA"), ("calif", "CA"), (" ny ", "NY")])
 def test_us_state_names_and_codes_are_normalised(shopper_client, typed, stored):
     """US states may be typed as codes or names; the two-letter code is stored."""
     response = shopper_client.post(ADD_URL, address_data(state=typed))
@@ -96,15 +94,9 @@ def test_invalid_addresses_are_explained_and_not_saved(shopper_client, overrides
 def test_state_is_free_text_outside_the_us(shopper_client):
     """For other countries any region (or none) is accepted, with local postal codes."""
     assert (
-        shopper_client.post(
-            ADD_URL, address_data(state="Bayern", postal_code="80331", country="DE")
-        ).status_code
-        == 302
+        shopper_client.post(ADD_URL, address_data(state="Bayern", postal_code="80331", country="DE")).status_code == 302
     )
-    assert (
-        shopper_client.post(ADD_URL, address_data(state="", postal_code="sw1a 1aa", country="GB")).status_code
-        == 302
-    )
+    assert shopper_client.post(ADD_URL, address_data(state="", postal_code="sw1a 1aa", country="GB")).status_code == 302
     german, british = CustomerAddress.objects.order_by("pk")
     assert (german.state, german.country.code) == ("Bayern", "DE")
     assert (british.state, british.postal_code) == ("", "SW1A 1AA")
@@ -112,9 +104,7 @@ def test_state_is_free_text_outside_the_us(shopper_client):
 
 def test_unicode_address_is_kept_as_typed(shopper_client):
     """Addresses in any script are stored and shown as typed."""
-    data = address_data(
-        name="李小龙", line1="Straße der Pariser Kommune 8", city="東京", state="東京都", country="JP"
-    )
+    data = address_data(name="李小龙", line1="Straße der Pariser Kommune 8", city="東京", state="東京都", country="JP")
     shopper_client.post(ADD_URL, data)
     address = CustomerAddress.objects.get()
     assert (address.name, address.line1, address.city) == ("李小龙", "Straße der Pariser Kommune 8", "東京")

@@ -218,9 +218,7 @@ def test_password_reset_email_is_plain_text_with_store_name_and_a_working_link(c
     assert form_page.status_code == 200
     assert form_page.context["validlink"]
     set_url = form_page.redirect_chain[-1][0]
-    response = client.post(
-        set_url, {"new_password1": "fresh-berries-77", "new_password2": "fresh-berries-77"}
-    )
+    response = client.post(set_url, {"new_password1": "fresh-berries-77", "new_password2": "fresh-berries-77"})
     assert response.status_code == 302
     assert response["Location"] == reverse("customers:password-reset-complete")
     shopper.refresh_from_db()

@@ -166,9 +166,7 @@ def test_changing_email_with_password_saves_it_and_warns_the_old_address(shopper
 def test_email_used_by_another_account_in_any_case_is_refused(shopper_client, shopper):
     """The profile re-checks case-insensitive uniqueness of the email address."""
     UserFactory(username="other", email="Taken@Example.com")
-    response = shopper_client.post(
-        EDIT_URL, profile_data(email="taken@example.COM", current_password=PASSWORD)
-    )
+    response = shopper_client.post(EDIT_URL, profile_data(email="taken@example.COM", current_password=PASSWORD))
     assert response.status_code == 400
     assert "already used by another account" in response.content.decode()
     shopper.refresh_from_db()

@@ -333,9 +333,7 @@ def test_resend_is_throttled_per_client(client):
 def test_registration_emails_are_throttled_per_client(client):
     """One client cannot use the sign-up form to send unlimited emails (429, no account)."""
     for number in range(2):
-        assert (
-            register(client, username=f"user{number}", email=f"user{number}@example.com").status_code == 302
-        )
+        assert register(client, username=f"user{number}", email=f"user{number}@example.com").status_code == 302
     response = register(client, username="user9", email="user9@example.com")
     assert response.status_code == 429
     assert "Too many requests" in response.content.decode()

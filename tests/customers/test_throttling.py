@@ -39,10 +39,7 @@ def test_throttle_keys_do_not_contain_the_raw_identifiers():
     """Usernames and addresses are hashed into cache keys (no PII, no key-injection)."""
     throttle = Throttle("login", "alice@example.com", "203.0.113.9", limit=1, window=60)
     assert "alice" not in throttle.key and "203.0.113.9" not in throttle.key
-    assert (
-        Throttle("login", "a", "b", limit=1, window=60).key
-        != Throttle("login", "a\x1fb", limit=1, window=60).key
-    )
+    assert Throttle("login", "a", "b", limit=1, window=60).key != Throttle("login", "a\x1fb", limit=1, window=60).key
 
 
 def test_throttle_minutes_round_up():

@@ -39,15 +39,11 @@ def test_pay_with_google_in_the_sandbox(live_server, page):
     order = checkout_with_google(live_server, page)
     page.get_by_role("button", name="Pay now (sandbox)").click()
     expect(page).to_have_url(re.compile(re.escape(order.get_absolute_url()) + "$"))
-    expect(
-        page.get_by_text(f"Thank you! Your payment for order {order.number} was received.")
-    ).to_be_visible()
+    expect(page.get_by_text(f"Thank you! Your payment for order {order.number} was received.")).to_be_visible()
     expect(page.locator(".order-status")).to_have_text("Payment Received")
     order.refresh_from_db()
     assert order.status_id == "PAID" and order.total == Decimal("9.50")
-    assert PaymentEvent.objects.filter(
-        order=order, kind="charge-amount-notification", outcome="applied"
-    ).exists()
+    assert PaymentEvent.objects.filter(order=order, kind="charge-amount-notification", outcome="applied").exists()
 
 
 def test_decline_in_the_sandbox(live_server, page):

@@ -76,9 +76,7 @@ def test_card_focus_is_visible(page, live_server, rated_product):
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
 
 
-def test_without_javascript_the_card_link_goes_through_the_confirmation(
-    browser, live_server, rated_product, customer
-):
+def test_without_javascript_the_card_link_goes_through_the_confirmation(browser, live_server, rated_product, customer):
     """With JavaScript disabled the card's link opens the confirmation page; confirming rates
     and comes back to the list, which shows the new average."""
     context = browser.new_context(java_script_enabled=False)

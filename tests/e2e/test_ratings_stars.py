@@ -38,9 +38,7 @@ def log_in(context, live_server, user):
     client = Client()
     client.force_login(user)
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url}]
-    )
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url}])
 
 
 def fail_on_dialogs(page):
@@ -159,8 +157,7 @@ def test_failure_is_shown_inline_never_in_an_alert(page, live_server, rated_prod
     status = page.locator("[data-rating-tool]").get_by_role("status")
     expect(status).to_have_class(re.compile("is-error"))
     expect(status).to_have_text(
-        "Sorry, we could not save your rating: your session has expired. "
-        "Please reload the page and try again."
+        "Sorry, we could not save your rating: your session has expired. Please reload the page and try again."
     )
     expect(page.locator("[data-rating-average]")).to_have_text("2 out of 5")
     assert not Rating.objects.filter(user=customer).exists()

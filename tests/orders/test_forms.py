@@ -50,9 +50,7 @@ def test_customer_picks_a_saved_address():
     home = FakeAddress(7, name="Home Ada", city="Boston")
     work = FakeAddress(9, name="Work Ada")
     blank = {field: "" for field in CheckoutForm.typed_address_fields}
-    form = CheckoutForm(
-        {**blank, "checkout_token": "t" * 43, "address_choice": "7"}, user=user, addresses=[home, work]
-    )
+    form = CheckoutForm({**blank, "checkout_token": "t" * 43, "address_choice": "7"}, user=user, addresses=[home, work])
     assert form.fields["address_choice"].initial == "7"
     assert form.is_valid(), form.errors
     assert form.shipping_address()["name"] == "Home Ada" and form.shipping_address()["city"] == "Boston"
@@ -62,9 +60,7 @@ def test_customer_chooses_a_new_address_and_must_type_it():
     """ "A new address" requires the typed fields; an unknown choice is refused."""
     user = UserFactory()
     addresses = [FakeAddress(7)]
-    form = CheckoutForm(
-        {"checkout_token": "t" * 43, "address_choice": NEW_ADDRESS}, user=user, addresses=addresses
-    )
+    form = CheckoutForm({"checkout_token": "t" * 43, "address_choice": NEW_ADDRESS}, user=user, addresses=addresses)
     assert not form.is_valid() and "line1" in form.errors
     form = CheckoutForm(data(address_choice="999"), user=user, addresses=addresses)
     assert not form.is_valid() and "address_choice" in form.errors
@@ -103,9 +99,7 @@ def customers_address_book(monkeypatch):
     return booked
 
 
-def test_checkout_offers_and_uses_the_address_book(
-    client, customers_address_book, django_capture_on_commit_callbacks
-):
+def test_checkout_offers_and_uses_the_address_book(client, customers_address_book, django_capture_on_commit_callbacks):
     """With the customers app, checkout lists the saved address and the order ships there."""
     from django.urls import reverse
 

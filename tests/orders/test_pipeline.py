@@ -48,8 +48,7 @@ def test_the_happy_path_is_recorded_with_who_when_and_why(django_capture_on_comm
     order.refresh_from_db()
     assert order.status_id == "CLOSED" and order.tracking_number == "1Z999"
     steps = [
-        (c.from_status_id, c.to_status_id, c.actor, c.changed_by, c.note)
-        for c in order.history.all().order_by("id")
+        (c.from_status_id, c.to_status_id, c.actor, c.changed_by, c.note) for c in order.history.all().order_by("id")
     ]
     assert steps == [
         (None, "NEW", "test", None, "Order placed."),

@@ -100,14 +100,10 @@ def test_cart_is_emptied_only_after_commit(filled_cart, address, django_capture_
     assert filled_cart.request.session[SESSION_KEY]["items"] == []
 
 
-def test_placed_email_and_signal_are_sent_after_commit(
-    filled_cart, address, django_capture_on_commit_callbacks
-):
+def test_placed_email_and_signal_are_sent_after_commit(filled_cart, address, django_capture_on_commit_callbacks):
     """The customer gets an "order received" email and order_placed fires, both after commit."""
     received = []
-    order_placed.connect(
-        lambda sender, order, **kw: received.append(order.number), weak=False, dispatch_uid="t1"
-    )
+    order_placed.connect(lambda sender, order, **kw: received.append(order.number), weak=False, dispatch_uid="t1")
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             order = place(filled_cart, address)

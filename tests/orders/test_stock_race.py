@@ -65,10 +65,7 @@ def test_racing_buyers_never_oversell():
     assert sorted(results) == ["refused"] * 10 + ["won"] * 10
     assert Product.objects.get(pk=product.pk).stock == 0
     assert Order.objects.count() == 10
-    assert (
-        sum(line.quantity for order in Order.objects.all() for line in order.lines.filter(product=product))
-        == 50
-    )
+    assert sum(line.quantity for order in Order.objects.all() for line in order.lines.filter(product=product)) == 50
 
 
 def test_two_simultaneous_place_orders_with_one_token_make_one_order():

@@ -217,9 +217,7 @@ def test_customer_feedback_on_own_order(client, settings, django_capture_on_comm
     other = OrderFactory()
     client.force_login(order.user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("orders:feedback", args=[order.number]), {"body": "Can you gift-wrap it?"}
-        )
+        response = client.post(reverse("orders:feedback", args=[order.number]), {"body": "Can you gift-wrap it?"})
     assert [m.to for m in mail.outbox] == [["shop@example.com"]]
     assert order.number in mail.outbox[0].subject and "Can you gift-wrap it?" in mail.outbox[0].body
     assert response.status_code == 302

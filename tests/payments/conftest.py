@@ -61,9 +61,7 @@ def handed_off(order):
     return order
 
 
-def new_order_xml(
-    order_number, *, serial="serial-1", google_number="841171949013218", total="30.50", currency="USD"
-):
+def new_order_xml(order_number, *, serial="serial-1", google_number="841171949013218", total="30.50", currency="USD"):
     """A new-order-notification as Google sent it (abridged to what the store reads)."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <new-order-notification xmlns="http://checkout.google.com/schema/2" serial-number="{serial}">

@@ -75,9 +75,7 @@ def test_handoff_redirects_to_a_correctly_signed_cbui_request(processor, order):
     assert params["returnURL"] == RETURN_URL
     assert params["callerKey"] == "SANDBOX-AMAZON-ACCESS-KEY"
     canonical = "&".join(
-        f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}"
-        for k, v in sorted(params.items())
-        if k != "signature"
+        f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in sorted(params.items()) if k != "signature"
     )
     assert params["signature"] == hand_signature(f"GET\ntestserver\n/sandbox/amazon/cbui/\n{canonical}")
 
@@ -114,9 +112,7 @@ def test_the_same_return_twice_changes_the_order_once(processor, order, shopper)
     assert sorted(outcomes) == [EventOutcome.APPLIED, EventOutcome.DUPLICATE]
 
 
-@pytest.mark.parametrize(
-    ("name", "value"), [("status", "SA"), ("callerReference", "C-OTHER"), ("tokenID", "X")]
-)
+@pytest.mark.parametrize(("name", "value"), [("status", "SA"), ("callerReference", "C-OTHER"), ("tokenID", "X")])
 def test_a_tampered_return_is_refused_and_changes_nothing(processor, order, shopper, name, value):
     """Any altered parameter fails the signature: 403, order still NEW, the refusal logged."""
     return_url = pay_on_sandbox(shopper, cbui_location(processor, order))
@@ -166,9 +162,7 @@ def test_charge_later_from_the_staff_action_and_charge_again_is_a_no_op(processo
     assert first.pk == again.pk and first.remote_id == again.remote_id
 
 
-def test_a_failed_charge_is_retried_with_the_same_caller_reference(
-    processor, order, shopper, settings, monkeypatch
-):
+def test_a_failed_charge_is_retried_with_the_same_caller_reference(processor, order, shopper, settings, monkeypatch):
     """Network failures leave the charge pending; the retry sends the same CallerReference and pays once."""
     settings.COLEMAN_AMAZON_PAY_ON_RETURN = False
     shopper.get(pay_on_sandbox(shopper, cbui_location(processor, order)))
@@ -248,9 +242,7 @@ def test_the_return_costs_the_same_queries_for_any_order_size(processor, order, 
 
     from tests.orders.factories import LineFactory, OrderFactory
 
-    big = OrderFactory(
-        user=order.user, subtotal=Decimal("25.00"), shipping=Decimal("5.00"), total=Decimal("30.00")
-    )
+    big = OrderFactory(user=order.user, subtotal=Decimal("25.00"), shipping=Decimal("5.00"), total=Decimal("30.00"))
     LineFactory.create_batch(27, order=big, unit_price=Decimal("1.00"), line_total=Decimal("1.00"))
     counts = []
     for each in (order, big):
@@ -298,9 +290,7 @@ def test_staff_charge_and_refund_actions_call_amazon(processor, order, shopper, 
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    st.dictionaries(st.sampled_from(RETURN_FIELDS) | st.text(max_size=8), st.text(max_size=30), max_size=8)
-)
+@given(st.dictionaries(st.sampled_from(RETURN_FIELDS) | st.text(max_size=8), st.text(max_size=30), max_size=8))
 def test_any_forged_return_is_a_4xx_never_a_500(client, db, params):
     """Whatever parameters arrive at the return URL without Amazon's signature, the answer is 4xx."""
     response = client.get("/payments/amazon/return/", params)

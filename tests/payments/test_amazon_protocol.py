@@ -66,9 +66,7 @@ def test_cbui_url_is_signed_over_its_own_host_and_path():
         reason="Purchase from Coleman Store",
         return_url="http://testserver/payments/amazon/return/",
     )
-    url = amazon.cbui_url(
-        "https://authorize.payments-sandbox.amazon.com/cobranded-ui/actions/start", params, "S3CR3T"
-    )
+    url = amazon.cbui_url("https://authorize.payments-sandbox.amazon.com/cobranded-ui/actions/start", params, "S3CR3T")
     query = dict(parse_qsl(urlsplit(url).query))
     assert query["pipelineName"] == "SingleUse"
     assert query["transactionAmount"] == "12.50"
@@ -98,9 +96,7 @@ def _signed_return(secret="S3CR3T", **overrides):  # noqa: S107 - test key
     canonical = "&".join(
         f"{amazon.aws_quote(k)}={amazon.aws_quote(v)}" for k, v in sorted(params.items()) if k != "signature"
     )
-    params.setdefault(
-        "signature", hand_signature(secret, f"GET\ntestserver\n/payments/amazon/return/\n{canonical}")
-    )
+    params.setdefault("signature", hand_signature(secret, f"GET\ntestserver\n/payments/amazon/return/\n{canonical}"))
     return params
 
 
@@ -127,9 +123,7 @@ def test_a_tampered_return_is_refused(tamper):
     params = _signed_return()
     params.update(tamper)
     with pytest.raises(amazon.AmazonSignatureError):
-        amazon.parse_cbui_return(
-            params, secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/"
-        )
+        amazon.parse_cbui_return(params, secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/")
 
 
 def test_a_return_signed_with_another_key_or_unsigned_is_refused():
@@ -142,9 +136,7 @@ def test_a_return_signed_with_another_key_or_unsigned_is_refused():
     with pytest.raises(amazon.AmazonSignatureError):
         amazon.parse_cbui_return(unsigned, secret_key="S3CR3T", return_url=url)
     with pytest.raises(amazon.AmazonSignatureError):
-        amazon.parse_cbui_return(
-            _signed_return(signatureMethod="HmacSHA1"), secret_key="S3CR3T", return_url=url
-        )
+        amazon.parse_cbui_return(_signed_return(signatureMethod="HmacSHA1"), secret_key="S3CR3T", return_url=url)
 
 
 def test_a_declined_return_needs_no_token():
@@ -221,9 +213,7 @@ def test_malformed_or_hostile_pay_responses_are_refused(body):
         amazon.parse_pay_response(body)
 
 
-@given(
-    st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=20), max_size=6), st.text(min_size=1)
-)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=20), max_size=6), st.text(min_size=1))
 def test_signature_round_trips_for_any_parameters(params, secret):
     """For any parameters, the signature verifies, and fails with a different secret."""
     params = {k: v for k, v in params.items() if k not in {"signature", "Signature"}}
@@ -260,26 +250,20 @@ def fps_client(transport, attempts=3):
 def test_pay_is_retried_with_the_same_caller_reference_and_is_posted_signed():
     """After network failures Pay is re-sent with identical reference, token and amount, each POST signed."""
     transport = FlakyTransport(PAY_OK, failures=2)
-    result = fps_client(transport).pay(
-        sender_token_id="TOKEN123", amount=Decimal("12.50"), caller_reference="C-1-pay"
-    )
+    result = fps_client(transport).pay(sender_token_id="TOKEN123", amount=Decimal("12.50"), caller_reference="C-1-pay")
     assert result.succeeded
     assert len(transport.bodies) == 3
     keys = ("CallerReference", "SenderTokenId", "TransactionAmount.Value", "TransactionAmount.CurrencyCode")
     assert len({tuple(body[k] for k in keys) for body in transport.bodies}) == 1
     for body in transport.bodies:
-        assert amazon.signature_is_valid(
-            "S3CR3T", "POST", "fps.sandbox.amazonaws.com", "/", body, body["Signature"]
-        )
+        assert amazon.signature_is_valid("S3CR3T", "POST", "fps.sandbox.amazonaws.com", "/", body, body["Signature"])
 
 
 def test_pay_gives_up_after_its_attempts():
     """When every attempt fails the last AmazonUnavailable is raised (nothing is taken as paid)."""
     transport = FlakyTransport(PAY_OK, failures=5)
     with pytest.raises(amazon.AmazonUnavailable):
-        fps_client(transport, attempts=2).pay(
-            sender_token_id="T", amount=Decimal("1"), caller_reference="C-2"
-        )
+        fps_client(transport, attempts=2).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-2")
     assert len(transport.bodies) == 2
 
 

@@ -92,9 +92,7 @@ def test_paying_redirects_back_with_a_signed_token(client):
 
 def test_declining_redirects_back_with_status_a(client):
     """Decline sends the browser back with status A and no token, still signed."""
-    response = client.post(
-        "/sandbox/amazon/cbui/", {"query": signed_query(cbui_params()), "decision": "decline"}
-    )
+    response = client.post("/sandbox/amazon/cbui/", {"query": signed_query(cbui_params()), "decision": "decline"})
     returned = dict(parse_qsl(urlsplit(response["Location"]).query))
     result = amazon.parse_cbui_return(returned, secret_key=SECRET, return_url=RETURN_URL)
     assert result.status == "A" and not result.token_id
@@ -119,9 +117,7 @@ def authorised_token(client, **overrides):
 
 def fps(client, secret=SECRET, key=KEY):
     def transport(url, body, *, timeout):
-        return client.post(
-            urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded"
-        ).content
+        return client.post(urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded").content
 
     return amazon.FpsClient(endpoint=FPS, access_key=key, secret_key=secret, transport=transport)
 

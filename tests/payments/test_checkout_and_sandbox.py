@@ -146,9 +146,7 @@ def pay_in_sandbox(shopper, decision):
     """Place the order, post the hand-off to the sandbox, then press Pay or Decline there."""
     handoff = shopper.post("/checkout/google/", checkout_form(shopper))
     fields = hidden_fields(handoff.content.decode())
-    action = re.search(
-        r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode()
-    )[1]
+    action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
     page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]})
     assert page.status_code == 200
     assert b"SANDBOX" in page.content
@@ -200,9 +198,7 @@ def test_sandbox_refuses_wrong_key_and_unknown_merchant(client, google, order):
     response = client.post(url, {"cart": base64.b64encode(cart).decode(), "signature": bad_sig})
     assert response.status_code == 403
     assert b"SANDBOX" in response.content
-    response = client.post(
-        "/sandbox/google/api/checkout/v2/checkout/Merchant/42", {"cart": "", "signature": ""}
-    )
+    response = client.post("/sandbox/google/api/checkout/v2/checkout/Merchant/42", {"cart": "", "signature": ""})
     assert response.status_code == 400
     assert client.post(url, {"cart": "%%%", "signature": "%%%"}).status_code == 400
 
@@ -212,7 +208,9 @@ def test_sandbox_refuses_cart_without_items(client, google):
     import hashlib
     import hmac
 
-    cart = b'<checkout-shopping-cart xmlns="http://checkout.google.com/schema/2"><shopping-cart/></checkout-shopping-cart>'
+    cart = (
+        b'<checkout-shopping-cart xmlns="http://checkout.google.com/schema/2"><shopping-cart/></checkout-shopping-cart>'
+    )
     sig = base64.b64encode(hmac.new(google.merchant_key.encode(), cart, hashlib.sha1).digest()).decode()
     url = f"/sandbox/google/api/checkout/v2/checkout/Merchant/{google.merchant_id}"
     response = client.post(url, {"cart": base64.b64encode(cart).decode(), "signature": sig})
@@ -222,9 +220,7 @@ def test_sandbox_refuses_cart_without_items(client, google):
 
 def test_sandbox_pay_with_tampered_state_is_refused(client):
     """The pay page's state is signed: a forged one is refused."""
-    assert (
-        client.post(reverse("sandbox:google-pay"), {"state": "forged", "decision": "pay"}).status_code == 400
-    )
+    assert client.post(reverse("sandbox:google-pay"), {"state": "forged", "decision": "pay"}).status_code == 400
 
 
 def test_store_that_rejects_notifications_is_reported(shopper, monkeypatch):
@@ -310,9 +306,7 @@ def test_buy_it_now_through_the_sandbox_makes_a_paid_order(client, settings, san
     html = client.get(product.get_absolute_url()).content.decode()
     form = re.search(r'<form method="post" action="([^"]+)" class="payments-buy-it-now"', html)[1]
     fields = dict(
-        re.findall(
-            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html.split("payments-buy-it-now")[1]
-        )
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html.split("payments-buy-it-now")[1])
     )
     page = client.post(form, {k: unescape(v) for k, v in fields.items()})
     assert page.status_code == 200 and b"12.25" in page.content  # 7.25 + 5.00 flat-rate shipping

@@ -18,9 +18,7 @@ from tests.payments.conftest import GOOD_AUTH, NOTIFY_URL, amount_xml, new_order
 
 def make_order(lines):
     """A handed-off order with ``lines`` lines of 1.00 each and 5.00 shipping."""
-    order = OrderFactory(
-        subtotal=Decimal(lines), shipping=Decimal("5.00"), total=Decimal(lines) + Decimal("5.00")
-    )
+    order = OrderFactory(subtotal=Decimal(lines), shipping=Decimal("5.00"), total=Decimal(lines) + Decimal("5.00"))
     for _ in range(lines):
         LineFactory(
             order=order,
@@ -66,10 +64,7 @@ def test_racing_copies_of_one_notification_apply_once():
         thread.join()
     assert statuses == [200] * 8
     assert PaymentEvent.objects.filter(idempotency_key="race-1").count() == 1
-    assert (
-        PaymentEvent.objects.filter(kind="charge-amount-notification", outcome=EventOutcome.DUPLICATE).count()
-        == 7
-    )
+    assert PaymentEvent.objects.filter(kind="charge-amount-notification", outcome=EventOutcome.DUPLICATE).count() == 7
     assert PaymentTransaction.objects.filter(order=order, kind="charge").count() == 1
     assert Order.objects.get(pk=order.pk).status_id == "PAID"
     assert order.history.filter(to_status="PAID").count() == 1
@@ -92,9 +87,7 @@ def test_notification_queries_do_not_grow_with_order_size(client):
             )
             second = client.post(
                 NOTIFY_URL,
-                amount_xml(
-                    "charge", serial=f"c{lines}", latest=total, total=total, google_number=google_number
-                ),
+                amount_xml("charge", serial=f"c{lines}", latest=total, total=total, google_number=google_number),
                 content_type="application/xml",
                 HTTP_AUTHORIZATION=GOOD_AUTH,
             )

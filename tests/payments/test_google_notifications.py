@@ -219,9 +219,7 @@ def test_generic_callback_url_is_404_for_google(client):
     assert client.post("/payments/google/callback/", data=b"x", content_type="text/plain").status_code == 404
 
 
-FUZZ = settings_hypothesis(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = settings_hypothesis(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FUZZ
@@ -236,16 +234,11 @@ field_text = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), 
 
 @FUZZ
 @given(serial=field_text, google_number=field_text, total=field_text, currency=field_text, number=field_text)
-def test_fuzzed_notification_fields_never_500(
-    notify, handed_off, serial, google_number, total, currency, number
-):
+def test_fuzzed_notification_fields_never_500(notify, handed_off, serial, google_number, total, currency, number):
     """new-order and charge notifications with arbitrary field values get 200 or 400, never a 500."""
     from xml.sax.saxutils import escape
 
-    esc = {
-        k: escape(v, {'"': "&quot;"})
-        for k, v in dict(serial=serial, g=google_number, t=total, c=currency).items()
-    }
+    esc = {k: escape(v, {'"': "&quot;"}) for k, v in dict(serial=serial, g=google_number, t=total, c=currency).items()}
     body = new_order_xml(
         escape(number) or handed_off.number,
         serial=esc["serial"],
@@ -254,9 +247,7 @@ def test_fuzzed_notification_fields_never_500(
         currency=esc["c"],
     )
     assert notify(body).status_code in (200, 400)
-    charge = amount_xml(
-        "charge", serial=esc["serial"] + "c", latest=esc["t"], total=esc["t"], google_number=esc["g"]
-    )
+    charge = amount_xml("charge", serial=esc["serial"] + "c", latest=esc["t"], total=esc["t"], google_number=esc["g"])
     assert notify(charge).status_code in (200, 400)
 
 

@@ -62,9 +62,7 @@ def request_():
 
 def cart_root(google, request_, order):
     root = etree.fromstring(google.cart_xml(request_, order))
-    assert (
-        etree.QName(root).localname == "checkout-shopping-cart" and etree.QName(root).namespace == g.NAMESPACE
-    )
+    assert etree.QName(root).localname == "checkout-shopping-cart" and etree.QName(root).namespace == g.NAMESPACE
     return root
 
 
@@ -82,10 +80,7 @@ def test_cart_xml_has_required_elements(google, request_, order):
         assert int(item.findtext("g:quantity", namespaces=NS)) == line.quantity
         assert item.findtext("g:merchant-private-item-data/g:order-number", namespaces=NS) == order.number
         assert item.find("g:item-weight", NS) is None  # weights only for carrier-calculated shipping
-    assert (
-        root.findtext("g:shopping-cart/g:merchant-private-data/g:merchant-note", namespaces=NS)
-        == order.number
-    )
+    assert root.findtext("g:shopping-cart/g:merchant-private-data/g:merchant-note", namespaces=NS) == order.number
     flow = root.find("g:checkout-flow-support/g:merchant-checkout-flow-support", NS)
     flat = flow.find("g:shipping-methods/g:flat-rate-shipping", NS)
     assert Decimal(flat.findtext("g:price", namespaces=NS)) == order.shipping
@@ -94,8 +89,7 @@ def test_cart_xml_has_required_elements(google, request_, order):
     )
     # Google's total (items + shipping) equals ours.
     items_total = sum(
-        Decimal(i.findtext("g:unit-price", namespaces=NS)) * int(i.findtext("g:quantity", namespaces=NS))
-        for i in items
+        Decimal(i.findtext("g:unit-price", namespaces=NS)) * int(i.findtext("g:quantity", namespaces=NS)) for i in items
     )
     assert items_total + order.shipping == order.total
 
@@ -122,9 +116,7 @@ def test_carrier_calculated_shipping(google, request_, order, settings):
     weights = root.findall("g:shopping-cart/g:items/g:item/g:item-weight", NS)
     assert [(w.get("unit"), w.get("value")) for w in weights] == [("LB", "2.500")]
     carrier = root.find(".//g:carrier-calculated-shipping", NS)
-    options = carrier.findall(
-        "g:carrier-calculated-shipping-options/g:carrier-calculated-shipping-option", NS
-    )
+    options = carrier.findall("g:carrier-calculated-shipping-options/g:carrier-calculated-shipping-option", NS)
     assert [o.findtext("g:shipping-company", namespaces=NS) for o in options] == ["FedEx", "UPS"]
     assert all(o.findtext("g:price", namespaces=NS) == "10.00" for o in options)
     ship_from = carrier.find("g:shipping-packages/g:shipping-package/g:ship-from", NS)
@@ -206,9 +198,7 @@ def test_acknowledgment_document():
 def test_api_response_parsing():
     """request-received gives the serial; error documents and junk raise GatewayError."""
     assert (
-        g.parse_api_response(
-            b'<request-received xmlns="http://checkout.google.com/schema/2" serial-number="9"/>'
-        )
+        g.parse_api_response(b'<request-received xmlns="http://checkout.google.com/schema/2" serial-number="9"/>')
         == "9"
     )
     for body in [

@@ -62,12 +62,7 @@ def test_charge_over_http_then_notifications_mark_paid(chargeable_over_http):
     assert txn.status == "pending" and txn.remote_id  # Google's serial number of the request
     chargeable_over_http.refresh_from_db()
     assert chargeable_over_http.status_id == "PAID"
-    assert (
-        PaymentTransaction.objects.filter(
-            order=chargeable_over_http, kind="charge", status="succeeded"
-        ).count()
-        == 1
-    )
+    assert PaymentTransaction.objects.filter(order=chargeable_over_http, kind="charge", status="succeeded").count() == 1
 
 
 def test_wrong_merchant_key_over_http_is_refused(chargeable_over_http, settings):

@@ -71,9 +71,7 @@ def approve(client, location, decision="pay"):
     page = client.get(location)
     assert page.status_code == 200 and b"SANDBOX" in page.content
     token = dict(parse_qsl(urlsplit(location).query))["token"]
-    response = client.post(
-        urlsplit(location).path, {"cmd": "_express-checkout", "token": token, "decision": decision}
-    )
+    response = client.post(urlsplit(location).path, {"cmd": "_express-checkout", "token": token, "decision": decision})
     assert response.status_code == 302
     return response["Location"]
 
@@ -84,9 +82,7 @@ def pay(client, processor, order):
     confirm = client.get(return_url)
     assert confirm.status_code == 200
     returned = dict(parse_qsl(urlsplit(return_url).query))
-    return client.post(
-        "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
-    )
+    return client.post("/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]})
 
 
 def post_ipn(body):
@@ -113,9 +109,7 @@ def test_approve_confirm_and_place_order_marks_the_order_paid(processor, order, 
     order.refresh_from_db()
     assert order.status_id == "NEW"
     returned = dict(parse_qsl(urlsplit(return_url).query))
-    response = shopper.post(
-        "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
-    )
+    response = shopper.post("/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]})
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
     assert "PayPal accepted your payment" in told(response)
     order.refresh_from_db()
@@ -275,9 +269,7 @@ def test_return_and_place_order_cost_the_same_queries_for_any_order_size(process
 
     from tests.orders.factories import LineFactory, OrderFactory
 
-    big = OrderFactory(
-        user=order.user, subtotal=Decimal("27.00"), shipping=Decimal("5.00"), total=Decimal("32.00")
-    )
+    big = OrderFactory(user=order.user, subtotal=Decimal("27.00"), shipping=Decimal("5.00"), total=Decimal("32.00"))
     LineFactory.create_batch(27, order=big, unit_price=Decimal("1.00"), line_total=Decimal("1.00"))
     counts = []
     for each in (order, big):
@@ -286,9 +278,7 @@ def test_return_and_place_order_cost_the_same_queries_for_any_order_size(process
         with CaptureQueriesContext(connection) as page:
             assert shopper.get(return_url).status_code == 200
         with CaptureQueriesContext(connection) as place:
-            shopper.post(
-                "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
-            )
+            shopper.post("/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]})
         each.refresh_from_db()
         assert each.status_id == "PAID"
         counts.append((len(page.captured_queries), len(place.captured_queries)))

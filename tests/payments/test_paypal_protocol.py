@@ -67,9 +67,7 @@ def test_nvp_decoding_refuses_repeats_garbage_and_huge_bodies():
 
 def test_set_express_checkout_sends_credentials_order_and_urls():
     """SetExpressCheckout posts credentials, version, amounts, INVNUM, lines and URLs; returns the token."""
-    transport = RecordingTransport(
-        b"TOKEN=EC%2d5YJ748178G052312W&ACK=Success&CORRELATIONID=abc&VERSION=124%2e0"
-    )
+    transport = RecordingTransport(b"TOKEN=EC%2d5YJ748178G052312W&ACK=Success&CORRELATIONID=abc&VERSION=124%2e0")
     token = client(transport).set_express_checkout(
         PAYMENT,
         return_url="http://testserver/payments/paypal/return/",
@@ -159,9 +157,7 @@ def test_ipn_is_posted_back_verbatim(answer, verified):
     """The post-back is cmd=_notify-validate followed by the IPN body byte for byte."""
     transport = RecordingTransport(answer)
     assert (
-        paypal.verify_ipn(
-            IPN_BODY, postback_url="https://ipnpb.sandbox.paypal.com/cgi-bin/webscr", transport=transport
-        )
+        paypal.verify_ipn(IPN_BODY, postback_url="https://ipnpb.sandbox.paypal.com/cgi-bin/webscr", transport=transport)
         is verified
     )
     assert transport.calls[0][1] == b"cmd=_notify-validate&" + IPN_BODY

@@ -29,9 +29,7 @@ PAYMENT = paypal.PaymentRequest(
     item_amount=Decimal("20.00"),
     shipping_amount=Decimal("5.00"),
     total=Decimal("25.00"),
-    lines=[
-        paypal.PaymentLine(name="Cranberry sauce", number="CRAN-1", quantity=2, unit_price=Decimal("10.00"))
-    ],
+    lines=[paypal.PaymentLine(name="Cranberry sauce", number="CRAN-1", quantity=2, unit_price=Decimal("10.00"))],
 )
 
 
@@ -60,9 +58,7 @@ def sent_ipns(monkeypatch):
 
 def nvp_client(client, password=PASSWORD):
     def transport(url, body, *, timeout):
-        return client.post(
-            urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded"
-        ).content
+        return client.post(urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded").content
 
     return paypal.NvpClient(
         endpoint="http://testserver/sandbox/paypal/nvp/",
@@ -90,9 +86,7 @@ def approve(client, token, decision="pay"):
 def test_wrong_credentials_get_paypal_security_error(client):
     """A wrong API password is answered ACK=Failure with error 10002 (an auth failure)."""
     with pytest.raises(paypal.PayPalApiError) as caught:
-        nvp_client(client, password="wrong").set_express_checkout(
-            PAYMENT, return_url=RETURN_URL, cancel_url=CANCEL_URL
-        )
+        nvp_client(client, password="wrong").set_express_checkout(PAYMENT, return_url=RETURN_URL, cancel_url=CANCEL_URL)
     assert caught.value.is_auth_failure
 
 
@@ -128,9 +122,7 @@ def test_full_express_checkout_then_ipn_verified(client, sent_ipns):
 
     api = nvp_client(client)
     details = api.get_express_checkout_details(token)
-    assert (
-        details.payer_id == returned["PayerID"] and details.invoice == "C-1001" and details.amount == "25.00"
-    )
+    assert details.payer_id == returned["PayerID"] and details.invoice == "C-1001" and details.amount == "25.00"
     result = api.do_express_checkout_payment(token=token, payer_id=details.payer_id, payment=PAYMENT)
     assert result.completed and result.amount == "25.00"
     assert api.get_express_checkout_details(token).checkout_status == "PaymentActionCompleted"
@@ -143,9 +135,7 @@ def test_full_express_checkout_then_ipn_verified(client, sent_ipns):
     url, body = sent_ipns[0]
     assert url == NOTIFY_URL
     ipn = paypal.Ipn.from_params(paypal.decode_nvp(body))
-    assert (
-        ipn.txn_id == result.transaction_id and ipn.invoice == "C-1001" and ipn.payment_status == "Completed"
-    )
+    assert ipn.txn_id == result.transaction_id and ipn.invoice == "C-1001" and ipn.payment_status == "Completed"
 
     def postback(url, data, *, timeout):
         return client.post(
@@ -193,9 +183,7 @@ def test_refund_once(client):
 
 def test_garbage_to_the_nvp_endpoint_is_a_failure_not_a_crash(client):
     """A body that is not NVP gets an NVP failure answer; GET is not allowed."""
-    response = client.post(
-        "/sandbox/paypal/nvp/", data=b"A=1&A=2", content_type="application/x-www-form-urlencoded"
-    )
+    response = client.post("/sandbox/paypal/nvp/", data=b"A=1&A=2", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200 and paypal.decode_nvp(response.content)["ACK"] == "Failure"
     assert client.get("/sandbox/paypal/nvp/").status_code == 405
 

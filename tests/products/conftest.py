@@ -30,9 +30,7 @@ def store(db):
             price=Decimal("14.00"),
             is_featured=True,
         )
-        shirt = ProductFactory(
-            category=apparel, name="Harvest T-shirt", slug="harvest-t-shirt", price=Decimal("18.00")
-        )
+        shirt = ProductFactory(category=apparel, name="Harvest T-shirt", slug="harvest-t-shirt", price=Decimal("18.00"))
         preserves = ProductFactory(
             category=food,
             name="Cranberry Preserves",
@@ -40,12 +38,8 @@ def store(db):
             price=Decimal("4.50"),
             description="Tasty jam made from cranberries.",
         )
-        mouse_pad = ProductFactory(
-            category=gifts, name="Bog Mouse Pad", slug="bog-mouse-pad", is_active=False
-        )
-        juice = ProductFactory(
-            category=drinks, name="Cranberry Juice", slug="cranberry-juice", price=Decimal("3.99")
-        )
+        mouse_pad = ProductFactory(category=gifts, name="Bog Mouse Pad", slug="bog-mouse-pad", is_active=False)
+        juice = ProductFactory(category=drinks, name="Cranberry Juice", slug="cranberry-juice", price=Decimal("3.99"))
         tartness = AttributeFactory(name="Tartness")
         tart_detail = DetailFactory(product=preserves, attribute=tartness, value="Extremely Tart")
 

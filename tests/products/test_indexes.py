@@ -18,9 +18,7 @@ def listing_queries(store):
     active = Product.objects.active()
     return {
         "all products by name": active.values_list("pk", flat=True)[:24],
-        "one category by name": active.filter(category_id__in=[store.candles.pk]).values_list(
-            "pk", flat=True
-        )[:24],
+        "one category by name": active.filter(category_id__in=[store.candles.pk]).values_list("pk", flat=True)[:24],
         "newest first": Product.objects.for_listing().order_by("-created", "-id")[:8],
         "featured by name": Product.objects.for_listing().filter(is_featured=True).order_by("name", "id")[:8],
     }
@@ -38,9 +36,7 @@ def plan(queryset):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-@pytest.mark.parametrize(
-    "name", ["all products by name", "one category by name", "newest first", "featured by name"]
-)
+@pytest.mark.parametrize("name", ["all products by name", "one category by name", "newest first", "featured by name"])
 def test_listing_is_read_in_index_order(store, name):
     """The listing query is answered from a listing index without sorting the products."""
     query_plan = plan(listing_queries(store)[name])

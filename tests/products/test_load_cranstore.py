@@ -37,12 +37,8 @@ def test_loads_the_books_catalog():
     gifts = CatalogCategory.objects.get(catalog__name="Standard Collection", slug="gifts")
     assert {c.name for c in gifts.children.all()} == {"Candles", "Apparel"}
     for name in ["Food", "Drinks", "Desserts", "Gifts"]:
-        assert CatalogCategory.objects.filter(
-            catalog__name="Standard Collection", name=name, parent=None
-        ).exists()
-    tartness = dict(
-        ProductDetail.objects.filter(attribute__name="Tartness").values_list("product__name", "value")
-    )
+        assert CatalogCategory.objects.filter(catalog__name="Standard Collection", name=name, parent=None).exists()
+    tartness = dict(ProductDetail.objects.filter(attribute__name="Tartness").values_list("product__name", "value"))
     assert tartness["Premium Cranberries"] == "Highly Tart"
     assert tartness["Cranberry Preserves"] == "Extremely Tart"
     products = Product.objects.all()

@@ -120,9 +120,7 @@ def test_deep_categories_do_not_add_queries(client, store, django_assert_num_que
 
     parent = store.candles
     for depth in range(6):
-        parent = CategoryFactory(
-            catalog=store.fall, parent=parent, name=f"Level {depth}", slug=f"level-{depth}"
-        )
+        parent = CategoryFactory(catalog=store.fall, parent=parent, name=f"Level {depth}", slug=f"level-{depth}")
         ProductFactory(category=parent)
     cache.clear()
     with django_assert_num_queries(COLD["category"]):
@@ -142,10 +140,7 @@ def test_a_full_page_is_filled_from_the_listing(client, store, settings):
     """The deferred join keeps the listing's order and size."""
     settings.COLEMAN_PRODUCTS_PER_PAGE = 3
     Product.objects.bulk_create(
-        [
-            Product(category=store.food, name=f"Bulk Berry {n:04d}", slug=f"bulk-{n}", price="1.00")
-            for n in range(10)
-        ]
+        [Product(category=store.food, name=f"Bulk Berry {n:04d}", slug=f"bulk-{n}", price="1.00") for n in range(10)]
     )
     page = client.get("/products/?page=2").content.decode()
     names = [f"Bulk Berry {n:04d}" for n in (3, 4, 5)]

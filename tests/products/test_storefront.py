@@ -70,12 +70,7 @@ def test_category_page_breadcrumbs_and_current_category(client, store):
     """Breadcrumbs lead Home › catalog › parent › category; the tree marks the current category."""
     page = text(client.get("/catalogs/fall-collection/candles/"))
     crumbs = page.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
-    assert (
-        crumbs.index("Home")
-        < crumbs.index("Fall Collection")
-        < crumbs.index("Gifts")
-        < crumbs.index("Candles")
-    )
+    assert crumbs.index("Home") < crumbs.index("Fall Collection") < crumbs.index("Gifts") < crumbs.index("Candles")
     assert 'href="/catalogs/fall-collection/candles/" aria-current="page">Candles' in page
     assert "<title>Candles · Fall Collection · " in page
 
@@ -114,9 +109,7 @@ def test_stock_messages(client, store):
 
 def test_placeholder_when_a_product_has_no_photo(client, store):
     """A product without a photo gets a labelled placeholder instead of a broken image."""
-    assert 'aria-label="No photo of Cranberry Preserves yet"' in text(
-        client.get("/products/cranberry-preserves/")
-    )
+    assert 'aria-label="No photo of Cranberry Preserves yet"' in text(client.get("/products/cranberry-preserves/"))
 
 
 @pytest.mark.parametrize(
@@ -134,16 +127,12 @@ def test_unknown_or_inactive_things_are_404_in_the_sites_style(client, store, ur
     """Unknown slugs and discontinued products answer 404 with the store's own error page."""
     response = client.get(url)
     assert response.status_code == 404
-    assert "We couldn&#x27;t find that page" in text(response) or "We couldn't find that page" in text(
-        response
-    )
+    assert "We couldn&#x27;t find that page" in text(response) or "We couldn't find that page" in text(response)
     assert "CranStore" in text(response)
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", "", "last", "²", "1" * 40])
-@pytest.mark.parametrize(
-    "url", ["/products/", "/catalogs/fall-collection/", "/catalogs/fall-collection/gifts/"]
-)
+@pytest.mark.parametrize("url", ["/products/", "/catalogs/fall-collection/", "/catalogs/fall-collection/gifts/"])
 def test_bad_page_numbers_are_404(client, store, url, page):
     """Page numbers that are not a page of the list answer 404 in the site's style, never 500."""
     response = client.get(url, {"page": page})

@@ -183,9 +183,7 @@ def test_no_javascript_journey_follow_the_card_link_confirm_and_come_back(
     assert Rating.objects.get(user=customer).value == 4
 
 
-def test_the_card_post_with_the_header_token_answers_json(
-    customer, rated_product, django_capture_on_commit_callbacks
-):
+def test_the_card_post_with_the_header_token_answers_json(customer, rated_product, django_capture_on_commit_callbacks):
     """What ratings.js sends from a card (POST, X-CSRFToken header, Accept JSON) rates, and the
     list page then shows the new average."""
     browser = Client(enforce_csrf_checks=True)

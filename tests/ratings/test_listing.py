@@ -29,9 +29,7 @@ def make_rated_products(count, category):
 
 
 @pytest.mark.parametrize("url_of", ["list", "category", "home"])
-def test_list_queries_do_not_grow_with_the_number_of_products(
-    client, settings, url_of, django_assert_num_queries
-):
+def test_list_queries_do_not_grow_with_the_number_of_products(client, settings, url_of, django_assert_num_queries):
     """A list of 1 or 50 rated products runs the same number of queries, pinned."""
     settings.COLEMAN_PRODUCTS_PER_PAGE = 100
     settings.COLEMAN_HOME_NEW_PRODUCTS = 60
@@ -119,9 +117,7 @@ def test_product_page_shows_the_star_tool_with_labelled_buttons(client, customer
     client.force_login(customer)
     page = client.get(product.get_absolute_url()).content.decode()
     assert 'class="rating-form" method="post"' in page
-    for n, label in enumerate(
-        ["Rate 1 star", "Rate 2 stars", "Rate 3 stars", "Rate 4 stars", "Rate 5 stars"], 1
-    ):
+    for n, label in enumerate(["Rate 1 star", "Rate 2 stars", "Rate 3 stars", "Rate 4 stars", "Rate 5 stars"], 1):
         assert f'<span class="visually-hidden">{label}</span>' in page
         assert f'formaction="/ratings/products.product/{product.pk}/{n}/"' in page
     assert page.count('aria-pressed="true"') == 1

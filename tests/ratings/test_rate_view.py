@@ -122,9 +122,7 @@ def test_bad_ratings_get_400_with_a_clear_message(customer_client, product, bad)
     assert not Rating.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "label", ["nosuch.model", "products", "auth.user", "sessions.session", "PRODUCTS.PRODUCTX"]
-)
+@pytest.mark.parametrize("label", ["nosuch.model", "products", "auth.user", "sessions.session", "PRODUCTS.PRODUCTX"])
 def test_unknown_and_disallowed_models_get_404(customer_client, customer, product, label):
     """Unknown content types and models not allowed by the setting answer 404 with a message."""
     response = customer_client.post(f"/ratings/{label}/{customer.pk}/3/", **JSON)

@@ -163,9 +163,7 @@ def test_staff_approve_and_remove_in_the_admin(staff_client, client, product):
     published = ReviewFactory(content_object=product, body="Published words")
     changelist = "/admin/ratings/review/"
     assert staff_client.get(changelist).status_code == 200
-    response = staff_client.post(
-        changelist, {"action": "approve", "_selected_action": [pending.pk]}, follow=True
-    )
+    response = staff_client.post(changelist, {"action": "approve", "_selected_action": [pending.pk]}, follow=True)
     assert "1 review(s) approved." in response.content.decode()
     page = client.get(product.get_absolute_url()).content.decode()
     assert "Pending words" in page and "Published words" in page

@@ -90,9 +90,7 @@ def test_realtime_can_be_switched_off(search_index, settings, django_capture_on_
     assert search_index.count() == 0
 
 
-def test_index_failure_never_breaks_the_save(
-    search_index, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
+def test_index_failure_never_breaks_the_save(search_index, django_capture_on_commit_callbacks, monkeypatch, caplog):
     """If the index cannot be written, the product is still saved and the failure logged."""
     from haystack.backends.whoosh_backend import WhooshSearchBackend
 

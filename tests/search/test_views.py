@@ -86,9 +86,7 @@ def test_filter_links_with_counts(client, catalog):
 def test_sort_by_price_on_page(client, catalog):
     """The sort choice orders results by price."""
     body = client.get(URL, {"q": "cranberry", "sort": "-price"}).content.decode()
-    assert (
-        body.index("Orange Relish") < body.index("Cranberry Sauce") < body.index("CranStore Cranberry Juice")
-    )
+    assert body.index("Orange Relish") < body.index("Cranberry Sauce") < body.index("CranStore Cranberry Juice")
 
 
 def test_pages_of_results(client, search_index, settings):

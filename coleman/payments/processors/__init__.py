@@ -24,9 +24,7 @@ def load_processor(dotted_path):
     try:
         cls = import_string(dotted_path)
     except ImportError as exc:
-        raise ImproperlyConfiguredProcessor(
-            f"Cannot import payment processor {dotted_path!r}: {exc}"
-        ) from exc
+        raise ImproperlyConfiguredProcessor(f"Cannot import payment processor {dotted_path!r}: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, PaymentProcessor)):
         raise ImproperlyConfiguredProcessor(f"{dotted_path!r} is not a PaymentProcessor subclass.")
     if not cls.name:

@@ -83,9 +83,7 @@ class AmazonResponseError(AmazonError):
     """FPS answered with an error document (``code`` and ``message`` as Amazon sent them)."""
 
     #: Error codes that mean "our credentials or signature are wrong".
-    AUTH_CODES = frozenset(
-        {"SignatureDoesNotMatch", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature"}
-    )
+    AUTH_CODES = frozenset({"SignatureDoesNotMatch", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature"})
     #: Error codes that mean "this token cannot be charged".
     TOKEN_CODES = frozenset({"InvalidTokenId", "TokenNotActive", "TokenUsageError", "InsufficientBalance"})
 
@@ -239,10 +237,7 @@ def parse_cbui_return(params, *, secret_key, return_url) -> CbuiReturn:
     Raises :class:`AmazonSignatureError` when the signature is missing or wrong, or when the
     signature method is not the one we asked for.
     """
-    if (
-        params.get("signatureMethod") != SIGNATURE_METHOD
-        or params.get("signatureVersion") != SIGNATURE_VERSION
-    ):
+    if params.get("signatureMethod") != SIGNATURE_METHOD or params.get("signatureVersion") != SIGNATURE_VERSION:
         raise AmazonSignatureError("The return is not signed with Signature Version 2 / HmacSHA256.")
     host, path = split_endpoint(return_url)
     if not signature_is_valid(secret_key, "GET", host, path, params, params.get("signature")):
@@ -327,11 +322,7 @@ def parse_xml(body):
 
 
 def _text(element, local_name):
-    found = [
-        node
-        for node in element.iter()
-        if isinstance(node.tag, str) and etree.QName(node).localname == local_name
-    ]
+    found = [node for node in element.iter() if isinstance(node.tag, str) and etree.QName(node).localname == local_name]
     return (found[0].text or "").strip() if found else ""
 
 
@@ -352,9 +343,7 @@ def parse_transaction_response(body, action="Pay") -> PayResult:
     if not transaction_id or not status:
         raise AmazonMalformedResponse(f"The {action}Response has no TransactionId or TransactionStatus.")
     raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return PayResult(
-        transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"), raw=raw
-    )
+    return PayResult(transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"), raw=raw)
 
 
 def parse_pay_response(body) -> PayResult:
@@ -362,9 +351,7 @@ def parse_pay_response(body) -> PayResult:
     return parse_transaction_response(body, "Pay")
 
 
-def refund_parameters(
-    *, access_key, transaction_id, amount, caller_reference, currency="USD", timestamp=None
-):
+def refund_parameters(*, access_key, transaction_id, amount, caller_reference, currency="USD", timestamp=None):
     """The unsigned parameters of an FPS ``Refund`` of (part of) a completed Pay transaction."""
     return {
         "AWSAccessKeyId": access_key,
@@ -425,13 +412,9 @@ class FpsClient:
         """
         last_error = None
         for _attempt in range(max(1, self.attempts)):
-            body = encode_form(
-                sign_fps_parameters(self.endpoint, make_params(), self.secret_key, method="POST")
-            )
+            body = encode_form(sign_fps_parameters(self.endpoint, make_params(), self.secret_key, method="POST"))
             try:
-                return parse_transaction_response(
-                    self.transport(self.endpoint, body, timeout=self.timeout), action
-                )
+                return parse_transaction_response(self.transport(self.endpoint, body, timeout=self.timeout), action)
             except AmazonUnavailable as exc:
                 logger.warning(
                     "FPS %s %s failed, retrying with the same CallerReference: %s",
@@ -494,9 +477,7 @@ SANDBOX_FPS_ENDPOINT = "http://fps.sandbox.in-process/sandbox/amazon/fps/"
 def sandbox_transport(url, body, *, timeout):
     """Hand an FPS request to this site's gateway sandbox in-process (dev and test)."""
     if not apps.is_installed("coleman.payments.sandbox"):
-        raise AmazonUnavailable(
-            "COLEMAN_AMAZON_FPS_ENDPOINT is empty and the gateway sandbox is not installed."
-        )
+        raise AmazonUnavailable("COLEMAN_AMAZON_FPS_ENDPOINT is empty and the gateway sandbox is not installed.")
     from coleman.payments.sandbox import amazon as sandbox
 
     host, path_ = split_endpoint(url)
@@ -522,14 +503,10 @@ class AmazonFPS(PaymentProcessor):
         errors = []
         if not self.setting("ACCESS_KEY") or not self.setting("SECRET_KEY"):
             errors.append(
-                checks.Error(
-                    "COLEMAN_AMAZON_ACCESS_KEY and COLEMAN_AMAZON_SECRET_KEY must be set.", id="coleman.E140"
-                )
+                checks.Error("COLEMAN_AMAZON_ACCESS_KEY and COLEMAN_AMAZON_SECRET_KEY must be set.", id="coleman.E140")
             )
         endpoints = [self.setting("CBUI_ENDPOINT"), self.setting("FPS_ENDPOINT")]
-        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS and any(
-            not url or "sandbox" in url for url in endpoints
-        ):
+        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS and any(not url or "sandbox" in url for url in endpoints):
             errors.append(
                 checks.Error(
                     "Amazon FPS points at a sandbox endpoint in settings that require live endpoints.",
@@ -602,9 +579,7 @@ class AmazonFPS(PaymentProcessor):
         txn.save()
         if not result.succeeded:
             return EventOutcome.APPLIED, f"Amazon did not authorise the payment (status {result.status})."
-        move_order(
-            order, "NEW_CHKOUT", processor=self.name, note=f"Amazon authorised the payment ({result.status})."
-        )
+        move_order(order, "NEW_CHKOUT", processor=self.name, note=f"Amazon authorised the payment ({result.status}).")
         return EventOutcome.APPLIED, f"Amazon authorised the payment (status {result.status})."
 
     # --- the pipeline ----------------------------------------------------------------------
@@ -664,9 +639,7 @@ class AmazonFPS(PaymentProcessor):
         if txn.status == TransactionStatus.FAILED:
             raise GatewayError(f"Amazon answered the payment with status {result.status}.")
         if txn.status == TransactionStatus.SUCCEEDED:
-            move_order(
-                order, "PAID", processor=self.name, note=f"Amazon FPS Pay {result.transaction_id} succeeded."
-            )
+            move_order(order, "PAID", processor=self.name, note=f"Amazon FPS Pay {result.transaction_id} succeeded.")
         return txn
 
     def refund(self, order, amount=None, reason=""):
@@ -752,9 +725,7 @@ class AmazonReturnView(View):
             return self.refuse(request, f"This payment return could not be verified: {exc}", 403)
         order = Order.objects.filter(number=result.caller_reference).first()
         if order is None:
-            return self.refuse(
-                request, "This payment return names no order of ours.", 400, authenticated=True
-            )
+            return self.refuse(request, "This payment return names no order of ours.", 400, authenticated=True)
         digest = hashlib.sha256(f"{result.status}|{result.token_id}".encode()).hexdigest()[:40]
         apply_once(
             processor=processor.name,
@@ -782,9 +753,7 @@ class AmazonReturnView(View):
                     f"charge it yet ({exc}). We will try again; you do not need to pay twice.",
                 )
             else:
-                messages.success(
-                    request, f"Thank you! Amazon accepted your payment for order {order.number}."
-                )
+                messages.success(request, f"Thank you! Amazon accepted your payment for order {order.number}.")
         else:
             messages.success(
                 request,

@@ -180,9 +180,7 @@ def deliver_order_document(google_order_number, tracking_number="", carrier="", 
 
 def add_tracking_data_document(google_order_number, tracking_number, carrier="") -> bytes:
     """``add-tracking-data``: another tracking number for a delivered order."""
-    root = E(
-        "add-tracking-data", _tracking(carrier, tracking_number), {"google-order-number": google_order_number}
-    )
+    root = E("add-tracking-data", _tracking(carrier, tracking_number), {"google-order-number": google_order_number})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -202,9 +200,7 @@ def parse_api_response(body) -> str:
     if kind == "request-received":
         return root.get("serial-number", "")
     if kind == "error":
-        raise GatewayError(
-            f"Google refused the request: {safe_xml.text(root, 'error-message') or 'no reason given'}"
-        )
+        raise GatewayError(f"Google refused the request: {safe_xml.text(root, 'error-message') or 'no reason given'}")
     raise GatewayError(f"Google sent an unexpected <{kind}> answer.")
 
 
@@ -252,9 +248,7 @@ class ListedCart:
 
     @property
     def total_weight(self):
-        return sum(
-            ((item.product.weight or Decimal("0")) * item.quantity for item in self.items), Decimal("0")
-        )
+        return sum(((item.product.weight or Decimal("0")) * item.quantity for item in self.items), Decimal("0"))
 
     def clear(self):
         """Nothing to clear: the cart lives only as long as the request."""
@@ -426,9 +420,9 @@ class GoogleCheckout(PaymentProcessor):
 
     def cart_xml(self, request, order) -> bytes:
         """The ``checkout-shopping-cart`` document for ``order``."""
-        return render_to_string(
-            "payments/google/checkout-shopping-cart.xml", self.cart_context(request, order)
-        ).encode("utf-8")
+        return render_to_string("payments/google/checkout-shopping-cart.xml", self.cart_context(request, order)).encode(
+            "utf-8"
+        )
 
     def html_api_fields(self, request, order):
         """The HTML API form fields for ``order`` (``item_name_1``…), in order."""
@@ -558,9 +552,7 @@ class GoogleCheckout(PaymentProcessor):
             .first()
         )
         if not number:
-            raise GatewayError(
-                f"Google has not confirmed order {order.number} yet (no new-order notification)."
-            )
+            raise GatewayError(f"Google has not confirmed order {order.number} yet (no new-order notification).")
         return number
 
     def _command(self, order, kind, document, amount=None, reference=""):
@@ -624,9 +616,9 @@ class GoogleCheckout(PaymentProcessor):
         if len(google_number) > 40:
             raise MalformedMessage("The google-order-number is too long.")
         if kind == "new-order-notification":
-            number = safe_xml.text(
-                root, "shopping-cart/merchant-private-data/merchant-note"
-            ) or safe_xml.text(root, "shopping-cart/merchant-private-data")
+            number = safe_xml.text(root, "shopping-cart/merchant-private-data/merchant-note") or safe_xml.text(
+                root, "shopping-cart/merchant-private-data"
+            )
             if not number:
                 return self.order_from_notification(root, google_number), google_number
             order = Order.objects.filter(number=number).first()
@@ -680,9 +672,9 @@ class GoogleCheckout(PaymentProcessor):
             type(order).objects.filter(pk=order.pk).update(shipping=carrier_cost, total=expected)
             order.shipping, order.total = carrier_cost, expected
             order.shipping_method = (
-                safe_xml.text(
-                    root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-name"
-                )[:100]
+                safe_xml.text(root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-name")[
+                    :100
+                ]
                 or order.shipping_method
             )
             type(order).objects.filter(pk=order.pk).update(shipping_method=order.shipping_method)
@@ -815,9 +807,7 @@ class NotificationView(View):
         processor = self.processor
         body = request.body
         try:
-            check_basic_auth(
-                request.META.get("HTTP_AUTHORIZATION", ""), processor.merchant_id, processor.merchant_key
-            )
+            check_basic_auth(request.META.get("HTTP_AUTHORIZATION", ""), processor.merchant_id, processor.merchant_key)
         except Unauthenticated as exc:
             log_rejected(processor.name, "", body, str(exc), remote_addr=client_ip(request))
             response = HttpResponse(str(exc), status=401, content_type="text/plain; charset=utf-8")
@@ -845,8 +835,6 @@ class NotificationView(View):
                 remote_addr=client_ip(request),
             )
         except MessageRejected as exc:
-            log_rejected(
-                processor.name, kind, body, str(exc), remote_addr=client_ip(request), authenticated=True
-            )
+            log_rejected(processor.name, kind, body, str(exc), remote_addr=client_ip(request), authenticated=True)
             return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
         return HttpResponse(acknowledgment(serial), content_type="application/xml; charset=utf-8")

@@ -349,9 +349,7 @@ class NvpClient:
     def set_express_checkout(self, payment, *, return_url, cancel_url, notify_url="") -> str:
         """Start a checkout for ``payment``; return PayPal's token."""
         response = self.call(
-            set_express_checkout_params(
-                payment, return_url=return_url, cancel_url=cancel_url, notify_url=notify_url
-            )
+            set_express_checkout_params(payment, return_url=return_url, cancel_url=cancel_url, notify_url=notify_url)
         )
         token = response.get("TOKEN", "")
         if not token:
@@ -360,24 +358,18 @@ class NvpClient:
 
     def get_express_checkout_details(self, token) -> CheckoutDetails:
         """The buyer and amounts PayPal holds for ``token``."""
-        return CheckoutDetails.from_response(
-            self.call({"METHOD": "GetExpressCheckoutDetails", "TOKEN": token})
-        )
+        return CheckoutDetails.from_response(self.call({"METHOD": "GetExpressCheckoutDetails", "TOKEN": token}))
 
     def do_express_checkout_payment(self, *, token, payer_id, payment, notify_url="") -> PaymentResult:
         """Take the payment the buyer approved."""
         response = self.call(
-            do_express_checkout_payment_params(
-                token=token, payer_id=payer_id, payment=payment, notify_url=notify_url
-            )
+            do_express_checkout_payment_params(token=token, payer_id=payer_id, payment=payment, notify_url=notify_url)
         )
         return PaymentResult.from_response(response)
 
     def refund_transaction(self, transaction_id) -> dict:
         """Refund a completed transaction in full; return the decoded answer."""
-        return self.call(
-            {"METHOD": "RefundTransaction", "TRANSACTIONID": transaction_id, "REFUNDTYPE": "Full"}
-        )
+        return self.call({"METHOD": "RefundTransaction", "TRANSACTIONID": transaction_id, "REFUNDTYPE": "Full"})
 
 
 # --- Instant Payment Notification -------------------------------------------------------
@@ -492,9 +484,7 @@ class PayPalExpressCheckout(PaymentProcessor):
     def check(self):
         """Missing API credentials, or sandbox endpoints where the settings require live ones."""
         errors = []
-        if not all(
-            self.setting(name) for name in ("API_USER", "API_PASSWORD", "API_SIGNATURE", "RECEIVER_EMAIL")
-        ):
+        if not all(self.setting(name) for name in ("API_USER", "API_PASSWORD", "API_SIGNATURE", "RECEIVER_EMAIL")):
             errors.append(
                 checks.Error(
                     "COLEMAN_PAYPAL_API_USER, _API_PASSWORD, _API_SIGNATURE and _RECEIVER_EMAIL must be set.",
@@ -502,9 +492,7 @@ class PayPalExpressCheckout(PaymentProcessor):
                 )
             )
         endpoints = [self.setting(name) for name in ("NVP_ENDPOINT", "APPROVAL_URL", "IPN_POSTBACK_URL")]
-        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS and any(
-            not url or "sandbox" in url for url in endpoints
-        ):
+        if coleman_settings.PAYMENTS_REQUIRE_LIVE_ENDPOINTS and any(not url or "sandbox" in url for url in endpoints):
             errors.append(
                 checks.Error(
                     "PayPal points at a sandbox endpoint in settings that require live endpoints.",
@@ -729,9 +717,7 @@ class PayPalReturnView(PayPalViewMixin, View):
             return self.error_page(request, "PayPal has not approved this payment.", 400)
         problems = processor.details_problems(order, details)
         if problems:
-            flag_order(
-                order, "PayPal checkout does not match: " + "; ".join(problems), processor=processor.name
-            )
+            flag_order(order, "PayPal checkout does not match: " + "; ".join(problems), processor=processor.name)
             return self.error_page(
                 request, f"PayPal's checkout does not match order {order.number}; we will look into it.", 409
             )
@@ -764,20 +750,14 @@ class PayPalConfirmView(PayPalViewMixin, View):
             )
         except PayPalApiError as exc:
             if exc.already_completed:
-                messages.info(
-                    request, f"PayPal already took this payment; order {order.number} updates shortly."
-                )
+                messages.info(request, f"PayPal already took this payment; order {order.number} updates shortly.")
                 return HttpResponseRedirect(order.get_absolute_url())
             logger.warning("PayPal DoExpressCheckoutPayment refused for %s: %s", order.number, exc)
-            messages.error(
-                request, f"PayPal refused the payment. Your order {order.number} is saved but not paid."
-            )
+            messages.error(request, f"PayPal refused the payment. Your order {order.number} is saved but not paid.")
             return HttpResponseRedirect(order.get_absolute_url())
         except PayPalError as exc:
             logger.warning("PayPal DoExpressCheckoutPayment failed for %s: %s", order.number, exc)
-            return self.error_page(
-                request, "PayPal could not be reached; nothing was charged. Please try again.", 502
-            )
+            return self.error_page(request, "PayPal could not be reached; nothing was charged. Please try again.", 502)
         raw = result.raw
         event, _applied = apply_once(
             processor=processor.name,
@@ -797,15 +777,11 @@ class PayPalConfirmView(PayPalViewMixin, View):
             remote_addr=_remote_addr(request),
         )
         if event.outcome == EventOutcome.FLAGGED:
-            messages.error(
-                request, f"PayPal's payment does not match order {order.number}; we will look into it."
-            )
+            messages.error(request, f"PayPal's payment does not match order {order.number}; we will look into it.")
         elif result.completed:
             messages.success(request, f"Thank you! PayPal accepted your payment for order {order.number}.")
         else:
-            messages.info(
-                request, f"PayPal is processing your payment for order {order.number} ({result.status})."
-            )
+            messages.info(request, f"PayPal is processing your payment for order {order.number} ({result.status}).")
         return HttpResponseRedirect(order.get_absolute_url())
 
 
@@ -849,9 +825,7 @@ class PayPalIpnView(PayPalViewMixin, View):
 
     def reject(self, request, message, status, **kwargs):
         """Log a refused IPN and answer ``status``."""
-        log_rejected(
-            self.processor.name, "ipn", request.body, message, remote_addr=_remote_addr(request), **kwargs
-        )
+        log_rejected(self.processor.name, "ipn", request.body, message, remote_addr=_remote_addr(request), **kwargs)
         return HttpResponse(message, status=status, content_type="text/plain")
 
     def post(self, request):
@@ -868,9 +842,7 @@ class PayPalIpnView(PayPalViewMixin, View):
             verified = processor.verify_ipn(raw)
         except PayPalError as exc:
             logger.warning("PayPal IPN post-back failed: %s", exc)
-            return HttpResponse(
-                "Could not verify the IPN now; please retry.", status=503, content_type="text/plain"
-            )
+            return HttpResponse("Could not verify the IPN now; please retry.", status=503, content_type="text/plain")
         if not verified:
             return self.reject(request, "PayPal did not verify this IPN (INVALID).", 403)
         ipn = Ipn.from_params(params)
@@ -878,9 +850,7 @@ class PayPalIpnView(PayPalViewMixin, View):
             return self.reject(request, "The IPN has no txn_id.", 400, authenticated=True)
         order = Order.objects.filter(number=ipn.invoice).first() if ipn.invoice else None
         if order is None:
-            return self.reject(
-                request, f"The IPN names no order of ours ({ipn.invoice!r}).", 400, authenticated=True
-            )
+            return self.reject(request, f"The IPN names no order of ours ({ipn.invoice!r}).", 400, authenticated=True)
         try:
             apply_once(
                 processor=processor.name,

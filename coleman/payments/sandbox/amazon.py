@@ -74,9 +74,7 @@ def validate_cbui_request(request, params):
         raise CbuiRequestError("Requests must be signed with signatureVersion 2 and HmacSHA256.", status=403)
     host, path_ = request.get_host().lower(), request.path
     if not fps.signature_is_valid(secret, "GET", host, path_, params, params.get("signature")):
-        raise CbuiRequestError(
-            "The request signature does not match (wrong secret key or altered parameters).", 403
-        )
+        raise CbuiRequestError("The request signature does not match (wrong secret key or altered parameters).", 403)
     if params.get("pipelineName") != "SingleUse":
         raise CbuiRequestError("Only the SingleUse pipeline is played by the sandbox.")
     if not params.get("callerReference"):
@@ -170,9 +168,7 @@ class CbuiView(View):
                 token=make_token(params),
             )
         else:
-            url = signed_return_url(
-                params["returnURL"], secret, status="A", caller_reference=params["callerReference"]
-            )
+            url = signed_return_url(params["returnURL"], secret, status="A", caller_reference=params["callerReference"])
         return HttpResponseRedirect(url)
 
 
@@ -275,9 +271,7 @@ def pay(params):
         return error_document("InvalidParams", "TransactionAmount.Value is not an amount.", 400)
     currency = params.get("TransactionAmount.CurrencyCode", "")
     fingerprint = [params["SenderTokenId"], str(amount), currency]
-    reference_key = (
-        f"sandbox:amazon:pay:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
-    )
+    reference_key = f"sandbox:amazon:pay:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
     seen = cache.get(reference_key)
     if seen is not None:
         if seen["fingerprint"] != fingerprint:
@@ -299,9 +293,7 @@ def pay(params):
         .hexdigest()[:35]
         .upper()
     )
-    cache.set(
-        reference_key, {"fingerprint": fingerprint, "transaction_id": transaction_id}, PAY_MEMORY_SECONDS
-    )
+    cache.set(reference_key, {"fingerprint": fingerprint, "transaction_id": transaction_id}, PAY_MEMORY_SECONDS)
     cache.set(
         _transaction_key(transaction_id),
         {"key": params["AWSAccessKeyId"], "amount": str(amount), "currency": currency, "refunded": "0.00"},
@@ -325,9 +317,7 @@ def refund(params):
     except ValueError:
         return error_document("InvalidParams", "RefundAmount.Value is not an amount.", 400)
     fingerprint = [params.get("TransactionId", ""), str(amount), params.get("RefundAmount.CurrencyCode", "")]
-    reference_key = (
-        f"sandbox:amazon:refund:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
-    )
+    reference_key = f"sandbox:amazon:refund:{params['AWSAccessKeyId']}:{hashlib.sha256(reference.encode()).hexdigest()}"
     seen = cache.get(reference_key)
     if seen is not None:
         if seen["fingerprint"] != fingerprint:
@@ -343,9 +333,7 @@ def refund(params):
     txn["refunded"] = str(to_money(txn["refunded"]) + amount)
     cache.set(_transaction_key(params["TransactionId"]), txn, PAY_MEMORY_SECONDS)
     refund_id = (
-        hmac.new(settings.SECRET_KEY.encode(), f"refund|{reference}".encode(), hashlib.sha256)
-        .hexdigest()[:35]
-        .upper()
+        hmac.new(settings.SECRET_KEY.encode(), f"refund|{reference}".encode(), hashlib.sha256).hexdigest()[:35].upper()
     )
     cache.set(reference_key, {"fingerprint": fingerprint, "transaction_id": refund_id}, PAY_MEMORY_SECONDS)
     return transaction_document("Refund", refund_id)

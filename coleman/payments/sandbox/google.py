@@ -127,9 +127,7 @@ def read_xml_cart(cart_xml: bytes):
     if flat is not None:
         shipping_name, shipping = flat.get("name", "Shipping"), _money(safe_xml.text(flat, "price"), "price")
     elif carrier is not None:
-        shipping_name = (
-            f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
-        )
+        shipping_name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
         shipping = _money(safe_xml.text(carrier, "price"), "price")
     flow = "checkout-flow-support/merchant-checkout-flow-support/"
     private = safe_xml.find(root, "shopping-cart/merchant-private-data")
@@ -234,9 +232,7 @@ def new_order_document(sandbox_order):
     shopping_cart = E("shopping-cart", E.items(*items))
     if cart["private_data"]:
         shopping_cart.insert(0, etree.fromstring(cart["private_data"], parser=safe_xml.safe_parser()))
-    adjustment_tag = (
-        "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
-    )
+    adjustment_tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
     adjustment = E(
         "order-adjustment",
         E.shipping(
@@ -558,9 +554,7 @@ class ApiRequestView(View):
     http_method_names = ["post"]
 
     def post(self, request, merchant_id):
-        status, body = handle_api_request(
-            merchant_id, request.META.get("HTTP_AUTHORIZATION", ""), request.body
-        )
+        status, body = handle_api_request(merchant_id, request.META.get("HTTP_AUTHORIZATION", ""), request.body)
         response = HttpResponse(body, status=status, content_type="application/xml; charset=utf-8")
         if status == 401:
             response["WWW-Authenticate"] = 'Basic realm="Google Checkout sandbox"'
@@ -574,8 +568,6 @@ urlpatterns = [
         HtmlCartPostView.as_view(),
         name="google-form",
     ),
-    path(
-        "api/checkout/v2/request/Merchant/<str:merchant_id>", ApiRequestView.as_view(), name="google-request"
-    ),
+    path("api/checkout/v2/request/Merchant/<str:merchant_id>", ApiRequestView.as_view(), name="google-request"),
     path("pay/", PayView.as_view(), name="google-pay"),
 ]

@@ -132,9 +132,7 @@ class NvpView(View):
         items = _amount(params, "PAYMENTREQUEST_0_ITEMAMT")
         shipping = _amount(params, "PAYMENTREQUEST_0_SHIPPINGAMT") or Decimal("0.00")
         if total is None or total <= 0:
-            return failure(
-                "10401", "Transaction refused because of an invalid argument.", "Order total is invalid."
-            )
+            return failure("10401", "Transaction refused because of an invalid argument.", "Order total is invalid.")
         if items is not None and items + shipping != total:
             return failure(
                 "10413",
@@ -150,9 +148,7 @@ class NvpView(View):
             except ValueError:
                 quantity = -1
             if line_amount is None or quantity < 1:
-                return failure(
-                    "10431", "Item amount is invalid.", f"Line {index} has an invalid amount or quantity."
-                )
+                return failure("10431", "Item amount is invalid.", f"Line {index} has an invalid amount or quantity.")
             lines_total += line_amount * quantity
             index += 1
         if index and items is not None and lines_total != items:
@@ -224,9 +220,7 @@ class NvpView(View):
         if not state["payer_id"] or not hmac.compare_digest(
             state["payer_id"].encode(), params.get("PAYERID", "").encode()
         ):
-            return failure(
-                "10419", "Express Checkout PayerID is missing.", "The buyer has not approved this payment."
-            )
+            return failure("10419", "Express Checkout PayerID is missing.", "The buyer has not approved this payment.")
         if state["transaction_id"]:
             return failure(
                 nvp.ERROR_ALREADY_COMPLETED,
@@ -237,9 +231,7 @@ class NvpView(View):
         if amount is None or amount != to_money(state["amount"]):
             return failure("10413", "Transaction refused.", "The amount differs from the approved amount.")
         if params.get("PAYMENTREQUEST_0_CURRENCYCODE", "USD") != state["currency"]:
-            return failure(
-                "10444", "Transaction refused.", "The currency differs from the approved currency."
-            )
+            return failure("10444", "Transaction refused.", "The currency differs from the approved currency.")
         transaction_id = _random(17)
         state.update(status="PaymentActionCompleted", transaction_id=transaction_id)
         cache.set(key, state, STATE_SECONDS)
@@ -278,13 +270,9 @@ class NvpView(View):
         key = _txn_key(params.get("TRANSACTIONID", ""))
         txn = cache.get(key)
         if txn is None or txn["merchant"] != merchant["user"]:
-            return failure(
-                "10004", "Transaction refused because of an invalid argument.", "Invalid transaction ID."
-            )
+            return failure("10004", "Transaction refused because of an invalid argument.", "Invalid transaction ID.")
         if txn["refunded"]:
-            return failure(
-                "10009", "Transaction refused.", "This transaction has already been fully refunded."
-            )
+            return failure("10009", "Transaction refused.", "This transaction has already been fully refunded.")
         txn["refunded"] = True
         cache.set(key, txn, STATE_SECONDS)
         return answer(

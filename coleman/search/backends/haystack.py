@@ -178,9 +178,7 @@ class HaystackSearchBackend(SearchBackend):
         if not self.supports_more_like_this:
             return []
         results = self.queryset().more_like_this(product)[:limit]
-        return only_active(
-            [match_from_result(r) for r in results if r is not None and int(r.pk) != product.pk]
-        )
+        return only_active([match_from_result(r) for r in results if r is not None and int(r.pk) != product.pk])
 
 
 def only_active(matches):

@@ -17,9 +17,7 @@ class Command(BaseCommand):
     help = "Run search queries and print the hits with their scores (interactive without a query)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "query", nargs="*", help="Query to run; without one, read queries from the prompt."
-        )
+        parser.add_argument("query", nargs="*", help="Query to run; without one, read queries from the prompt.")
         parser.add_argument("--backend", help="Dotted path of a backend class (default: the configured one).")
         parser.add_argument("--limit", type=int, default=10, help="Hits to print (default 10).")
 

@@ -16,9 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         default = Path(getattr(settings, "VAR_DIR", settings.BASE_DIR / "var")) / "sphinx" / "sphinx.conf"
-        parser.add_argument(
-            "--output", default=str(default), help=f"Config file to write (default {default})."
-        )
+        parser.add_argument("--output", default=str(default), help=f"Config file to write (default {default}).")
         parser.add_argument("--data-dir", help="Folder for the index files and logs (default: next to it).")
         parser.add_argument("--host", help="searchd listen address (COLEMAN_SEARCH_SPHINX_HOST).")
         parser.add_argument("--port", type=int, help="searchd SphinxQL port (COLEMAN_SEARCH_SPHINX_PORT).")
