@@ -19,6 +19,11 @@ DEFAULTS = {
     "CURRENCY_SYMBOL": "$",
     # Query strings longer than this are answered with 400 (protects every page).
     "MAX_QUERY_STRING_LENGTH": 4096,
+    # Reverse proxies in front of the site that append to X-Forwarded-For. 0: the client's
+    # address is REMOTE_ADDR; 1 (one nginx in front): the last X-Forwarded-For entry; …
+    # Every throttle is per client address (coleman.core.throttling.client_ip), so behind a
+    # proxy this must be set, or every visitor shares the proxy's address.
+    "PROXY_COUNT": 0,
     # --- products ---------------------------------------------------------------------
     # Products per page on the product, catalog and category lists.
     "PRODUCTS_PER_PAGE": 24,
@@ -39,11 +44,6 @@ DEFAULTS = {
     # Account emails (sign-up, new activation link, password reset) one IP address may
     # trigger within the lockout window above; beyond it those forms answer 429.
     "CUSTOMERS_EMAILS_PER_CLIENT": 10,
-    # Reverse proxies in front of the site that append to X-Forwarded-For. 0: the client's
-    # address is REMOTE_ADDR; 1 (one nginx in front): the last X-Forwarded-For entry; …
-    # Throttles are per client address, so behind a proxy this must be set, or every
-    # visitor shares the proxy's address.
-    "CUSTOMERS_PROXY_COUNT": 0,
     # Addresses one customer may keep in their address book.
     "CUSTOMERS_MAX_ADDRESSES": 20,
     # --- cart -------------------------------------------------------------------------

@@ -16,16 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from coleman.core.http import wants_json
 from coleman.core.templatetags.coleman import currency
 
 from .cart import Cart, parse_quantity
 from .exceptions import CartError, UnknownItem
-
-
-def wants_json(request):
-    """True when the client (the cart's fetch enhancement) asked for JSON rather than a page."""
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def cart_summary(cart, message=""):

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
     name = "coleman.core"
     label = "coleman_core"
     verbose_name = "Coleman core"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -13,10 +13,6 @@ POSITIVE_INTEGER_SETTINGS = (
 )
 
 
-def _is_non_negative_int(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
 def _is_positive_int(value):
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
@@ -42,13 +38,6 @@ def check_customers_settings(app_configs=None, **kwargs):
                     id="coleman.E021",
                 )
             )
-    if not _is_non_negative_int(coleman_settings.CUSTOMERS_PROXY_COUNT):
-        errors.append(
-            Error(
-                "COLEMAN_CUSTOMERS_PROXY_COUNT must be 0 or the number of proxies in front of the site.",
-                id="coleman.E023",
-            )
-        )
     if str(getattr(settings, "LOGIN_URL", "")) not in {"customers:login", "/accounts/login/"}:
         errors.append(
             Error(

@@ -10,13 +10,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import DeleteView, FormView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import CreateView
@@ -24,6 +22,8 @@ from django_registration.backends.activation import views as activation_views
 from django_registration.backends.activation.forms import ActivationForm
 
 from coleman.conf import coleman_settings
+from coleman.core.http import safe_next_url
+from coleman.core.mail import send_templated_mail
 
 from . import services
 from .exceptions import AddressBookFull
@@ -38,24 +38,6 @@ from .models import CustomerAddress
 from .throttling import email_throttle
 
 UserModel = get_user_model()
-
-
-def safe_next_url(request, default):
-    """The ``next`` parameter of the request if it points to this site, else ``default``."""
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return str(default)
-
-
-def send_plain_email(request, *, to, subject_template, body_template, context):
-    """Render and send one plain-text email with the store's name in its context."""
-    context = {"store_name": coleman_settings.STORE_NAME, **context}
-    subject = "".join(render_to_string(subject_template, context, request).splitlines())
-    body = render_to_string(body_template, context, request)
-    send_mail(subject, body, None, [to])
 
 
 class EmailThrottleMixin:
@@ -131,8 +113,8 @@ class RegistrationView(
 
     def send_account_exists_email(self, email):
         """Tell the owner of ``email`` that someone tried to register with it."""
-        send_plain_email(
-            self.request,
+        send_templated_mail(
+            request=self.request,
             to=email,
             subject_template="customers/email/account_exists_subject.txt",
             body_template="customers/email/account_exists_body.txt",
@@ -377,8 +359,8 @@ class ProfileUpdateView(LoginRequiredMixin, BadRequestOnInvalidFormMixin, FormVi
             phone_number=form.cleaned_data["phone_number"],
         )
         if email_changed and old_email:
-            send_plain_email(
-                self.request,
+            send_templated_mail(
+                request=self.request,
                 to=old_email,
                 subject_template="customers/email/email_changed_subject.txt",
                 body_template="customers/email/email_changed_body.txt",

@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string, select_template
+from django.template.loader import render_to_string
 
 from coleman.conf import coleman_settings
+from coleman.core.mail import render_subject, send_templated_mail
 from coleman.core.money import to_money
 
 from .exceptions import (
@@ -362,22 +362,22 @@ def add_feedback(order, body, *, author=None, staff_reply=False):
 
 
 def _notify_managers_of_feedback(order, message):
-    from django.core.mail import mail_managers
-
     context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
     try:
-        subject = " ".join(render_to_string("orders/email/feedback_staff_subject.txt", context).split())
+        subject = render_subject("orders/email/feedback_staff_subject.txt", context)
         mail_managers(subject, render_to_string("orders/email/feedback_staff_body.txt", context))
     except Exception:  # an email failure must not lose the customer's message
         logger.exception("Could not tell the managers about feedback on order %s", order.number)
 
 
 def _send_feedback_reply_email(order, message):
-    context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
     try:
-        subject = " ".join(render_to_string("orders/email/feedback_reply_subject.txt", context).split())
-        body = render_to_string("orders/email/feedback_reply_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+        send_templated_mail(
+            to=order.email,
+            subject_template="orders/email/feedback_reply_subject.txt",
+            body_template="orders/email/feedback_reply_body.txt",
+            context={"order": order, "message": message},
+        )
     except Exception:  # an email failure must not undo the reply
         logger.exception("Could not send the feedback reply email for order %s", order.number)
 
@@ -430,13 +430,12 @@ def _send_status_email(order, change):
     }
     status = change.to_status_id
     try:
-        subject_template = select_template(
-            [f"orders/email/status_{status}_subject.txt", "orders/email/status_subject.txt"]
+        send_templated_mail(
+            to=order.email,
+            subject_template=[f"orders/email/status_{status}_subject.txt", "orders/email/status_subject.txt"],
+            body_template=[f"orders/email/status_{status}_body.txt", "orders/email/status_body.txt"],
+            context=context,
         )
-        body_template = select_template([f"orders/email/status_{status}_body.txt", "orders/email/status_body.txt"])
-        subject = " ".join(subject_template.render(context).split())
-        body = body_template.render(context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
     except Exception:  # an email failure must not undo a committed order
         logger.exception("Could not send the %s email for order %s", status, order.number)
 

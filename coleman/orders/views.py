@@ -10,12 +10,13 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView, ListView
 
 from coleman.cart.cart import Cart
+from coleman.conf import coleman_settings
+from coleman.core.throttling import Throttle
 
 from . import services
 from .exceptions import CheckoutError, DuplicateCheckout
@@ -209,20 +210,23 @@ class OrderLookupView(FormView):
     template_name = "orders/order_lookup.html"
     form_class = OrderLookupForm
 
-    def throttle_key(self):
-        return f"coleman:orders:lookup:{self.request.META.get('REMOTE_ADDR', '')}"
+    def get_throttle(self):
+        """Look-ups counted per client address (honouring ``COLEMAN_PROXY_COUNT``)."""
+        return Throttle.for_client(
+            self.request,
+            "order-lookup",
+            limit=coleman_settings.ORDER_LOOKUP_ATTEMPTS,
+            window=coleman_settings.ORDER_LOOKUP_WINDOW,
+        )
 
     def post(self, request, *args, **kwargs):
-        from coleman.conf import coleman_settings
-
-        key = self.throttle_key()
-        attempts = cache.get(key, 0)
-        if attempts >= coleman_settings.ORDER_LOOKUP_ATTEMPTS:
+        throttle = self.get_throttle()
+        if throttle.is_exceeded():
             form = self.get_form()
             form.is_valid()
             form.add_error(None, "Too many attempts; please wait a few minutes and try again.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        cache.set(key, attempts + 1, coleman_settings.ORDER_LOOKUP_WINDOW)
+        throttle.hit()
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):

@@ -11,28 +11,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+
+from coleman.core.http import safe_next_url, wants_json
 
 from . import services
 from .exceptions import RatingError
 from .forms import ReviewForm
 from .templatetags.ratings import rating_payload
-
-
-def wants_json(request) -> bool:
-    """True when the request prefers JSON to HTML (``Accept: application/json``)."""
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
-
-
-def safe_next_url(request, fallback: str) -> str:
-    """Where to send the shopper back to: ``next`` or the Referer when on this site, else ``fallback``."""
-    for candidate in (request.POST.get("next"), request.GET.get("next"), request.headers.get("Referer")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return fallback
 
 
 def login_redirect_url(next_url: str) -> str | None:
@@ -92,7 +78,7 @@ class RateView(TargetMixin, View):
             "stars": stars,
             "stars_display": f"{stars} star{'s' if stars != 1 else ''}",
             "action": request.path,
-            "next": safe_next_url(request, object_url(target)),
+            "next": safe_next_url(request, object_url(target), use_referer=True),
         }
         return render(request, self.confirm_template_name, context)
 
@@ -102,7 +88,7 @@ class RateView(TargetMixin, View):
             stars = services.parse_stars(rating)
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
-        back = safe_next_url(request, object_url(target))
+        back = safe_next_url(request, object_url(target), use_referer=True)
         if not request.user.is_authenticated:
             return self.login_required(request, back, "rate")
         try:

@@ -37,7 +37,7 @@ STORAGES = {
 
 # Production runs behind one TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER): login and
 # email throttles must read the client's address from X-Forwarded-For, not the proxy's.
-COLEMAN_CUSTOMERS_PROXY_COUNT = int(os.environ.get("COLEMAN_PROXY_COUNT", "1"))
+COLEMAN_PROXY_COUNT = int(os.environ.get("COLEMAN_PROXY_COUNT", "1"))
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

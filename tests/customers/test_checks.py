@@ -30,9 +30,3 @@ def test_non_positive_limits_are_reported():
 def test_login_url_elsewhere_is_reported():
     """LOGIN_URL must point at the customers login page (coleman.E022)."""
     assert ids(check_customers_settings()) == ["coleman.E022"]
-
-
-@override_settings(COLEMAN_CUSTOMERS_PROXY_COUNT=-1)
-def test_negative_proxy_count_is_reported():
-    """The proxy count must be zero or more (coleman.E023)."""
-    assert ids(check_customers_settings()) == ["coleman.E023"]

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from coleman.customers.throttling import Throttle, client_ip
+from coleman.core.throttling import Throttle, client_ip
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from coleman.customers.throttling import Throttle, client_ip
 def test_client_ip_trusts_only_the_configured_proxies(rf, proxies, forwarded, expected):
     """The client address is read from the right of X-Forwarded-For, as far as proxies are trusted."""
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
-    with override_settings(COLEMAN_CUSTOMERS_PROXY_COUNT=proxies):
+    with override_settings(COLEMAN_PROXY_COUNT=proxies):
         assert client_ip(request) == expected
 
 
@@ -46,3 +46,22 @@ def test_throttle_minutes_round_up():
     """Messages state the window in whole minutes, rounded up."""
     assert Throttle("t", "k", limit=1, window=61).minutes == 2
     assert Throttle("t", "k", limit=1, window=900).minutes == 15
+
+
+@pytest.mark.parametrize("value", [-1, "1", True])
+def test_bad_proxy_count_is_reported(value):
+    """The proxy count must be a whole number, zero or more (coleman.E001)."""
+    from coleman.core.checks import check_core_settings
+
+    with override_settings(COLEMAN_PROXY_COUNT=value):
+        assert [error.id for error in check_core_settings()] == ["coleman.E001"]
+
+
+def test_client_throttle_separates_clients_behind_the_proxy(rf):
+    """Behind one proxy, two clients get two throttles: the proxy's own address is not the key."""
+    first = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    second = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    with override_settings(COLEMAN_PROXY_COUNT=1):
+        a = Throttle.for_client(first, "scope", limit=1, window=60)
+        b = Throttle.for_client(second, "scope", limit=1, window=60)
+    assert a.key != b.key
