@@ -19,29 +19,13 @@ from coleman.conf import coleman_settings
 from coleman.core.throttling import Throttle
 
 from . import services
+from .access import can_view, remember_order
 from .exceptions import CheckoutError, DuplicateCheckout
 from .forms import CheckoutForm, OrderFeedbackForm, OrderLookupForm
 from .models import Order, OrderStatusChange
 from .shipping import get_shipping_calculator
 
 CHECKOUT_TOKEN_KEY = "coleman_checkout_token"  # noqa: S105 - a session key name, not a secret
-VIEWABLE_ORDERS_KEY = "coleman_orders_viewable"
-MAX_VIEWABLE_ORDERS = 20
-
-
-def remember_order(request, order):
-    """Let this browser session view ``order`` (guests who placed or looked it up)."""
-    numbers = [n for n in request.session.get(VIEWABLE_ORDERS_KEY, []) if isinstance(n, str) and n != order.number]
-    request.session[VIEWABLE_ORDERS_KEY] = [order.number, *numbers][:MAX_VIEWABLE_ORDERS]
-
-
-def can_view(request, order) -> bool:
-    """True for the customer who placed ``order``, or a session that placed or looked it up."""
-    if order.user_id is not None and request.user.is_authenticated and order.user_id == request.user.pk:
-        return True
-    if order.user_id is None or not request.user.is_authenticated:
-        return order.number in request.session.get(VIEWABLE_ORDERS_KEY, [])
-    return False
 
 
 class CheckoutView(FormView):

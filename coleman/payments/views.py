@@ -13,9 +13,9 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from coleman.orders.access import can_view
 from coleman.orders.models import Order
 from coleman.orders.views import CheckoutView as OrdersCheckoutView
-from coleman.orders.views import can_view
 
 from .exceptions import PaymentError, ProcessorNotFound
 from .models import PaymentTransaction, TransactionKind, TransactionStatus

@@ -683,7 +683,7 @@ class PayPalViewMixin:
 
     def viewable_order(self, request, token):
         """The order of ``token`` if this browser may see it, else None."""
-        from coleman.orders.views import can_view
+        from coleman.orders.access import can_view
 
         order = self.processor.order_for_token(token)
         if order is None or not can_view(request, order):
