@@ -33,7 +33,7 @@ class DuplicateCheckout(CheckoutError):
 
 
 class IllegalTransition(OrderError):
-    """A status change the pipeline does not allow (see ``services.TRANSITIONS``)."""
+    """A status change the pipeline does not allow (see ``statuses.TRANSITIONS``)."""
 
 
 class InvalidShippingDetails(CheckoutError):

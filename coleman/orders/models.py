@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .statuses import Status
+
 # Order numbers use digits and capitals without look-alikes (no 0/O, 1/I/L), read aloud easily.
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -22,23 +24,6 @@ def generate_order_number() -> str:
     """A random, hard-to-guess order number such as ``K7Q4-M9XD``."""
     chars = "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
     return f"{chars[:4]}-{chars[4:]}"
-
-
-class Status(models.TextChoices):
-    """Short names of the seeded status codes (the rows live in ``StatusCode``)."""
-
-    NEW = "NEW", "Awaiting Payment"
-    NEW_CHKOUT = "NEW_CHKOUT", "Checking Out"
-    PAID = "PAID", "Payment Received"
-    SHIPPED = "SHIPPED", "Shipped"
-    CLOSED = "CLOSED", "Closed"
-    EXCEPTION = "EXCEPTION", "Needs Attention"
-    CANCELLED = "CANCELLED", "Cancelled"
-
-    @classmethod
-    def label_for(cls, short_name):
-        """The label of ``short_name``, or the short name itself for a status added by hand."""
-        return cls(short_name).label if short_name in cls.values else short_name
 
 
 class StatusCode(models.Model):

@@ -2,16 +2,7 @@
 
 from django.db import DEFAULT_DB_ALIAS, router
 
-# The status codes the pipeline needs; the data migration 0002 seeds the same rows.
-DEFAULT_STATUS_CODES = [
-    ("NEW", "Awaiting Payment", "The order was placed and is waiting for the customer's payment."),
-    ("NEW_CHKOUT", "Checking Out", "The customer is paying with the payment service."),
-    ("PAID", "Payment Received", "The payment service confirmed the payment; the order can be shipped."),
-    ("SHIPPED", "Shipped", "The order left the warehouse; see the tracking number."),
-    ("CLOSED", "Closed", "The order was delivered and is complete."),
-    ("EXCEPTION", "Needs Attention", "Something went wrong (payment, stock, delivery); staff are on it."),
-    ("CANCELLED", "Cancelled", "The order was cancelled and its stock released."),
-]
+from .statuses import status_code_rows
 
 
 def ensure_status_codes(sender, *, apps=None, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -29,7 +20,7 @@ def ensure_status_codes(sender, *, apps=None, using=DEFAULT_DB_ALIAS, **kwargs):
         return
     if not router.allow_migrate_model(using, StatusCode):
         return
-    for short_name, name, description in DEFAULT_STATUS_CODES:
+    for short_name, name, description in status_code_rows():
         StatusCode.objects.using(using).get_or_create(
             short_name=short_name, defaults={"name": name, "description": description}
         )

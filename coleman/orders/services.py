@@ -29,28 +29,9 @@ from .exceptions import (
 from .models import Order, OrderStatusChange, ProductInOrder, Status, StatusCode, generate_order_number
 from .shipping import get_shipping_calculator
 from .signals import order_placed, order_status_changed
+from .statuses import CUSTOMER_EMAIL_STATUSES, RELEASES_STOCK, TRANSITIONS
 
 logger = logging.getLogger("coleman.orders")
-
-# The order pipeline, in one place: status → the statuses it may move to.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.NEW: (Status.NEW_CHKOUT, Status.PAID, Status.EXCEPTION, Status.CANCELLED),
-    Status.NEW_CHKOUT: (Status.PAID, Status.EXCEPTION, Status.CANCELLED),
-    Status.PAID: (Status.SHIPPED, Status.CLOSED, Status.EXCEPTION, Status.CANCELLED),
-    Status.SHIPPED: (Status.CLOSED, Status.EXCEPTION),
-    Status.EXCEPTION: (Status.NEW_CHKOUT, Status.PAID, Status.SHIPPED, Status.CLOSED, Status.CANCELLED),
-    Status.CLOSED: (),
-    Status.CANCELLED: (),
-}
-
-# Statuses the customer is emailed about. NEW_CHKOUT is the internal hand-over to the payment
-# service (the customer is on its page at that moment), so it sends nothing.
-CUSTOMER_EMAIL_STATUSES = frozenset(
-    {Status.NEW, Status.PAID, Status.SHIPPED, Status.CLOSED, Status.EXCEPTION, Status.CANCELLED}
-)
-
-# Statuses in which the order's reserved stock goes back on the shelf.
-RELEASES_STOCK = {Status.CANCELLED}
 
 REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
 ADDRESS_FIELDS = ("name", "line1", "line2", "line3", "city", "state", "postal_code", "country")

@@ -2,15 +2,9 @@
 
 from django.db import migrations
 
-STATUS_CODES = [
-    ("NEW", "Awaiting Payment", "The order was placed and is waiting for the customer's payment."),
-    ("NEW_CHKOUT", "Checking Out", "The customer is paying with the payment service."),
-    ("PAID", "Payment Received", "The payment service confirmed the payment; the order can be shipped."),
-    ("SHIPPED", "Shipped", "The order left the warehouse; see the tracking number."),
-    ("CLOSED", "Closed", "The order was delivered and is complete."),
-    ("EXCEPTION", "Needs Attention", "Something went wrong (payment, stock, delivery); staff are on it."),
-    ("CANCELLED", "Cancelled", "The order was cancelled and its stock released."),
-]
+from coleman.orders.statuses import status_code_rows
+
+STATUS_CODES = status_code_rows()
 
 
 def seed(apps, schema_editor):
