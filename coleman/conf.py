@@ -144,8 +144,12 @@ DEFAULTS = {
     "PAYPAL_NVP_ENDPOINT": "",
     "PAYPAL_APPROVAL_URL": "",
     "PAYPAL_IPN_POSTBACK_URL": "",
-    # Seconds to wait for Amazon / PayPal API answers.
+    # Seconds to wait for a payment service's answer (a processor's own TIMEOUT setting wins).
     "PAYMENTS_HTTP_TIMEOUT": 15,
+    # Extra transport adapters mounted on every gateway session (coleman.payments.http), by URL
+    # prefix: {"http://testserver/": "dotted.path.AdapterClass"}. The test settings mount one
+    # that hands requests to Django's test client.
+    "PAYMENTS_HTTP_ADAPTERS": {},
     # Gateway sandbox: the merchant accounts it accepts (access key -> secret key for Amazon,
     # API user -> password/signature/email for PayPal), and whether it posts PayPal IPNs.
     "SANDBOX_AMAZON_ACCOUNTS": {"SANDBOX-AMAZON-ACCESS-KEY": "sandbox-amazon-secret-key-not-secret"},
