@@ -109,12 +109,12 @@ def test_checkout_offers_and_uses_the_address_book(client, customers_address_boo
     user = UserFactory()
     client.force_login(user)
     client.post(reverse("cart:add-item", args=[ProductFactory().pk]), {"quantity": "1"})
-    response = client.get(reverse("orders:checkout"))
+    response = client.get(reverse("payments:choose"))
     page = response.content.decode()
     assert "Booked Ada, 3 Cranberry Lane, Plymouth" in page and "A new address" in page
     token = response.context["form"].initial["checkout_token"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("orders:checkout"), {"checkout_token": token, "address_choice": "3"})
+        response = client.post(reverse("payments:choose"), {"checkout_token": token, "address_choice": "3"})
     assert response.status_code == 302
     order = Order.objects.get()
     assert (order.ship_name, order.ship_line1, order.ship_city) == (

@@ -45,6 +45,7 @@ from ..exceptions import GatewayError, MalformedMessage, MessageRejected, Unauth
 from ..models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
 from ..services import apply_once, flag_order, log_rejected, move_order, record_checkout
 from .base import PaymentProcessor
+from .views import ProcessorReturnView
 
 logger = logging.getLogger("coleman.payments.google")
 
@@ -381,8 +382,6 @@ class GoogleCheckout(PaymentProcessor):
     # --- URLs -----------------------------------------------------------------------------
 
     def get_urls(self):
-        from ..views import ProcessorReturnView
-
         return [
             path("notify/", NotificationView.as_view(processor=self), name="notify"),
             path("return/<str:number>/", ProcessorReturnView.as_view(processor=self), name="return"),
