@@ -7,11 +7,20 @@ in ``server.requests`` as ``(method, path, headers, body)``. An answer may also 
 200 only after that long).
 """
 
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DROP = "drop"
+
+
+def closed_port_url():
+    """A loopback URL nobody listens on (connections are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
 
 
 class _QuietServer(ThreadingHTTPServer):

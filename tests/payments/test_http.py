@@ -4,23 +4,13 @@ Run against a real HTTP server on loopback (``ScriptedServer``), so urllib3's re
 requests' error handling are the real ones.
 """
 
-import socket
-
 import pytest
 from requests.adapters import HTTPAdapter
 
 from coleman.payments.exceptions import GatewayError, GatewayUnavailable
 from coleman.payments.http import gateway_session
-from tests.payments.scripted_server import DROP, ScriptedServer
+from tests.payments.scripted_server import DROP, ScriptedServer, closed_port_url
 from tests.payments.transport import DjangoTestClientAdapter
-
-
-def closed_port_url():
-    """A loopback URL nobody listens on (connections are refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
 
 
 def test_a_5xx_is_a_gateway_error_and_is_not_resent_by_default():
