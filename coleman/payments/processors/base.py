@@ -14,7 +14,7 @@ What the framework asks of a processor:
   falling back to the default declared here. A processor written outside Coleman declares its
   own the same way; nothing needs adding to ``coleman.conf``.
 * ``endpoint_settings``: which of those settings hold the service's URLs (the system checks
-  refuse sandbox URLs in production; :meth:`resolve_url` makes relative ones absolute).
+  refuse test-environment URLs on a live site; :meth:`resolve_url` makes relative ones absolute).
 * :meth:`get_checkout_response`: after the checkout view saved the order, return the
   hand-off (a page with a form that posts to the service, or a redirect).
 * :meth:`get_urls`: the processor's own URL patterns (returns, notifications, IPN…),
@@ -119,8 +119,8 @@ class PaymentProcessor:
     def resolve_url(request, url):
         """``url`` made absolute against the current request when it is relative to this site.
 
-        Browser-facing endpoints (a service's payment page) may be given as paths, e.g. this
-        site's ``/sandbox/…`` in development; server-to-server endpoints must be absolute.
+        Browser-facing endpoints (a service's payment page) may be given as paths, e.g. a page
+        of this site in development; server-to-server endpoints must be absolute.
         """
         return url if urlsplit(url).netloc else request.build_absolute_uri(url)
 
