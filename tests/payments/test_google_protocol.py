@@ -12,6 +12,7 @@ from coleman.payments.exceptions import GatewayError, Unauthenticated
 from coleman.payments.http import gateway_session
 from coleman.payments.processors.google import protocol as g
 from coleman.payments.processors.google.client import OrderProcessingClient
+from coleman.payments.sandbox.google import documents as sandbox_documents
 from tests.factories import ProductFactory
 from tests.payments.documents import basic
 from tests.payments.scripted_server import ScriptedServer, closed_port_url
@@ -33,6 +34,16 @@ def test_rfc2202_vector():
     """sign_cart matches RFC 2202 test case 2 (key "Jefe")."""
     digest = g.sign_cart(b"what do ya want for nothing?", "Jefe")
     assert digest.hex() == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+
+
+def test_the_sandbox_signs_and_authenticates_with_its_own_code():
+    """The gateway sandbox's own HMAC-SHA1 and HTTP Basic lines give the published answers
+    (RFC 2202 test case 2, RFC 7617's example), so the two sides cannot share a bug."""
+    assert (
+        sandbox_documents.cart_signature(b"what do ya want for nothing?", "Jefe").hex()
+        == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+    )
+    assert sandbox_documents.basic_authorization("Aladdin", "open sesame") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
 
 
 @pytest.mark.parametrize("cart", [b"<a/>", "<item-name>Caf\u00e9</item-name>".encode(), b"x" * 5000])
