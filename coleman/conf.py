@@ -141,12 +141,20 @@ DEFAULTS = {
 
 
 class ColemanSettings:
-    """Attribute access to ``COLEMAN_*`` settings with the defaults above."""
+    """Attribute access to ``COLEMAN_*`` settings with the defaults above.
+
+    Another table of defaults may be given with its own prefix (the gateway sandbox's
+    ``COLEMAN_SANDBOX_*`` settings: ``ColemanSettings(DEFAULTS, prefix="COLEMAN_SANDBOX_")``).
+    """
+
+    def __init__(self, defaults=None, *, prefix="COLEMAN_"):
+        self._defaults = DEFAULTS if defaults is None else defaults
+        self._prefix = prefix
 
     def __getattr__(self, name):
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown Coleman setting: COLEMAN_{name}")
-        return getattr(settings, f"COLEMAN_{name}", DEFAULTS[name])
+        if name not in self._defaults:
+            raise AttributeError(f"Unknown Coleman setting: {self._prefix}{name}")
+        return getattr(settings, f"{self._prefix}{name}", self._defaults[name])
 
 
 coleman_settings = ColemanSettings()

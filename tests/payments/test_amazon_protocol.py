@@ -24,6 +24,16 @@ from tests.payments.documents import aws_signature
 from tests.payments.scripted_server import DROP, ScriptedServer
 
 AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#: AWS's worked Signature Version 2 example (Elastic MapReduce) and its published signature.
+AWS_EXAMPLE_PARAMS = {
+    "Action": "DescribeJobFlows",
+    "Version": "2009-03-31",
+    "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+    "SignatureVersion": "2",
+    "SignatureMethod": "HmacSHA256",
+    "Timestamp": "2011-10-03T15:19:30",
+}
+AWS_EXAMPLE_SIGNATURE = "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
 
 
 def hand_signature(secret, message):
@@ -33,34 +43,14 @@ def hand_signature(secret, message):
 
 def test_signature_matches_aws_published_example():
     """AWS's worked Signature Version 2 example (Elastic MapReduce) signs identically."""
-    params = {
-        "Action": "DescribeJobFlows",
-        "Version": "2009-03-31",
-        "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
-        "SignatureVersion": "2",
-        "SignatureMethod": "HmacSHA256",
-        "Timestamp": "2011-10-03T15:19:30",
-    }
-    assert (
-        amazon.sign(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", params)
-        == "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
-    )
+    signature = amazon.sign(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", AWS_EXAMPLE_PARAMS)
+    assert signature == AWS_EXAMPLE_SIGNATURE
 
 
 def test_the_sandbox_signs_aws_published_example_with_its_own_code():
     """The gateway sandbox's own Signature Version 2 lines give AWS's published answer too."""
-    params = {
-        "Action": "DescribeJobFlows",
-        "Version": "2009-03-31",
-        "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
-        "SignatureVersion": "2",
-        "SignatureMethod": "HmacSHA256",
-        "Timestamp": "2011-10-03T15:19:30",
-    }
-    assert (
-        sandbox_signature(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", params)
-        == "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
-    )
+    signature = sandbox_signature(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", AWS_EXAMPLE_PARAMS)
+    assert signature == AWS_EXAMPLE_SIGNATURE
 
 
 def test_string_to_sign_is_verb_host_path_and_byte_sorted_query():

@@ -9,7 +9,7 @@ service adds its keys here, prefixed with its name. Use as::
     sandbox_settings.GOOGLE_ACCOUNTS   # settings.COLEMAN_SANDBOX_GOOGLE_ACCOUNTS or the default
 """
 
-from django.conf import settings
+from coleman.conf import ColemanSettings
 
 DEFAULTS = {
     # --- Google Checkout ------------------------------------------------------------------
@@ -48,15 +48,7 @@ DEFAULTS = {
 }
 
 
-class SandboxSettings:
-    """Attribute access to ``COLEMAN_SANDBOX_*`` settings with the defaults above, read when used."""
-
-    def __getattr__(self, name):
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown sandbox setting: COLEMAN_SANDBOX_{name}")
-        return getattr(settings, f"COLEMAN_SANDBOX_{name}", DEFAULTS[name])
-
-
-sandbox_settings = SandboxSettings()
+#: ``sandbox_settings.GOOGLE_ACCOUNTS`` reads ``COLEMAN_SANDBOX_GOOGLE_ACCOUNTS`` when used.
+sandbox_settings = ColemanSettings(DEFAULTS, prefix="COLEMAN_SANDBOX_")
 
 __all__ = ["DEFAULTS", "sandbox_settings"]

@@ -124,6 +124,27 @@ class AmazonFPS(PaymentProcessor):
 
     # --- the pipeline ----------------------------------------------------------------------
 
+    def send(self, txn, request):
+        """``request(fps_client)`` for the charge or refund ``txn``, its refusal or failure recorded on it.
+
+        A refusal marks ``txn`` failed (declined when the shopper's token cannot pay) and raises
+        ``GatewayError``; when FPS cannot be reached ``txn`` stays pending and the error says the
+        same request (same CallerReference) can safely be sent again.
+        """
+        what = "payment" if txn.kind == TransactionKind.CHARGE else "refund"
+        try:
+            return request(self.fps_client())
+        except AmazonResponseError as exc:
+            declined = exc.is_token_failure and txn.kind == TransactionKind.CHARGE
+            txn.status = TransactionStatus.DECLINED if declined else TransactionStatus.FAILED
+            txn.message = f"{exc.code}: {exc.message}"
+            txn.save(update_fields=["status", "message", "updated_at"])
+            raise GatewayError(f"Amazon refused the {what}: {exc.message}") from exc
+        except GatewayError as exc:
+            txn.message = f"Not done yet: {exc}"
+            txn.save(update_fields=["message", "updated_at"])
+            raise GatewayError(f"Amazon could not be reached; the {what} can be retried safely.") from exc
+
     def charge(self, order, amount=None):
         """Charge the authorised token with FPS ``Pay``; safe to call again (same CallerReference).
 
@@ -150,22 +171,12 @@ class AmazonFPS(PaymentProcessor):
         )
         if txn.status == TransactionStatus.SUCCEEDED:
             return txn
-        try:
-            result = self.fps_client().pay(
-                sender_token_id=auth.token,
-                amount=txn.amount,
-                caller_reference=txn.reference,
-                currency=txn.currency,
-            )
-        except AmazonResponseError as exc:
-            txn.status = TransactionStatus.DECLINED if exc.is_token_failure else TransactionStatus.FAILED
-            txn.message = f"{exc.code}: {exc.message}"
-            txn.save(update_fields=["status", "message", "updated_at"])
-            raise GatewayError(f"Amazon refused the payment: {exc.message}") from exc
-        except GatewayError as exc:
-            txn.message = f"Not charged yet: {exc}"
-            txn.save(update_fields=["message", "updated_at"])
-            raise GatewayError("Amazon could not be reached; the charge can be retried safely.") from exc
+        result = self.send(
+            txn,
+            lambda client: client.pay(
+                sender_token_id=auth.token, amount=txn.amount, caller_reference=txn.reference, currency=txn.currency
+            ),
+        )
         txn.remote_id = result.transaction_id
         txn.raw_response = result.raw
         if result.succeeded:
@@ -210,22 +221,15 @@ class AmazonFPS(PaymentProcessor):
         )
         if txn.status == TransactionStatus.SUCCEEDED:
             return txn
-        try:
-            result = self.fps_client().refund(
+        result = self.send(
+            txn,
+            lambda client: client.refund(
                 transaction_id=charge.remote_id,
                 amount=txn.amount,
                 caller_reference=txn.reference,
                 currency=txn.currency,
-            )
-        except AmazonResponseError as exc:
-            txn.status = TransactionStatus.FAILED
-            txn.message = f"{exc.code}: {exc.message}"
-            txn.save(update_fields=["status", "message", "updated_at"])
-            raise GatewayError(f"Amazon refused the refund: {exc.message}") from exc
-        except GatewayError as exc:
-            txn.message = f"Not refunded yet: {exc}"
-            txn.save(update_fields=["message", "updated_at"])
-            raise GatewayError("Amazon could not be reached; the refund can be retried safely.") from exc
+            ),
+        )
         txn.remote_id = result.transaction_id
         txn.status = TransactionStatus.SUCCEEDED if result.succeeded else TransactionStatus.PENDING
         txn.raw_response = result.raw

@@ -41,6 +41,17 @@ class PayPalViewMixin:
             return None
         return order
 
+    def unpaid_order(self, request, token):
+        """``(order, None)`` for this browser's unpaid order of ``token``; else ``(None, answer)``:
+        a 404 page, or the order's page when PayPal already took the payment."""
+        order = self.viewable_order(request, token)
+        if order is None:
+            return None, self.error_page(request, "This PayPal checkout is unknown or not yours.", 404)
+        if self.processor.is_paid(order):
+            messages.info(request, f"Your order {order.number} is already paid.")
+            return None, HttpResponseRedirect(order.get_absolute_url())
+        return order, None
+
 
 class PayPalReturnView(PayPalViewMixin, View):
     """``RETURNURL``: read the checkout from PayPal, then show the confirm page ("Place order")."""
@@ -53,12 +64,9 @@ class PayPalReturnView(PayPalViewMixin, View):
         processor = self.processor
         token = request.GET.get("token", "")
         payer_id = request.GET.get("PayerID", "")
-        order = self.viewable_order(request, token)
-        if order is None:
-            return self.error_page(request, "This PayPal checkout is unknown or not yours.", 404)
-        if processor.is_paid(order):
-            messages.info(request, f"Your order {order.number} is already paid.")
-            return HttpResponseRedirect(order.get_absolute_url())
+        order, answer = self.unpaid_order(request, token)
+        if answer is not None:
+            return answer
         try:
             details = processor.client().get_express_checkout_details(token)
         except GatewayError as exc:
@@ -86,12 +94,9 @@ class PayPalConfirmView(PayPalViewMixin, View):
         processor = self.processor
         token = request.POST.get("token", "")
         payer_id = request.POST.get("PayerID", "")
-        order = self.viewable_order(request, token)
-        if order is None:
-            return self.error_page(request, "This PayPal checkout is unknown or not yours.", 404)
-        if processor.is_paid(order):
-            messages.info(request, f"Your order {order.number} is already paid.")
-            return HttpResponseRedirect(order.get_absolute_url())
+        order, answer = self.unpaid_order(request, token)
+        if answer is not None:
+            return answer
         try:
             result = processor.client().do_express_checkout_payment(
                 token=token,
