@@ -169,6 +169,13 @@ DEFAULTS = {
     "REVIEWS_MAX_LENGTH": 5000,
     # How many of the newest approved reviews an object's page lists.
     "REVIEWS_SHOWN": 50,
+    # Rating and review posts one client address may make within RATINGS_POSTS_WINDOW
+    # seconds; beyond them the posts are refused with 429 until the window has passed.
+    # Every post counts, including refused ones. An office or campus shares one address,
+    # so keep the limits well above what one shopper needs.
+    "RATINGS_RATE_POSTS": 60,
+    "RATINGS_REVIEW_POSTS": 10,
+    "RATINGS_POSTS_WINDOW": 600,
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:

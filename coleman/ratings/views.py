@@ -4,29 +4,26 @@ Both answer ordinary form posts with a redirect back to the page the shopper cam
 they work without JavaScript; the rating view answers JSON instead when the request
 prefers it (``Accept: application/json``), which is what ``ratings.js`` sends. A GET of the
 rating URL (the star links of product cards) shows a page that confirms with a POST.
+
+Posts are limited per client address (``COLEMAN_RATINGS_RATE_POSTS`` ratings and
+``COLEMAN_RATINGS_REVIEW_POSTS`` reviews per ``COLEMAN_RATINGS_POSTS_WINDOW`` seconds); beyond
+the limit they answer 429 in the format the view answers, with ``Retry-After``.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views import View
 
+from coleman.conf import coleman_settings
 from coleman.core.http import safe_next_url, wants_json
+from coleman.core.throttling import Throttle
 
 from . import services
 from .exceptions import RatingError
 from .forms import ReviewForm
-from .templatetags.ratings import rating_payload
-
-
-def login_redirect_url(next_url: str) -> str | None:
-    """The login page's address with ``next``; ``None`` while no login page is configured."""
-    try:
-        return redirect_to_login(next_url).url
-    except NoReverseMatch:
-        return None
+from .presentation import login_redirect_url, rating_payload
 
 
 def object_url(obj) -> str:
@@ -55,7 +52,38 @@ class TargetMixin:
         return HttpResponseRedirect(login_url)
 
 
-class RateView(TargetMixin, View):
+class PostThrottleMixin:
+    """Limits a view's POSTs per client address; ``throttle_scope`` names what is counted and
+    ``throttle_limit_setting`` the ``COLEMAN_`` setting with the limit."""
+
+    throttle_scope = ""
+    throttle_limit_setting = ""
+    throttled_message = "Too many posts in a short time. Please wait {minutes} minutes and try again."
+
+    def post_throttle(self, request) -> Throttle:
+        """The throttle on this view's posts from the request's client address."""
+        return Throttle.for_client(
+            request,
+            self.throttle_scope,
+            limit=getattr(coleman_settings, self.throttle_limit_setting),
+            window=coleman_settings.RATINGS_POSTS_WINDOW,
+        )
+
+    def refuse_when_throttled(self, request):
+        """Count this post; the 429 answer instead when the client has reached the limit.
+
+        A refused post is not counted, so the client's window runs out while it waits.
+        """
+        throttle = self.post_throttle(request)
+        if throttle.is_exceeded():
+            response = self.problem(request, self.throttled_message.format(minutes=throttle.minutes), 429)
+            response["Retry-After"] = str(throttle.window)
+            return response
+        throttle.hit()
+        return None
+
+
+class RateView(PostThrottleMixin, TargetMixin, View):
     """``/ratings/<app_label.model>/<object_id>/<rating>/``: rate an object.
 
     A POST rates. A GET (the star links of product cards, which carry no CSRF token because
@@ -64,6 +92,9 @@ class RateView(TargetMixin, View):
 
     http_method_names = ["get", "post"]
     confirm_template_name = "ratings/rate_confirm.html"
+    throttle_scope = "ratings-rate"
+    throttle_limit_setting = "RATINGS_RATE_POSTS"
+    throttled_message = "Too many ratings in a short time. Please wait {minutes} minutes and try again."
 
     def get(self, request, model, object_id, rating):
         try:
@@ -83,6 +114,9 @@ class RateView(TargetMixin, View):
         return render(request, self.confirm_template_name, context)
 
     def post(self, request, model, object_id, rating):
+        refused = self.refuse_when_throttled(request)
+        if refused is not None:
+            return refused
         try:
             target = services.get_target(model, object_id)
             stars = services.parse_stars(rating)
@@ -102,7 +136,7 @@ class RateView(TargetMixin, View):
         return HttpResponseRedirect(back)
 
 
-class ReviewView(TargetMixin, View):
+class ReviewView(PostThrottleMixin, TargetMixin, View):
     """``/ratings/reviews/<app_label.model>/<object_id>/``: write or rewrite a review.
 
     The form normally sits on the object's page and posts here; this view also shows it on
@@ -111,6 +145,9 @@ class ReviewView(TargetMixin, View):
 
     http_method_names = ["get", "post"]
     template_name = "ratings/review_form.html"
+    throttle_scope = "ratings-review"
+    throttle_limit_setting = "RATINGS_REVIEW_POSTS"
+    throttled_message = "Too many reviews in a short time. Please wait {minutes} minutes and try again."
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -128,6 +165,9 @@ class ReviewView(TargetMixin, View):
         return self.render_form(ReviewForm(initial=initial))
 
     def post(self, request, **kwargs):
+        refused = self.refuse_when_throttled(request)
+        if refused is not None:
+            return refused
         form = ReviewForm(request.POST)
         if not form.is_valid():
             return self.render_form(form, status=400)

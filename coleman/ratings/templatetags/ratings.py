@@ -18,42 +18,9 @@ from django.utils.html import format_html
 from .. import services
 from ..forms import ReviewForm
 from ..models import MAX_STARS, MIN_STARS
+from ..presentation import average_display, average_label, login_redirect_url, plural
 
 register = template.Library()
-
-
-def plural(count: int, word: str) -> str:
-    """``1 rating``, ``2 ratings``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def average_display(summary) -> str:
-    """The average to one decimal place without a trailing ``.0`` (``3.5``, ``4``), or ``""``."""
-    average = summary.average
-    if average is None:
-        return ""
-    return f"{average:.1f}".removesuffix(".0")
-
-
-def average_label(summary) -> str:
-    """What the average stars say to a screen reader."""
-    if not summary.rating_count:
-        return "Not rated yet"
-    return f"Rated {average_display(summary)} out of {MAX_STARS}"
-
-
-def rating_payload(summary, stars) -> dict:
-    """What the rating view answers to scripts: the new average, the count and the user's stars."""
-    return {
-        "stars": stars,
-        "average": None if summary.average is None else str(summary.average),
-        "average_display": average_display(summary),
-        "average_label": average_label(summary),
-        "average_percent": summary.average_percent,
-        "count": summary.rating_count,
-        "count_display": plural(summary.rating_count, "rating"),
-        "max_stars": MAX_STARS,
-    }
 
 
 @register.simple_tag
@@ -161,8 +128,6 @@ def rating_summary(context, obj):
 @register.inclusion_tag("ratings/reviews_section.html", takes_context=True)
 def reviews_section(context, obj):
     """The object's published reviews and, for customers, the form to write one."""
-    from ..views import login_redirect_url  # the views import this module
-
     request = context.get("request")
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
