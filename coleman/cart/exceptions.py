@@ -19,3 +19,11 @@ class OutOfStock(CartError):
 
 class CartFull(CartError):
     """A new line would pass ``COLEMAN_CART_MAX_LINES``."""
+
+
+class InvalidQuantities(CartError):
+    """Some of the quantities of a cart update are bad; ``item_errors`` maps item ids to messages."""
+
+    def __init__(self, item_errors):
+        super().__init__("Your cart was not updated: please correct the quantities below.")
+        self.item_errors = dict(item_errors)

@@ -1,9 +1,10 @@
 """Shipping calculators, chosen with ``COLEMAN_SHIPPING_CALCULATOR``.
 
 A calculator has a ``name`` (shown to the shopper and stored on the order) and
-``quote(cart) -> Decimal``. ``cart`` is anything with ``subtotal``, ``count``,
-``total_weight`` and ``is_empty`` (a :class:`coleman.cart.cart.Cart`). An empty cart ships for
-nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
+``quote(lines) -> Decimal``. ``lines`` is a :class:`coleman.cart.lines.Lines` (its
+``subtotal``, ``count``, ``total_weight`` and ``is_empty``); a session
+:class:`coleman.cart.cart.Cart` offers the same totals and may be quoted directly. Empty lines
+ship for nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
 """
 
 from decimal import Decimal
@@ -23,7 +24,7 @@ class ShippingCalculator:
     name = "Shipping"
 
     def quote(self, cart) -> Decimal:
-        """The shipping charge for ``cart`` (0 for an empty cart)."""
+        """The shipping charge for ``cart`` (:class:`~coleman.cart.lines.Lines` or a cart; 0 when empty)."""
         if cart.is_empty:
             return ZERO
         return to_money(self.charge(cart))
