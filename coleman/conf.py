@@ -68,6 +68,10 @@ DEFAULTS = {
     "SHIPPING_FREE_OVER_BASE": "coleman.orders.shipping.FlatRateShipping",
     # NEW orders older than this many days count as abandoned (cleanup_abandoned_orders).
     "ORDER_ABANDONED_DAYS": 14,
+    # The address book checkout offers signed-in shoppers: the dotted path of a callable
+    # user -> list of address dicts (see coleman/orders/address_book.py). None: the customers
+    # app's book when coleman.customers is installed, else none; "": no address book.
+    "ORDERS_ADDRESS_BOOK": None,
     # Guest order look-ups allowed per client address in ORDER_LOOKUP_WINDOW seconds.
     "ORDER_LOOKUP_ATTEMPTS": 10,
     "ORDER_LOOKUP_WINDOW": 600,

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django_registration.forms import RegistrationForm
-from localflavor.us.us_states import STATES_NORMALIZED
+
+from coleman.core.addresses import ADDRESS_FIELDS, AddressFields
 
 from .models import CustomerAddress, phone_number_validator
 from .throttling import login_throttle
@@ -158,30 +159,15 @@ class ProfileForm(forms.Form):
         return (self.cleaned_data.get("email") or "").casefold() != (self.user.email or "").casefold()
 
 
-class AddressForm(forms.ModelForm):
-    """An address-book entry; US addresses need a real state and ZIP code."""
+class AddressForm(AddressFields, forms.ModelForm):
+    """An address-book entry: the store's one address form (:mod:`coleman.core.addresses`).
+
+    US addresses need a real state (typed as a code or a name, stored as the code) and ZIP
+    code; the model's ``clean()`` applies that rule, as it does in the admin.
+    """
 
     make_default = forms.BooleanField(required=False, label="Use as my default shipping address")
 
     class Meta:
         model = CustomerAddress
-        fields = ["name", "line1", "line2", "line3", "city", "state", "postal_code", "country"]
-        widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "line3": forms.TextInput(attrs={"autocomplete": "address-line3"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "state": forms.TextInput(attrs={"autocomplete": "address-level1"}),
-            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
-        }
-
-    def clean_state(self):
-        """Accept US state names and abbreviations ("California", "calif") as codes."""
-        state = (self.cleaned_data.get("state") or "").strip()
-        if self.data.get(self.add_prefix("country")) == "US":
-            return STATES_NORMALIZED.get(state.casefold(), state.upper())
-        return state
-
-    def clean_postal_code(self):
-        return (self.cleaned_data.get("postal_code") or "").strip().upper()
+        fields = list(ADDRESS_FIELDS)

@@ -1,8 +1,8 @@
 """Business operations on customers and their address books.
 
-Views stay thin and call these; other apps (orders) call :func:`address_book_for` and
-``CustomerAddress.as_shipping_dict()`` only, and only when ``coleman.customers`` is
-installed.
+Views stay thin and call these. Other apps never import this app: the orders app's checkout
+reaches :func:`shipping_addresses_for` through its ``COLEMAN_ORDERS_ADDRESS_BOOK`` hook (a
+dotted path it imports only while ``coleman.customers`` is installed).
 """
 
 from datetime import timedelta
@@ -45,6 +45,18 @@ def address_book_for(user):
     An anonymous user has an empty address book. Each address carries ``is_default``.
     """
     return CustomerAddress.objects.owned_by(user).default_first()
+
+
+def shipping_addresses_for(user) -> list[dict]:
+    """The address book of ``user`` as plain dicts, default first (the orders checkout hook).
+
+    Each is ``CustomerAddress.as_shipping_dict()`` plus ``"id"`` (the address's key) and
+    ``"is_default"``; one query.
+    """
+    return [
+        {"id": address.pk, "is_default": address.is_default, **address.as_shipping_dict()}
+        for address in address_book_for(user)
+    ]
 
 
 @transaction.atomic

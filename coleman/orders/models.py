@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from coleman.core.addresses import MAX_LENGTHS
+
 from .statuses import Status
 
 # Order numbers use digits and capitals without look-alikes (no 0/O, 1/I/L), read aloud easily.
@@ -82,14 +84,16 @@ class Order(models.Model):
     shipping_method = models.CharField(max_length=100, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)
     comments = models.TextField(blank=True, help_text="The customer's notes at checkout.")
-    ship_name = models.CharField("name", max_length=200)
-    ship_line1 = models.CharField("address line 1", max_length=200)
-    ship_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    ship_line3 = models.CharField("address line 3", max_length=200, blank=True)
-    ship_city = models.CharField("city", max_length=100)
-    ship_state = models.CharField("state or region", max_length=100, blank=True)
-    ship_postal_code = models.CharField("postal code", max_length=20)
-    ship_country = models.CharField("country", max_length=2, help_text="ISO 3166 code, e.g. US.")
+    # The store's one address (coleman.core.addresses): the checkout and address book forms
+    # are sized to these columns.
+    ship_name = models.CharField("name", max_length=MAX_LENGTHS["name"])
+    ship_line1 = models.CharField("address line 1", max_length=MAX_LENGTHS["line1"])
+    ship_line2 = models.CharField("address line 2", max_length=MAX_LENGTHS["line2"], blank=True)
+    ship_line3 = models.CharField("address line 3", max_length=MAX_LENGTHS["line3"], blank=True)
+    ship_city = models.CharField("city", max_length=MAX_LENGTHS["city"])
+    ship_state = models.CharField("state or region", max_length=MAX_LENGTHS["state"], blank=True)
+    ship_postal_code = models.CharField("postal code", max_length=MAX_LENGTHS["postal_code"])
+    ship_country = models.CharField("country", max_length=MAX_LENGTHS["country"], help_text="ISO 3166 code, e.g. US.")
     checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     placed_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
