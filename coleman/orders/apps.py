@@ -1,6 +1,7 @@
 """App configuration for :mod:`coleman.orders`."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class OrdersConfig(AppConfig):
@@ -11,8 +12,6 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         from . import checks  # noqa: F401
         from .receivers import ensure_status_codes
 

@@ -15,12 +15,23 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
+from coleman.products.models import Product
+
+try:  # Whoosh's Porter stemmer, for highlighting; without Whoosh only whole words are marked
+    from whoosh.lang.porter import stem
+except ImportError:  # pragma: no cover - whoosh is in requirements.txt
+
+    def stem(word):
+        """No stemming: the word itself."""
+        return word
+
 
 SORT_CHOICES = {
     "relevance": "Best match",
@@ -56,8 +67,6 @@ class Match:
         """URL of the product photo, or "" when it has none."""
         if not self.photo:
             return ""
-        from django.core.files.storage import default_storage
-
         return default_storage.url(self.photo)
 
 
@@ -164,8 +173,6 @@ class SearchBackend:
 
     def autocomplete(self, prefix, limit):
         """Up to ``limit`` (name, url) pairs of active products whose name holds every word typed."""
-        from coleman.products.models import Product
-
         words = prefix.split()
         if not words:
             return []
@@ -289,7 +296,6 @@ def highlight(text, query, *, max_length=220):
     if not text:
         return ""
     words = set(query_words(query))
-    stem = _stemmer()
     stems = {stem(w) for w in words}
     tokens = list(re.finditer(r"\w+", text))
     first = next((t for t in tokens if t.group().lower() in words or stem(t.group().lower()) in stems), None)
@@ -309,11 +315,3 @@ def highlight(text, query, *, max_length=220):
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece is escaped above
-
-
-def _stemmer():
-    try:
-        from whoosh.lang.porter import stem
-    except ImportError:  # pragma: no cover - whoosh is a runtime requirement
-        return lambda word: word
-    return stem
