@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
+from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
 from coleman.products.models import Product
@@ -43,21 +44,21 @@ def parse_quantity(value, *, allow_zero: bool = False) -> int:
     """
     limit = max_quantity()
     if isinstance(value, bool):
-        raise InvalidQuantity("Please enter a whole number of items.")
+        raise InvalidQuantity(_("Please enter a whole number of items."))
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     elif isinstance(value, str) and value.strip().startswith("-") and _DIGITS.fullmatch(value.strip()[1:]):
-        raise InvalidQuantity("The quantity cannot be negative.")
+        raise InvalidQuantity(_("The quantity cannot be negative."))
     else:
-        raise InvalidQuantity("Please enter a whole number of items.")
+        raise InvalidQuantity(_("Please enter a whole number of items."))
     if number < 0:
-        raise InvalidQuantity("The quantity cannot be negative.")
+        raise InvalidQuantity(_("The quantity cannot be negative."))
     if number == 0 and not allow_zero:
-        raise InvalidQuantity("The quantity must be at least 1.")
+        raise InvalidQuantity(_("The quantity must be at least 1."))
     if number > limit:
-        raise InvalidQuantity(f"You can buy at most {limit} of one product.")
+        raise InvalidQuantity(_("You can buy at most %(limit)s of one product.") % {"limit": limit})
     return number
 
 
@@ -68,8 +69,10 @@ def check_stock(product, quantity: int) -> None:
     """
     if product.stock is not None and quantity > product.stock:
         if product.stock == 0:
-            raise OutOfStock(f"{product.name} is sold out.")
-        raise OutOfStock(f"Only {product.stock} of {product.name} left in stock.")
+            raise OutOfStock(_("%(product)s is sold out.") % {"product": product.name})
+        raise OutOfStock(
+            _("Only %(stock)s of %(product)s left in stock.") % {"stock": product.stock, "product": product.name}
+        )
 
 
 @dataclass
@@ -156,7 +159,7 @@ class Cart:
         for item in self.items:
             if item.item_id == item_id:
                 return item
-        raise UnknownItem("That item is not in your cart.")
+        raise UnknownItem(_("That item is not in your cart."))
 
     # --- changing ---------------------------------------------------------------------
 
@@ -169,11 +172,13 @@ class Cart:
         """
         quantity = parse_quantity(quantity)
         if not product.is_active:
-            raise OutOfStock(f"{product.name} is no longer available.")
+            raise OutOfStock(_("%(product)s is no longer available.") % {"product": product.name})
         existing = next((item for item in self.items if item.product.pk == product.pk), None)
         wanted = quantity + (existing.quantity if existing else 0)
         if wanted > max_quantity():
-            raise InvalidQuantity(f"You can buy at most {max_quantity()} of {product.name}.")
+            raise InvalidQuantity(
+                _("You can buy at most %(limit)s of %(product)s.") % {"limit": max_quantity(), "product": product.name}
+            )
         check_stock(product, wanted)
         if existing:
             existing.quantity = wanted
@@ -181,7 +186,10 @@ class Cart:
             item = existing
         else:
             if len(self.items) >= coleman_settings.CART_MAX_LINES:
-                raise CartFull(f"Your cart is full: it holds at most {coleman_settings.CART_MAX_LINES} products.")
+                raise CartFull(
+                    _("Your cart is full: it holds at most %(limit)s products.")
+                    % {"limit": coleman_settings.CART_MAX_LINES}
+                )
             item = CartItem(item_id=str(self._next_id), product=product, quantity=quantity)
             self._next_id += 1
             self.items.append(item)
@@ -302,20 +310,25 @@ class Cart:
         for item_id, product_id, quantity in self._entries:
             product = products.get(product_id)
             if product is None:
-                self._warn("An item that is no longer sold was removed from your cart.")
+                self._warn(_("An item that is no longer sold was removed from your cart."))
                 changed = True
                 continue
             if not product.is_active:
-                self._warn(f"{product.name} is no longer available and was removed from your cart.")
+                self._warn(
+                    _("%(product)s is no longer available and was removed from your cart.") % {"product": product.name}
+                )
                 changed = True
                 continue
             if product.stock is not None and quantity > product.stock:
                 changed = True
                 if product.stock == 0:
-                    self._warn(f"{product.name} is sold out and was removed from your cart.")
+                    self._warn(_("%(product)s is sold out and was removed from your cart.") % {"product": product.name})
                     continue
                 quantity = product.stock
-                self._warn(f"Only {quantity} of {product.name} left in stock; your cart now holds {quantity}.")
+                self._warn(
+                    _("Only %(stock)s of %(product)s left in stock; your cart now holds %(stock)s.")
+                    % {"stock": quantity, "product": product.name}
+                )
             items.append(CartItem(item_id=item_id, product=product, quantity=quantity))
         if changed:
             self._items = items

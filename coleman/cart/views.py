@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -95,7 +96,10 @@ class AddItemView(CartChangeView):
             item = self.cart.add(product, request.POST.get("quantity", "1"))
         except CartError as exc:
             return self.error(str(exc))
-        return self.done(f"Added {product.name} to your cart ({item.quantity} in cart).")
+        return self.done(
+            _("Added %(product)s to your cart (%(quantity)s in cart).")
+            % {"product": product.name, "quantity": item.quantity}
+        )
 
 
 class RemoveItemView(CartChangeView):
@@ -107,7 +111,7 @@ class RemoveItemView(CartChangeView):
             self.cart.remove(item_id)
         except UnknownItem as exc:
             return self.error(str(exc), status=404)
-        return self.done(f"Removed {item.product.name} from your cart.")
+        return self.done(_("Removed %(product)s from your cart.") % {"product": item.product.name})
 
 
 class UpdateCartView(CartChangeView):
@@ -125,5 +129,5 @@ class UpdateCartView(CartChangeView):
         except InvalidQuantities as exc:
             return self.error(str(exc), item_errors=exc.item_errors)
         if unknown:
-            messages.warning(request, "Some items were no longer in your cart.")
-        return self.done("Your cart was updated.")
+            messages.warning(request, _("Some items were no longer in your cart."))
+        return self.done(_("Your cart was updated."))
