@@ -1,6 +1,7 @@
 """Forms of the orders app: checkout, guest order look-up and order feedback."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coleman.core.addresses import ADDRESS_FIELDS, REQUIRED_ADDRESS_FIELDS, AddressForm
 
@@ -22,13 +23,13 @@ class CheckoutForm(AddressForm):
     """
 
     email = forms.EmailField(
-        label="Email",
-        help_text="We send order updates here.",
+        label=_("Email"),
+        help_text=_("We send order updates here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    address_choice = forms.ChoiceField(label="Ship to", widget=forms.RadioSelect, required=False)
+    address_choice = forms.ChoiceField(label=_("Ship to"), widget=forms.RadioSelect, required=False)
     comments = forms.CharField(
-        label="Notes for the store", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes for the store"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     # Optional here so other checkout views may reuse the form; CheckoutView requires it.
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
@@ -46,7 +47,7 @@ class CheckoutForm(AddressForm):
         if self.addresses:
             self.fields["address_choice"].choices = [
                 (str(address["id"]), self._summary(address)) for address in self.addresses
-            ] + [(NEW_ADDRESS, "A new address (type it below)")]
+            ] + [(NEW_ADDRESS, _("A new address (type it below)"))]
             self.fields["address_choice"].required = True
             self.fields["address_choice"].initial = str(self.addresses[0]["id"])
             for name in self.typed_address_fields:  # needed only for "a new address"
@@ -93,8 +94,8 @@ class CheckoutForm(AddressForm):
 class OrderLookupForm(forms.Form):
     """A guest finds an order by its number and the email it was placed with."""
 
-    number = forms.CharField(label="Order number", max_length=20)
-    email = forms.EmailField(label="Email")
+    number = forms.CharField(label=_("Order number"), max_length=20)
+    email = forms.EmailField(label=_("Email"))
 
     def clean_number(self):
         return self.cleaned_data["number"].strip().upper()
@@ -107,4 +108,4 @@ class OrderFeedbackForm(forms.ModelForm):
         model = OrderFeedback
         fields = ["body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": 4000})}
-        labels = {"body": "Your message"}
+        labels = {"body": _("Your message")}

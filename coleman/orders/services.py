@@ -11,6 +11,7 @@ from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
 from coleman.cart.lines import Line, Lines
@@ -51,15 +52,15 @@ def _clean_shipping_details(email, shipping_address):
     """The address checked and normalised by the store's one address rule, or
     :class:`InvalidShippingDetails` saying what is wrong (addresses also come from gateways)."""
     if not email or "@" not in str(email):
-        raise InvalidShippingDetails("An email address is needed for order updates.")
+        raise InvalidShippingDetails(_("An email address is needed for order updates."))
     if not isinstance(shipping_address, dict):
-        raise InvalidShippingDetails("A shipping address is needed.")
+        raise InvalidShippingDetails(_("A shipping address is needed."))
     try:
         address = validate_address(shipping_address)
     except ValidationError as error:
         raise InvalidShippingDetails(_address_problem(error)) from None
     if len(str(email).strip()) > Order._meta.get_field("email").max_length:
-        raise InvalidShippingDetails("Too long: email.")
+        raise InvalidShippingDetails(_("Too long: %(fields)s.") % {"fields": "email"})
     return address
 
 
@@ -75,9 +76,9 @@ def _address_problem(error: ValidationError) -> str:
                 others.extend(problem.messages)
     sentences = []
     if "required" in by_code:
-        sentences.append(f"The shipping address is missing: {', '.join(by_code['required'])}.")
+        sentences.append(_("The shipping address is missing: %(fields)s.") % {"fields": ", ".join(by_code["required"])})
     if "max_length" in by_code:
-        sentences.append(f"Too long: {', '.join(by_code['max_length'])}.")
+        sentences.append(_("Too long: %(fields)s.") % {"fields": ", ".join(by_code["max_length"])})
     return " ".join([*sentences, *others])
 
 
@@ -90,7 +91,9 @@ def _price_lines(cart) -> Lines:
     for item in items:
         product = products.get(item.product.pk)
         if product is None or not product.is_active:
-            raise ProductUnavailable(f"{item.product.name} is no longer available; please review your cart.")
+            raise ProductUnavailable(
+                _("%(product)s is no longer available; please review your cart.") % {"product": item.product.name}
+            )
         lines.append(Line(product=product, quantity=item.quantity))
     return Lines(lines)
 
@@ -104,7 +107,8 @@ def _reserve_stock(line):
     )
     if taken != 1:
         raise InsufficientStock(
-            f"Sorry, there are not enough of {line.product.name} left in stock; please review your cart."
+            _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
+            % {"product": line.product.name}
         )
     return True
 
@@ -120,7 +124,7 @@ def _save_new_order(order):
             if order.checkout_token:
                 existing = Order.objects.filter(checkout_token=order.checkout_token).first()
                 if existing is not None:
-                    raise DuplicateCheckout("This order was already placed.", order=existing) from None
+                    raise DuplicateCheckout(_("This order was already placed."), order=existing) from None
             if not Order.objects.filter(number=order.number).exists():
                 raise
             order.number = generate_order_number()
@@ -144,7 +148,7 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
     "Place order" raise :class:`DuplicateCheckout` carrying the first order.
     """
     if cart.is_empty:
-        raise EmptyCart("Your cart is empty.")
+        raise EmptyCart(_("Your cart is empty."))
     address = _clean_shipping_details(email, shipping_address)
     if user is not None and not user.is_authenticated:
         user = None
@@ -153,7 +157,7 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
         if checkout_token:
             existing = Order.objects.filter(checkout_token=checkout_token).first()
             if existing is not None:
-                raise DuplicateCheckout("This order was already placed.", order=existing)
+                raise DuplicateCheckout(_("This order was already placed."), order=existing)
         priced = _price_lines(cart)
         shipping = calculator.quote(priced)
         order = Order(
@@ -265,7 +269,8 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
         current = locked.status_id
         if target not in TRANSITIONS.get(current, ()):
             raise IllegalTransition(
-                f"Order {locked.number} cannot move from {Status.label_for(current)} to {Status.label_for(target)}."
+                _("Order %(number)s cannot move from %(current)s to %(target)s.")
+                % {"number": locked.number, "current": Status.label_for(current), "target": Status.label_for(target)}
             )
         locked.status_id = target
         fields = ["status", "updated_at"]

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
@@ -21,7 +22,7 @@ ZERO = Decimal("0.00")
 class ShippingCalculator:
     """Base class: subclasses set ``name`` and implement :meth:`charge`."""
 
-    name = "Shipping"
+    name = _("Shipping")
 
     def quote(self, cart) -> Decimal:
         """The shipping charge for ``cart`` (:class:`~coleman.cart.lines.Lines` or a cart; 0 when empty)."""
@@ -37,7 +38,7 @@ class ShippingCalculator:
 class FlatRateShipping(ShippingCalculator):
     """One price per order (``COLEMAN_SHIPPING_FLAT_RATE``), whatever it holds."""
 
-    name = "Flat rate"
+    name = _("Flat rate")
 
     def charge(self, cart):
         return to_money(coleman_settings.SHIPPING_FLAT_RATE)
@@ -46,7 +47,7 @@ class FlatRateShipping(ShippingCalculator):
 class PerItemShipping(ShippingCalculator):
     """``COLEMAN_SHIPPING_PER_ITEM`` for each unit in the cart."""
 
-    name = "Per item"
+    name = _("Per item")
 
     def charge(self, cart):
         return to_money(coleman_settings.SHIPPING_PER_ITEM) * cart.count
@@ -60,7 +61,7 @@ class WeightTableShipping(ShippingCalculator):
     heavier than every row of a table without such a row costs the last row's price.
     """
 
-    name = "By weight"
+    name = _("By weight")
 
     def rows(self):
         """The table as ``(Decimal | None, Decimal)`` rows."""
@@ -94,7 +95,7 @@ class FreeOverThresholdShipping(ShippingCalculator):
 
     @property
     def name(self):
-        return f"{self.base.name}, free over {self.threshold}"
+        return _("%(base)s, free over %(threshold)s") % {"base": self.base.name, "threshold": self.threshold}
 
     def charge(self, cart):
         if cart.subtotal >= self.threshold:
