@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from coleman.conf import coleman_settings
@@ -23,7 +25,7 @@ from coleman.core.throttling import Throttle
 from . import services
 from .exceptions import RatingError
 from .forms import ReviewForm
-from .presentation import login_redirect_url, rating_payload
+from .presentation import count_of_stars, login_redirect_url, rating_payload
 
 
 def object_url(obj) -> str:
@@ -41,10 +43,9 @@ class TargetMixin:
             return JsonResponse({"ok": False, "error": message}, status=status)
         return render(request, "ratings/problem.html", {"message": message}, status=status)
 
-    def login_required(self, request, next_url: str, action: str):
-        """Send an anonymous shopper to log in, coming back to ``next_url`` afterwards."""
+    def login_required(self, request, next_url: str, message: str):
+        """Send an anonymous shopper to log in (``message`` says why), coming back to ``next_url``."""
         login_url = login_redirect_url(next_url)
-        message = f"Please log in to {action}."
         if wants_json(request):
             return JsonResponse({"ok": False, "error": message, "login_url": login_url}, status=401)
         if login_url is None:
@@ -58,7 +59,7 @@ class PostThrottleMixin:
 
     throttle_scope = ""
     throttle_limit_setting = ""
-    throttled_message = "Too many posts in a short time. Please wait {minutes} minutes and try again."
+    throttled_message = _("Too many posts in a short time. Please wait %(minutes)s minutes and try again.")
 
     def post_throttle(self, request) -> Throttle:
         """The throttle on this view's posts from the request's client address."""
@@ -76,7 +77,7 @@ class PostThrottleMixin:
         """
         throttle = self.post_throttle(request)
         if throttle.is_exceeded():
-            response = self.problem(request, self.throttled_message.format(minutes=throttle.minutes), 429)
+            response = self.problem(request, self.throttled_message % {"minutes": throttle.minutes}, 429)
             response["Retry-After"] = str(throttle.window)
             return response
         throttle.hit()
@@ -94,7 +95,7 @@ class RateView(PostThrottleMixin, TargetMixin, View):
     confirm_template_name = "ratings/rate_confirm.html"
     throttle_scope = "ratings-rate"
     throttle_limit_setting = "RATINGS_RATE_POSTS"
-    throttled_message = "Too many ratings in a short time. Please wait {minutes} minutes and try again."
+    throttled_message = _("Too many ratings in a short time. Please wait %(minutes)s minutes and try again.")
 
     def get(self, request, model, object_id, rating):
         try:
@@ -103,11 +104,11 @@ class RateView(PostThrottleMixin, TargetMixin, View):
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
         if not request.user.is_authenticated:
-            return self.login_required(request, request.get_full_path(), "rate")
+            return self.login_required(request, request.get_full_path(), gettext("Please log in to rate."))
         context = {
             "object": target,
             "stars": stars,
-            "stars_display": f"{stars} star{'s' if stars != 1 else ''}",
+            "stars_display": count_of_stars(stars),
             "action": request.path,
             "next": safe_next_url(request, object_url(target), use_referer=True),
         }
@@ -124,12 +125,14 @@ class RateView(PostThrottleMixin, TargetMixin, View):
             return self.problem(request, str(error), error.status_code)
         back = safe_next_url(request, object_url(target), use_referer=True)
         if not request.user.is_authenticated:
-            return self.login_required(request, back, "rate")
+            return self.login_required(request, back, gettext("Please log in to rate."))
         try:
             result = services.rate(request.user, target, stars)
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
-        message = f"Thanks! You rated {target} {stars} star{'s' if stars != 1 else ''}."
+        message = ngettext(
+            "Thanks! You rated %(object)s %(count)s star.", "Thanks! You rated %(object)s %(count)s stars.", stars
+        ) % {"object": target, "count": stars}
         if wants_json(request):
             return JsonResponse({"ok": True, "message": message, **rating_payload(result.summary, stars)})
         messages.success(request, message)
@@ -147,7 +150,7 @@ class ReviewView(PostThrottleMixin, TargetMixin, View):
     template_name = "ratings/review_form.html"
     throttle_scope = "ratings-review"
     throttle_limit_setting = "RATINGS_REVIEW_POSTS"
-    throttled_message = "Too many reviews in a short time. Please wait {minutes} minutes and try again."
+    throttled_message = _("Too many reviews in a short time. Please wait %(minutes)s minutes and try again.")
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -156,11 +159,11 @@ class ReviewView(PostThrottleMixin, TargetMixin, View):
             return self.problem(request, str(error), error.status_code)
         self.back = object_url(self.target)
         if not request.user.is_authenticated:
-            return self.login_required(request, request.get_full_path(), "write a review")
+            return self.login_required(request, request.get_full_path(), gettext("Please log in to write a review."))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, **kwargs):
-        _, own = services.reviews_to_show(self.target, request.user)
+        _published, own = services.reviews_to_show(self.target, request.user)
         initial = {"body": own.body, "stars": own.stars} if own is not None else {}
         return self.render_form(ReviewForm(initial=initial))
 
@@ -178,9 +181,9 @@ class ReviewView(PostThrottleMixin, TargetMixin, View):
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
         if review.is_published:
-            messages.success(request, "Thanks! Your review is published.")
+            messages.success(request, gettext("Thanks! Your review is published."))
         else:
-            messages.info(request, "Thanks! Your review will appear once our staff have approved it.")
+            messages.info(request, gettext("Thanks! Your review will appear once our staff have approved it."))
         return HttpResponseRedirect(f"{self.back}#reviews")
 
     def render_form(self, form, status=200):

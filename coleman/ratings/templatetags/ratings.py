@@ -14,11 +14,20 @@ from django import template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from .. import services
 from ..forms import ReviewForm
 from ..models import MAX_STARS, MIN_STARS
-from ..presentation import average_display, average_label, login_redirect_url, plural
+from ..presentation import (
+    average_display,
+    average_label,
+    count_of_ratings,
+    count_of_reviews,
+    count_of_stars,
+    login_redirect_url,
+    rated_label,
+)
 
 register = template.Library()
 
@@ -44,7 +53,7 @@ def stars(summary):
 @register.inclusion_tag("ratings/_stars.html")
 def stars_given(value):
     """Read-only stars for one rating (of a review)."""
-    return {"percent": round(value * 100 / MAX_STARS), "label": f"Rated {value} out of {MAX_STARS}"}
+    return {"percent": round(value * 100 / MAX_STARS), "label": rated_label(value)}
 
 
 def star_buttons(obj, filled_up_to, pressed=None, next_url=""):
@@ -54,7 +63,7 @@ def star_buttons(obj, filled_up_to, pressed=None, next_url=""):
     return [
         {
             "value": n,
-            "label": f"Rate {plural(n, 'star')}",
+            "label": ngettext("Rate %(count)s star", "Rate %(count)s stars", n) % {"count": n},
             "url": reverse("ratings:rate", kwargs={"model": label, "object_id": obj.pk, "rating": n}) + query,
             "filled": filled_up_to is not None and n <= filled_up_to,
             "pressed": n == pressed,
@@ -93,9 +102,9 @@ def rating_tool(context, obj):
         "object": obj,
         "summary": summary,
         "average_display": average_display(summary),
-        "count_display": plural(summary.rating_count, "rating"),
+        "count_display": count_of_ratings(summary.rating_count),
         "user_rating": given,
-        "user_rating_display": plural(given, "star") if given else "",
+        "user_rating_display": count_of_stars(given) if given else "",
         "buttons": star_buttons(obj, given, pressed=given),
         "next": request.get_full_path() if request else "",
         "is_authenticated": bool(user and user.is_authenticated),
@@ -120,8 +129,8 @@ def rating_summary(context, obj):
         "percent": summary.average_percent,
         "label": average_label(summary),
         "average_display": average_display(summary),
-        "count_display": plural(summary.rating_count, "rating"),
-        "review_display": plural(summary.review_count, "review"),
+        "count_display": count_of_ratings(summary.rating_count),
+        "review_display": count_of_reviews(summary.review_count),
     }
 
 
