@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
 
@@ -72,12 +73,12 @@ def save_address(user, address, *, make_default=False):
     if address.pk is None:
         if customer.addresses.count() >= coleman_settings.CUSTOMERS_MAX_ADDRESSES:
             raise AddressBookFull(
-                f"Your address book is full ({coleman_settings.CUSTOMERS_MAX_ADDRESSES} addresses). "
-                "Delete an address before adding another."
+                _("Your address book is full (%(limit)s addresses). Delete an address before adding another.")
+                % {"limit": coleman_settings.CUSTOMERS_MAX_ADDRESSES}
             )
         address.customer = customer
     elif address.customer_id != customer.pk:
-        raise NotYourAddress("This address belongs to another customer.")
+        raise NotYourAddress(_("This address belongs to another customer."))
     address.save()
     if make_default or customer.default_address_id is None:
         customer.default_address = address
@@ -90,7 +91,7 @@ def set_default_address(user, address):
     """Make ``address`` (one of ``user``'s own) the default shipping address."""
     customer = customer_for(user)
     if address.customer_id != customer.pk:
-        raise NotYourAddress("This address belongs to another customer.")
+        raise NotYourAddress(_("This address belongs to another customer."))
     customer.default_address = address
     customer.save(update_fields=["default_address", "updated"])
     return customer
@@ -105,7 +106,7 @@ def delete_address(user, address):
     """
     customer = customer_for(user)
     if address.customer_id != customer.pk:
-        raise NotYourAddress("This address belongs to another customer.")
+        raise NotYourAddress(_("This address belongs to another customer."))
     address.delete()
 
 
