@@ -19,6 +19,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
@@ -34,9 +36,9 @@ except ImportError:  # pragma: no cover - whoosh is in requirements.txt
 
 
 SORT_CHOICES = {
-    "relevance": "Best match",
-    "price": "Price: low to high",
-    "-price": "Price: high to low",
+    "relevance": _("Best match"),
+    "price": _("Price: low to high"),
+    "-price": _("Price: high to low"),
 }
 
 
@@ -127,10 +129,10 @@ def price_bands():
 
     bands, low = [], Decimal("0")
     for high in bounds:
-        label = f"{symbol}{plain(low)} to {symbol}{plain(high)}"
+        label = gettext("%(low)s to %(high)s") % {"low": f"{symbol}{plain(low)}", "high": f"{symbol}{plain(high)}"}
         bands.append((f"{plain(low)}-{plain(high)}", label, low, high))
         low = high
-    bands.append((f"{plain(low)}-", f"{symbol}{plain(low)} and up", low, None))
+    bands.append((f"{plain(low)}-", gettext("%(low)s and up") % {"low": f"{symbol}{plain(low)}"}, low, None))
     return bands
 
 
