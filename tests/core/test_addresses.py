@@ -14,17 +14,9 @@ from coleman.customers.forms import AddressForm as AddressBookForm
 from coleman.customers.models import CustomerAddress
 from coleman.orders.forms import CheckoutForm
 from coleman.orders.models import Order
+from tests.orders.factories import ADDRESS
 
-GOOD = {
-    "name": "Cora Cranberry",
-    "line1": "12 Bog Road",
-    "line2": "",
-    "line3": "",
-    "city": "Wareham",
-    "state": "MA",
-    "postal_code": "02571",
-    "country": "US",
-}
+GOOD = dict(ADDRESS)
 
 
 def test_limits_are_the_columns_of_an_order_and_of_the_address_book():
