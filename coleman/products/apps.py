@@ -2,6 +2,8 @@
 
 from django.apps import AppConfig
 
+from .receivers import connect_catalog_receivers
+
 
 class ProductsConfig(AppConfig):
     """Catalogs, categories, products and product attributes."""
@@ -11,4 +13,4 @@ class ProductsConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        connect_catalog_receivers()

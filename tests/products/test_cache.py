@@ -7,9 +7,12 @@ from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import info
 from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -114,10 +117,33 @@ def test_bump_works_with_no_version_yet(db):
 
 
 def test_unrelated_saves_do_not_invalidate(store, django_user_model):
-    """Saving a model outside the catalog leaves cached pages alone."""
+    """Saving a model outside the catalog (a shopper's session, a user) leaves the catalog
+    version, and so every cached page, alone."""
     before = catalog_version()
+    session = SessionStore()
+    session["cart"] = {str(store.preserves.pk): 1}
+    session.save()
+    Session.objects.get(session_key=session.session_key).delete()
     django_user_model.objects.create_user("ann")
     assert catalog_version() == before
+    store.preserves.save()  # while a catalog save does bump it
+    assert catalog_version() != before
+
+
+def test_sessions_run_no_catalog_code():
+    """The invalidation handler listens to catalog models only: saving or deleting a session,
+    which happens on a shopper's every request, calls no receiver at all."""
+    assert not post_save.has_listeners(Session)
+    assert not post_delete.has_listeners(Session)
+
+
+@override_settings(COLEMAN_CATALOG_CACHE_INVALIDATED_BY=["nosuchapp.Thing"])
+def test_models_of_apps_not_installed_are_skipped(store):
+    """A label of an app the project does not install (an optional app removed) is ignored;
+    catalog edits still invalidate."""
+    before = catalog_version()
+    store.preserves.save()
+    assert catalog_version() != before
 
 
 @override_settings(COLEMAN_CATALOG_CACHE_INVALIDATED_BY=["auth.User"])
