@@ -7,9 +7,11 @@ which keeps the admin usable with thousands of products.
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from .tree import CategoryTree
 
 
 class Catalog(models.Model):
@@ -29,6 +31,10 @@ class Catalog(models.Model):
 
     def get_absolute_url(self):
         return reverse("products:catalog", kwargs={"slug": self.slug})
+
+    def category_tree(self) -> CategoryTree:
+        """The catalog's categories as a :class:`~coleman.products.tree.CategoryTree`, read in one query."""
+        return CategoryTree(self, list(self.categories.order_by("name", "id")))
 
 
 class CatalogCategory(models.Model):
@@ -67,6 +73,20 @@ class ProductQuerySet(models.QuerySet):
     def for_listing(self):
         """Active products with what a product card shows, in one query."""
         return self.active().select_related("category__catalog")
+
+    def for_detail(self):
+        """Active products with what a product page shows: category, catalog and attributes
+        (the attributes in one more query, in name order)."""
+        details = ProductDetail.objects.select_related("attribute").order_by("attribute__name", "id")
+        return self.for_listing().prefetch_related(Prefetch("details", queryset=details))
+
+    def newest(self):
+        """Newest first (the ``products_listing_new_idx`` order)."""
+        return self.order_by("-created", "-id")
+
+    def featured(self):
+        """Featured products in name order (the ``products_featured_idx`` order)."""
+        return self.filter(is_featured=True).order_by("name", "id")
 
 
 class Product(models.Model):

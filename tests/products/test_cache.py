@@ -1,5 +1,6 @@
 """Cached catalog pages: edits show at once, per-shopper parts stay live."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,13 +14,16 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from django.test import override_settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coleman.products import cache as catalog_cache
 from coleman.products.cache import CATALOG_VERSION_KEY, bump_catalog_version, catalog_version
 from coleman.products.models import Product
+from coleman.products.page_cache import CSRF_TOKEN_PLACEHOLDER, CookielessPageCache
 from coleman.products.views import ProductListView
 from tests.factories import ProductFactory
 
@@ -219,9 +223,6 @@ def test_visitors_with_cookies_get_pages_rendered_for_them(client, store):
 def test_pages_with_personal_content_are_not_stored_whole(rf, store):
     """A page that carried a message, changed the session or set a cookie is never stored whole
     (a CSRF token is not personal in that sense: it is swapped for each visitor's own)."""
-    from django.middleware.csrf import get_token
-
-    from coleman.products.views import AnonymousPageCacheMixin
 
     def fresh_request():
         request = rf.get("/products/")
@@ -230,9 +231,7 @@ def test_pages_with_personal_content_are_not_stored_whole(rf, store):
         request.user = AnonymousUser()
         return request
 
-    from django.http import HttpResponse
-
-    same = AnonymousPageCacheMixin._is_the_same_for_every_visitor
+    same = CookielessPageCache.is_the_same_for_every_visitor
     assert same(fresh_request(), HttpResponse("page"))
     with_token = fresh_request()
     get_token(with_token)
@@ -259,12 +258,6 @@ def test_whole_pages_follow_catalog_edits(client, store):
 def test_a_stored_product_page_gives_each_visitor_a_token_of_their_own(store):
     """The product page (with its "Add to cart" form) is stored whole without anyone's CSRF
     token; each cookie-less visitor gets their own token and cookie, and it works for a POST."""
-    import re
-
-    from django.test import Client
-
-    from coleman.products.views import CSRF_TOKEN_PLACEHOLDER
-
     url = "/products/cranberry-preserves/"
     token_in = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
@@ -274,7 +267,7 @@ def test_a_stored_product_page_gives_each_visitor_a_token_of_their_own(store):
     assert second_response.templates == []  # no template was rendered: the page came whole
     assert CSRF_TOKEN_PLACEHOLDER not in second_page and "csrftoken" in second_response.cookies
     assert token_in.search(first_page).group(1) != token_in.search(second_page).group(1)
-    stored, _, has_token = cache.get(catalog_cache.fragment_key("anonymous-page", url, ""))
+    stored, _, has_token = cache.get(CookielessPageCache().key(RequestFactory().get(url)))
     assert has_token and CSRF_TOKEN_PLACEHOLDER.encode() in stored
     assert token_in.search(first_page).group(1).encode() not in stored
     if apps.is_installed("coleman.cart"):
