@@ -73,7 +73,10 @@ class ProductListingView(CatalogPageView):
 
 
 class HomeView(CatalogPageView):
-    """The front page: catalogs, newest products and featured products."""
+    """The front page: catalogs, newest products and featured products.
+
+    Its title is ``COLEMAN_PRODUCTS_HOME_TITLE`` (the store's name alone when empty).
+    """
 
     template_name = "products/home.html"
     fragment_template_name = "products/_home_content.html"
@@ -88,7 +91,7 @@ class HomeView(CatalogPageView):
         }
 
     def describe_fragment(self, context):
-        return {"title": "Cranberry foods, drinks and gifts"}
+        return {"title": coleman_settings.PRODUCTS_HOME_TITLE}
 
 
 class ProductListView(ProductListingView):

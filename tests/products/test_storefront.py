@@ -1,6 +1,7 @@
 """The storefront pages: what a shopper sees, and the answers to bad addresses."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from tests.factories import ProductFactory
@@ -21,6 +22,18 @@ def test_home_shows_catalogs_featured_and_new_products(client, store):
     assert "Cranberry Scented Candle" in featured and "Cranberry Juice" not in featured
     assert "Cranberry Juice" in page.split('id="new-heading"')[1]
     assert "Bog Mouse Pad" not in page
+
+
+def test_home_title_is_the_stores_setting(client, store, settings):
+    """The home page's title is COLEMAN_PRODUCTS_HOME_TITLE with the store's name (the project
+    sets CranStore's); without that setting the title is the store's name alone."""
+    assert "<title>Cranberry foods, drinks and gifts · CranStore</title>" in text(client.get("/"))
+    del settings.COLEMAN_PRODUCTS_HOME_TITLE
+    cache.clear()
+    assert "<title>CranStore</title>" in text(client.get("/"))
+    settings.COLEMAN_PRODUCTS_HOME_TITLE = "Fresh from the bog"
+    cache.clear()
+    assert "<title>Fresh from the bog · CranStore</title>" in text(client.get("/"))
 
 
 def test_product_list_is_alphabetical_active_and_priced(client, store):
