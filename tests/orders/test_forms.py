@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from coleman.orders.forms import NEW_ADDRESS, CheckoutForm
-from tests.orders.factories import ADDRESS, UserFactory
+from tests.factories.orders import ADDRESS
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_checkout_offers_and_uses_the_address_book(client, customers_address_boo
     from django.urls import reverse
 
     from coleman.orders.models import Order
-    from tests.factories import ProductFactory
+    from tests.factories.products import ProductFactory
 
     user = UserFactory()
     client.force_login(user)

@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.helpers import site_without
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +102,6 @@ def test_product_page_shows_price_attributes_and_breadcrumbs(client, store):
 def test_product_page_without_cart_app_has_no_add_to_cart(client, store):
     """With the cart app the product page has an "Add to cart" form; without it (and the apps
     that need it) the form is left out rather than broken."""
-    from tests.products.test_optional_apps import site_without
-
     assert "Add to cart" in text(client.get("/products/cranberry-preserves/"))
     with site_without(["coleman.cart", "coleman.orders", "coleman.payments", "coleman.payments.sandbox"]):
         response = client.get("/products/cranberry-preserves/")
