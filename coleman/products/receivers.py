@@ -42,15 +42,19 @@ def invalidate_catalog_cache(sender, using=None, **kwargs):
 
 
 def invalidating_models():
-    """The installed models whose saves and deletes invalidate cached catalog pages.
+    """The models whose saves and deletes invalidate cached catalog pages.
 
-    Labels in ``COLEMAN_CATALOG_CACHE_INVALIDATED_BY`` whose app is not installed (an optional
-    app removed from the project) are skipped: nothing of theirs can be on a page.
+    Labels in ``COLEMAN_CATALOG_CACHE_INVALIDATED_BY`` whose model was never loaded (its
+    optional app is not in the project) are skipped: nothing of theirs can be on a page.
+    Models are looked up among those loaded rather than those installed, so re-running
+    ``ready()`` while an app is briefly left out (tests that remove optional apps) keeps
+    its models connected for when it is back.
     """
     models = []
     for label in (*CATALOG_MODELS, *coleman_settings.CATALOG_CACHE_INVALIDATED_BY):
+        app_label, _, model_name = label.partition(".")
         try:
-            model = apps.get_model(label)
+            model = apps.get_registered_model(app_label, model_name)
         except LookupError:
             continue
         if model not in models:

@@ -25,6 +25,7 @@ from coleman.products.cache import CATALOG_VERSION_KEY, bump_catalog_version, ca
 from coleman.products.models import Product
 from coleman.products.page_cache import CSRF_TOKEN_PLACEHOLDER, CookielessPageCache
 from coleman.products.views import ProductListView
+from tests.helpers import site_without
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,17 @@ def test_models_of_apps_not_installed_are_skipped(store):
     catalog edits still invalidate."""
     before = catalog_version()
     store.preserves.save()
+    assert catalog_version() != before
+
+
+@override_settings(COLEMAN_CATALOG_CACHE_INVALIDATED_BY=["sessions.Session"])
+def test_models_named_in_settings_stay_connected_when_their_app_was_left_out_for_a_while(db):
+    """Removing an app from INSTALLED_APPS for a while re-runs every app's ready(); once it is
+    back, its models named in COLEMAN_CATALOG_CACHE_INVALIDATED_BY still refresh catalog pages."""
+    with site_without(["django.contrib.sessions"]):
+        pass
+    before = catalog_version()
+    SessionStore().save(must_create=True)
     assert catalog_version() != before
 
 
