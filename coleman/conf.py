@@ -29,6 +29,9 @@ DEFAULTS = {
     "PRODUCTS_PER_PAGE": 24,
     # How many new and featured products the home page shows.
     "HOME_NEW_PRODUCTS": 8,
+    # Title of the home page (before " · " and the store's name); empty: the store's name alone.
+    # A translatable title: gettext_lazy("…") in the project's settings.
+    "PRODUCTS_HOME_TITLE": "",
     # Seconds a rendered catalog fragment may be served from the cache; edits to the
     # catalog invalidate it at once regardless.
     "CATALOG_CACHE_SECONDS": 600,

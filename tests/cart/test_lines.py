@@ -8,7 +8,7 @@ import pytest
 from coleman.cart.cart import Cart
 from coleman.cart.exceptions import InvalidQuantities
 from coleman.cart.lines import Line, Lines
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 
 
 def product(price, weight=None, name="Jam"):

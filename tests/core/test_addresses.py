@@ -14,7 +14,7 @@ from coleman.customers.forms import AddressForm as AddressBookForm
 from coleman.customers.models import CustomerAddress
 from coleman.orders.forms import CheckoutForm
 from coleman.orders.models import Order
-from tests.orders.factories import ADDRESS
+from tests.factories.orders import ADDRESS
 
 GOOD = dict(ADDRESS)
 

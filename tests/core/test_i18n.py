@@ -16,10 +16,10 @@ from coleman.customers.forms import ProfileForm
 from coleman.orders.forms import CheckoutForm
 from coleman.orders.statuses import Status
 from coleman.search.forms import SearchForm
-from tests.customers.factories import AddressFactory
-from tests.customers.factories import UserFactory as CustomerFactory
-from tests.factories import ProductFactory
-from tests.orders.factories import OrderFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.orders import OrderFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory as CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.products.models import Product
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

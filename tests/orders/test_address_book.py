@@ -14,10 +14,11 @@ from django.urls import reverse
 from coleman.orders.address_book import address_book_path, saved_addresses_for
 from coleman.orders.forms import CheckoutForm
 from coleman.orders.models import Order
-from tests.customers.factories import AddressFactory
-from tests.customers.factories import UserFactory as CustomerFactory
-from tests.factories import ProductFactory
-from tests.orders.factories import ADDRESS, UserFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.orders import ADDRESS
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory as CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 call_command("check", fail_level="ERROR")
 call_command("migrate", verbosity=0)
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 user = get_user_model().objects.create_user("ada", "ada@example.com", "pw-ada-12345")
 client = Client()
 client.force_login(user)

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from coleman.orders.forms import NEW_ADDRESS, CheckoutForm
-from tests.orders.factories import ADDRESS, UserFactory
+from tests.factories.orders import ADDRESS
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from coleman.cart.cart import SESSION_KEY
 from coleman.orders.models import Order, OrderFeedback
 from coleman.orders.views import CHECKOUT_TOKEN_KEY
 from coleman.products.models import Product
-from tests.factories import ProductFactory
-from tests.orders.factories import ADDRESS, LineFactory, OrderFactory, UserFactory
+from tests.factories.orders import ADDRESS, LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.core.checks import run_checks
 
 from coleman.ratings.models import Rating, Review
 from coleman.ratings.views import RateView
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
-from .factories import UserFactory
 from .helpers import rate_url, review_url
 
 pytestmark = pytest.mark.django_db
