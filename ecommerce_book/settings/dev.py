@@ -5,6 +5,7 @@ import os
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 from .gateway_sandbox import *  # noqa: F403
+from .gateway_sandbox import INSTALLED_APPS
 
 DEBUG = True
 SECRET_KEY = "dev-only-not-secret-6c1f0f5e0b8a4c1e9b1d"  # noqa: S105 - dev only, never used in production
@@ -23,3 +24,6 @@ COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
 COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
+
+# The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
+INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]

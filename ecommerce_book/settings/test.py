@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 from .gateway_sandbox import *  # noqa: F403
+from .gateway_sandbox import INSTALLED_APPS
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-2f9d61a7c0e54b0b8f3a"  # noqa: S105 - tests only
@@ -37,3 +38,6 @@ COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
 COLEMAN_PAYMENTS_HTTP_ADAPTERS = {f"{_SITE}/": "tests.payments.transport.DjangoTestClientAdapter"}
+
+# The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
+INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]

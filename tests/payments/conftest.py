@@ -11,8 +11,8 @@ import pytest
 
 from coleman.payments.processors import get_processor
 from coleman.payments.services import record_checkout
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
 from tests.payments.documents import GOOD_AUTH, NOTIFY_URL
 
 

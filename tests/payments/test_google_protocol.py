@@ -13,7 +13,7 @@ from coleman.payments.http import gateway_session
 from coleman.payments.processors.google import protocol as g
 from coleman.payments.processors.google.client import OrderProcessingClient
 from coleman.payments.sandbox.google import documents as sandbox_documents
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 from tests.payments.documents import basic
 from tests.payments.scripted_server import ScriptedServer, closed_port_url
 

@@ -32,8 +32,8 @@ from coleman.payments.processors import get_processor
 from coleman.payments.processors.base import PaymentProcessor
 from coleman.payments.processors.views import ProcessorReturnView, remote_addr
 from coleman.payments.services import apply_once, log_rejected, move_order, record_checkout
-from tests.factories import ProductFactory
-from tests.orders.factories import ADDRESS, OrderFactory
+from tests.factories.orders import ADDRESS, OrderFactory
+from tests.factories.products import ProductFactory
 from tests.payments.scripted_server import ScriptedServer, closed_port_url
 
 pytestmark = pytest.mark.django_db
