@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from coleman.cart.cart import Cart
@@ -26,7 +28,7 @@ from coleman.orders.tokens import checkout_token, forget_checkout_token, is_curr
 from .exceptions import PaymentError, ProcessorNotFound
 from .processors import get_processor, get_processors
 
-EMPTY_CART_MESSAGE = "Your cart is empty: add something before checking out."
+EMPTY_CART_MESSAGE = gettext_lazy("Your cart is empty: add something before checking out.")
 
 
 class CheckoutView(FormView):
@@ -50,9 +52,9 @@ class CheckoutView(FormView):
             try:
                 self.fixed_processor = get_processor(kwargs["processor"])
             except ProcessorNotFound:
-                raise Http404("No such payment method.") from None
+                raise Http404(_("No such payment method.")) from None
             if not self.fixed_processor.is_available(request):
-                raise Http404("This payment method is not available.")
+                raise Http404(_("This payment method is not available."))
         self.cart = Cart.from_request(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -90,7 +92,7 @@ class CheckoutView(FormView):
         if self.fixed_processor is None:
             processors = self.available_processors()
             form.fields["processor"] = forms.ChoiceField(
-                label="Pay with",
+                label=_("Pay with"),
                 widget=forms.RadioSelect,
                 choices=[(processor.name, processor.verbose_name) for processor in processors],
                 initial=processors[0].name if processors else None,
@@ -118,7 +120,9 @@ class CheckoutView(FormView):
     def form_valid(self, form):
         token = form.cleaned_data["checkout_token"]
         if not is_current_token(self.request, token):
-            messages.error(self.request, "This checkout page was out of date; please check your order and try again.")
+            messages.error(
+                self.request, _("This checkout page was out of date; please check your order and try again.")
+            )
             form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
             return self.render_to_response(self.get_context_data(form=form), status=400)
         name = form.cleaned_data.get("processor")
@@ -140,7 +144,9 @@ class CheckoutView(FormView):
         forget_checkout_token(self.request)
         remember_order(self.request, order)
         if self.chosen_processor is None:
-            messages.success(self.request, f"Thank you! Your order {order.number} has been placed.")
+            messages.success(
+                self.request, _("Thank you! Your order %(number)s has been placed.") % {"number": order.number}
+            )
             return HttpResponseRedirect(order.get_absolute_url())
         return self.hand_off(self.chosen_processor, order)
 
@@ -151,19 +157,22 @@ class CheckoutView(FormView):
         except PaymentError as exc:
             messages.error(
                 self.request,
-                f"Your order {order.number} is saved, but {processor.verbose_name} could not take "
-                f"the payment right now ({exc}). Please try again later.",
+                _(
+                    "Your order %(number)s is saved, but %(service)s could not take the payment right now "
+                    "(%(reason)s). Please try again later."
+                )
+                % {"number": order.number, "service": processor.verbose_name, "reason": exc},
             )
             return HttpResponseRedirect(order.get_absolute_url())
 
     def already_placed(self, order):
         """A repeated "Place order": hand off the same unpaid order again, or show it."""
         if not can_view(self.request, order):
-            raise Http404("No such checkout.")
+            raise Http404(_("No such checkout."))
         processor = self.fixed_processor
         if processor is None and self.request.POST.get("processor"):
             processor = get_processors().get(self.request.POST["processor"])
         if processor is not None and order.status_id in UNPAID:
             return self.hand_off(processor, order)
-        messages.info(self.request, f"Your order {order.number} was already placed.")
+        messages.info(self.request, _("Your order %(number)s was already placed.") % {"number": order.number})
         return HttpResponseRedirect(order.get_absolute_url())

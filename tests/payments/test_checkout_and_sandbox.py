@@ -6,8 +6,9 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
@@ -414,3 +415,17 @@ def test_cancel_after_charge_is_refused_by_the_service(chargeable, google):
     chargeable.refresh_from_db()
     assert chargeable.status_id == "PAID"
     assert PaymentTransaction.objects.filter(order=chargeable, kind="cancel", status="failed").count() == 1
+
+
+def test_the_checkout_pages_render_in_french(shopper):
+    """The checkout and a hand-off build with French active (their strings go through gettext;
+    Coleman ships no French catalog, so Django's own French shows where it hands texts through)."""
+    with override_settings(LANGUAGE_CODE="fr"), translation.override("fr"):
+        for url in ("/checkout/", "/checkout/google/"):
+            response = shopper.get(url)
+            assert response.status_code == 200 and '<html lang="fr"' in response.content.decode(), url
+        data = checkout_form(shopper)
+        data["city"] = ""
+        assert "Ce champ est obligatoire." in shopper.post("/checkout/google/", data).content.decode()
+        response = shopper.post("/checkout/google/", checkout_form(shopper))
+    assert response.status_code == 200 and b"Pay with Google Checkout" in response.content

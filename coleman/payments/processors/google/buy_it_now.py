@@ -2,13 +2,12 @@
 
 The product page posts an HTML API form (:func:`buy_it_now_fields`) straight to Google; the
 store first hears of the order in Google's new-order notification, and makes it then
-(:func:`order_from_buy_it_now`) from a :class:`ListedCart` priced from the database.
+(:func:`order_from_buy_it_now`) from the products and quantities Google reports, as the
+store's one line type (:class:`coleman.cart.lines.Lines`), priced from the database.
 """
 
-from decimal import Decimal
-
+from coleman.cart.lines import Line, Lines
 from coleman.conf import coleman_settings
-from coleman.core.money import to_money
 from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
 from coleman.orders.services import make_order_from_cart
 from coleman.orders.shipping import get_shipping_calculator
@@ -19,53 +18,6 @@ from ...amounts import format_amount
 from ...exceptions import MalformedMessage
 
 
-class ListedItem:
-    """One product and quantity of a :class:`ListedCart`."""
-
-    def __init__(self, product, quantity):
-        self.product = product
-        self.quantity = quantity
-        self.item_id = str(product.pk)
-        self.unit_price = product.price
-        self.line_total = to_money(product.price * quantity)
-
-
-class ListedCart:
-    """A cart built from a product list instead of a session: Buy It Now and Google's new orders.
-
-    It offers what the orders app's shipping calculators and ``make_order_from_cart`` read
-    (iteration, ``is_empty``, ``count``, ``subtotal``, ``total_weight``, ``clear``).
-    """
-
-    def __init__(self, items):
-        self.items = list(items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self):
-        return len(self.items)
-
-    @property
-    def is_empty(self):
-        return not self.items
-
-    @property
-    def count(self):
-        return sum(item.quantity for item in self.items)
-
-    @property
-    def subtotal(self):
-        return to_money(sum((item.line_total for item in self.items), Decimal("0")))
-
-    @property
-    def total_weight(self):
-        return sum(((item.product.weight or Decimal("0")) * item.quantity for item in self.items), Decimal("0"))
-
-    def clear(self):
-        """Nothing to clear: the cart lives only as long as the request."""
-
-
 def buy_it_now_fields(product):
     """HTML API fields for buying one ``product`` straight from its page.
 
@@ -73,7 +25,7 @@ def buy_it_now_fields(product):
     the store makes from Google's new-order notification (see :func:`order_from_buy_it_now`).
     """
     calculator = get_shipping_calculator()
-    shipping = calculator.quote(ListedCart([ListedItem(product, 1)]))
+    shipping = calculator.quote(Lines([Line(product=product, quantity=1)]))
     return [
         ("item_name_1", product.name),
         ("item_description_1", (product.description or product.name)[:500]),
@@ -123,10 +75,10 @@ def order_from_buy_it_now(root, google_number):
         "postal_code": safe_xml.text(buyer, "postal-code"),
         "country": safe_xml.text(buyer, "country-code"),
     }
-    cart = ListedCart(ListedItem(products[slug], quantity) for slug, quantity in wanted)
+    lines = Lines(Line(product=products[slug], quantity=quantity) for slug, quantity in wanted)
     try:
         return make_order_from_cart(
-            cart,
+            lines,
             email=safe_xml.text(buyer, "email"),
             shipping_address=address,
             comments=f"Google Checkout Buy It Now, Google order {google_number}.",
@@ -138,4 +90,4 @@ def order_from_buy_it_now(root, google_number):
         raise MalformedMessage(f"Cannot make an order from Google order {google_number}: {exc}") from exc
 
 
-__all__ = ["ListedCart", "ListedItem", "buy_it_now_fields", "order_from_buy_it_now"]
+__all__ = ["buy_it_now_fields", "order_from_buy_it_now"]
