@@ -80,90 +80,30 @@ DEFAULTS = {
     "ORDER_LOOKUP_WINDOW": 600,
     # --- payments ---------------------------------------------------------------------
     # Payment processors offered at checkout, in order: dotted paths of PaymentProcessor
-    # subclasses (see coleman/payments/README-processors.md).
+    # subclasses (see coleman/payments/README-processors.md). Each processor declares its own
+    # settings and their defaults on its class (default_settings): credentials empty, endpoints
+    # at the service's live URLs. Google Checkout: COLEMAN_GOOGLE_* (MERCHANT_ID, MERCHANT_KEY,
+    # API_BASE, CART_API, BUY_IT_NOW, CARRIER_SHIPPING, TIMEOUT, CLIENT_CERT); Amazon FPS:
+    # COLEMAN_AMAZON_* (ACCESS_KEY, SECRET_KEY, CBUI_ENDPOINT, FPS_ENDPOINT, PAY_ON_RETURN…);
+    # PayPal: COLEMAN_PAYPAL_* (API_USER, API_PASSWORD, API_SIGNATURE, RECEIVER_EMAIL,
+    # NVP_ENDPOINT, APPROVAL_URL, IPN_POSTBACK_URL…).
     "PAYMENTS_PROCESSORS": [
         "coleman.payments.processors.google.GoogleCheckout",
         "coleman.payments.processors.amazon.AmazonFPS",
         "coleman.payments.processors.paypal.PayPalExpressCheckout",
     ],
-    # Refuse to start when a processor points at the gateway sandbox (set True by the
-    # production settings; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 in the environment overrides).
-    "PAYMENTS_REQUIRE_LIVE_ENDPOINTS": False,
-    # The gateway sandbox app refuses to load when this is True (the production settings set it).
-    "PAYMENTS_SANDBOX_FORBIDDEN": False,
+    # True on sites that take no real money (development, tests, a staging site): processors
+    # may point at sandboxes and the gateway sandbox app may be installed. False (the default)
+    # makes both a system-check error (coleman.E108).
+    "PAYMENTS_ALLOW_SANDBOX": False,
     # Inbound payment messages larger than this many bytes are refused unparsed.
     "PAYMENTS_MAX_MESSAGE_BYTES": 256 * 1024,
-    # Google Checkout. Merchant id and key are dev/test values the sandbox knows;
-    # production sets real ones from the environment.
-    "GOOGLE_MERCHANT_ID": "1234567890",
-    "GOOGLE_MERCHANT_KEY": "sandbox-google-merchant-key-not-secret",  # noqa: S105 - sandbox only
-    # Base of the Checkout API; empty means this site's gateway sandbox. Real:
-    # "https://checkout.google.com/api/checkout/v2/" (sandbox: "https://sandbox.google.com/checkout/api/checkout/v2/").
-    "GOOGLE_API_BASE": "",
-    # Optional client certificate for the Order Processing API (path, or (cert, key) paths).
-    "GOOGLE_CLIENT_CERT": "",
-    # Seconds to wait for the Order Processing API.
-    "GOOGLE_TIMEOUT": 15,
-    # "xml" posts the signed cart XML; "html" posts the HTML API form fields.
-    "GOOGLE_CART_API": "xml",
-    # Show Google's "Buy It Now" button on product pages.
-    "GOOGLE_BUY_IT_NOW": False,
-    # Carrier-calculated shipping instead of our own shipping charge: None, or
-    # {"ship_from": {"city", "region", "postal_code", "country"}, "methods": [["UPS", "Ground"], ...],
-    #  "default_price": "10.00", "package": {"length": 12, "width": 9, "height": 4}}.
-    "GOOGLE_CARRIER_SHIPPING": None,
-    # Gateway sandbox, Google: merchant id -> key it accepts; whether it charges a chargeable
-    # order at once (Google's "automatically charge" Merchant Center option; False leaves it
-    # to the staff "Charge" action); the store's notification URL ("" = this site's).
-    "SANDBOX_GOOGLE_ACCOUNTS": {"1234567890": "sandbox-google-merchant-key-not-secret"},
-    "SANDBOX_GOOGLE_AUTO_CHARGE": True,
-    "SANDBOX_GOOGLE_CALLBACK_URL": "",
-    # The buyer the Google sandbox reports in new-order notifications (a made-up address).
-    "SANDBOX_GOOGLE_BUYER": {
-        "name": "Sandy Buyer",
-        "email": "sandbox-buyer@example.com",
-        "line1": "1 Sandbox Lane",
-        "city": "Wareham",
-        "state": "MA",
-        "postal_code": "02571",
-        "country": "US",
-    },
-    # Amazon FPS (Co-Branded UI). The keys below are dev/test values the sandbox knows;
-    # production sets real ones from the environment.
-    "AMAZON_ACCESS_KEY": "SANDBOX-AMAZON-ACCESS-KEY",
-    "AMAZON_SECRET_KEY": "sandbox-amazon-secret-key-not-secret",  # noqa: S105 - sandbox only
-    # CBUI start page and FPS API endpoint; empty means this site's gateway sandbox.
-    # Real: "https://authorize.payments.amazon.com/cobranded-ui/actions/start", "https://fps.amazonaws.com/".
-    "AMAZON_CBUI_ENDPOINT": "",
-    "AMAZON_FPS_ENDPOINT": "",
-    # Charge the token with FPS Pay as soon as the shopper returns; False leaves it for the
-    # staff "charge" action (the book charges when the order is fulfilled).
-    "AMAZON_PAY_ON_RETURN": True,
-    # PayPal Express Checkout (NVP API credentials; dev/test values the sandbox knows).
-    "PAYPAL_API_USER": "sandbox-merchant_api1.example.com",
-    "PAYPAL_API_PASSWORD": "sandbox-password-not-secret",  # noqa: S105 - sandbox only
-    "PAYPAL_API_SIGNATURE": "sandbox-signature-not-secret",
-    # The PayPal account that must receive the money (checked on every IPN).
-    "PAYPAL_RECEIVER_EMAIL": "sandbox-merchant@example.com",
-    # NVP endpoint, approval page and IPN post-back URL; empty means this site's sandbox.
-    # Real: "https://api-3t.paypal.com/nvp", "https://www.paypal.com/cgi-bin/webscr",
-    # "https://ipnpb.paypal.com/cgi-bin/webscr".
-    "PAYPAL_NVP_ENDPOINT": "",
-    "PAYPAL_APPROVAL_URL": "",
-    "PAYPAL_IPN_POSTBACK_URL": "",
-    # Seconds to wait for Amazon / PayPal API answers.
+    # Seconds to wait for a payment service's answer (a processor's own TIMEOUT setting wins).
     "PAYMENTS_HTTP_TIMEOUT": 15,
-    # Gateway sandbox: the merchant accounts it accepts (access key -> secret key for Amazon,
-    # API user -> password/signature/email for PayPal), and whether it posts PayPal IPNs.
-    "SANDBOX_AMAZON_ACCOUNTS": {"SANDBOX-AMAZON-ACCESS-KEY": "sandbox-amazon-secret-key-not-secret"},
-    "SANDBOX_PAYPAL_ACCOUNTS": {
-        "sandbox-merchant_api1.example.com": {
-            "password": "sandbox-password-not-secret",
-            "signature": "sandbox-signature-not-secret",
-            "email": "sandbox-merchant@example.com",
-        }
-    },
-    "SANDBOX_PAYPAL_SEND_IPN": True,
+    # Extra transport adapters mounted on every gateway session (coleman.payments.http), by URL
+    # prefix: {"http://testserver/": "dotted.path.AdapterClass"}. The test settings mount one
+    # that hands requests to Django's test client.
+    "PAYMENTS_HTTP_ADAPTERS": {},
     # --- ratings and reviews ----------------------------------------------------------
     # Models whose objects shoppers may rate and review, as "app_label.model" (lower case).
     # Each must have an integer primary key. Ratings and reviews of an object are deleted
@@ -215,12 +155,20 @@ DEFAULTS = {
 
 
 class ColemanSettings:
-    """Attribute access to ``COLEMAN_*`` settings with the defaults above."""
+    """Attribute access to ``COLEMAN_*`` settings with the defaults above.
+
+    Another table of defaults may be given with its own prefix (the gateway sandbox's
+    ``COLEMAN_SANDBOX_*`` settings: ``ColemanSettings(DEFAULTS, prefix="COLEMAN_SANDBOX_")``).
+    """
+
+    def __init__(self, defaults=None, *, prefix="COLEMAN_"):
+        self._defaults = DEFAULTS if defaults is None else defaults
+        self._prefix = prefix
 
     def __getattr__(self, name):
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown Coleman setting: COLEMAN_{name}")
-        return getattr(settings, f"COLEMAN_{name}", DEFAULTS[name])
+        if name not in self._defaults:
+            raise AttributeError(f"Unknown Coleman setting: {self._prefix}{name}")
+        return getattr(settings, f"{self._prefix}{name}", self._defaults[name])
 
 
 coleman_settings = ColemanSettings()

@@ -16,9 +16,9 @@ from coleman.conf import coleman_settings
 COLEMAN_APP_URLS = [
     ("coleman.customers", "accounts/", "coleman.customers.urls"),
     ("coleman.cart", "cart/", "coleman.cart.urls"),
-    # payments before orders: its /checkout/ (choose a payment method) answers that path.
-    ("coleman.payments", "", "coleman.payments.urls"),
     ("coleman.orders", "", "coleman.orders.urls"),
+    # /checkout/ and /checkout/<processor>/ (the payment framework's), /payments/<processor>/…
+    ("coleman.payments", "", "coleman.payments.urls"),
     ("coleman.ratings", "ratings/", "coleman.ratings.urls"),
     ("coleman.search", "search/", "coleman.search.urls"),
     ("coleman.payments.sandbox", "sandbox/", "coleman.payments.sandbox.urls"),

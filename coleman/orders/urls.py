@@ -1,4 +1,7 @@
-"""URLs of the orders app, mounted at the site root by the project."""
+"""URLs of the orders app, mounted at the site root by the project.
+
+``/checkout/`` is not here: the payments app owns it (``payments:choose``).
+"""
 
 from django.urls import path
 
@@ -7,7 +10,6 @@ from . import views
 app_name = "orders"
 
 urlpatterns = [
-    path("checkout/", views.CheckoutView.as_view(), name="checkout"),
     path("orders/", views.OrderListView.as_view(), name="list"),
     path("orders/lookup/", views.OrderLookupView.as_view(), name="lookup"),
     path("orders/<str:number>/", views.OrderDetailView.as_view(), name="detail"),

@@ -1,18 +1,23 @@
-"""Admin of the payments app: the transaction and event logs, and payment actions on orders.
+"""Admin of the payments app: the transaction and event logs, and the payments part of an order's admin.
 
-The orders app registers its own ``Order`` admin; this module extends it (subclass and
-re-register) with the payment actions (charge, refund, mark shipped with tracking), which
-call the order's processor, and a read-only "Payments" section with the order's
-transactions and the services' messages.
+The logs (``PaymentTransaction``, ``PaymentEvent``) are registered here. The order's admin
+belongs to the orders app; this app offers what a project adds to it:
+:class:`PaymentOrderAdminMixin` (staff payment actions: charge, refund, mark shipped with
+tracking, each calling the order's processor) and the read-only inlines of the order's
+transactions and the services' messages. The project composes them, e.g.::
+
+    class OrderAdmin(PaymentOrderAdminMixin, coleman.orders.admin.OrderAdmin): ...
+
+(``ecommerce_book/admin.py`` does, and registers the result.)
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 
-from coleman.orders.models import Order
+from coleman.orders.exceptions import OrderError
+from coleman.orders.services import transition
+from coleman.orders.statuses import Status
 
 from .exceptions import PaymentError
 from .models import PaymentEvent, PaymentTransaction
@@ -54,11 +59,36 @@ class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+# --- on the order's admin page -------------------------------------------------------------
+
+
+class PaymentTransactionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The order's requests to payment services and their answers (read-only)."""
+
+    model = PaymentTransaction
+    fields = ["created_at", "processor", "kind", "status", "amount", "currency", "reference", "message"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+    extra = 0
+    verbose_name_plural = "Payment transactions"
+
+
+class PaymentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The services' messages about the order, as received and understood (read-only)."""
+
+    model = PaymentEvent
+    fields = ["created_at", "processor", "kind", "authenticated", "outcome", "message"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+    extra = 0
+    verbose_name_plural = "Payment messages (the services' notifications, returns and callbacks)"
+
+
 def _run(modeladmin, request, queryset, operation, done, **kwargs):
     for order in queryset:
         try:
             processor = processor_for_order(order)
-            getattr(processor, operation)(order, **kwargs(order) if callable(kwargs) else kwargs)
+            getattr(processor, operation)(order, **kwargs)
         except PaymentError as exc:
             modeladmin.message_user(request, f"Order {order.number}: {exc}", messages.ERROR)
         else:
@@ -87,9 +117,6 @@ class ShipForm(forms.Form):
 @admin.action(description="Mark shipped and tell the payment service (tracking)", permissions=["change"])
 def ship_orders(modeladmin, request, queryset):
     """Ask for tracking numbers, then tell each order's service and mark the orders SHIPPED."""
-    from coleman.orders.exceptions import OrderError
-    from coleman.orders.services import transition
-
     orders = list(queryset)
     forms_by_order = [
         (order, ShipForm(request.POST if "apply" in request.POST else None, prefix=f"o{order.pk}")) for order in orders
@@ -100,7 +127,7 @@ def ship_orders(modeladmin, request, queryset):
             try:
                 transition(
                     order,
-                    "SHIPPED",
+                    Status.SHIPPED,
                     by=request.user,
                     note=f"Shipped {carrier} {tracking}",
                     tracking_number=tracking,
@@ -129,65 +156,30 @@ def ship_orders(modeladmin, request, queryset):
     return TemplateResponse(request, "payments/admin/ship_orders.html", context)
 
 
-def _extend_order_admin():
-    base = admin.site.get_model_admin(Order) if admin.site.is_registered(Order) else None
-    base_class = type(base) if base is not None else admin.ModelAdmin
-    if base is not None:
-        admin.site.unregister(Order)
+class PaymentOrderAdminMixin:
+    """The payments part of an order admin: staff payment actions and the order's payment story.
 
-    class OrderPaymentsAdmin(base_class):
-        """The orders app's order admin, plus payment actions and the order's payment story."""
+    Put it before the order admin class it extends; it adds :attr:`payment_actions` to the
+    admin's ``actions`` and :attr:`payment_inlines` to its ``inlines``.
+    """
 
-        actions = [*(base_class.actions or []), charge_orders, refund_orders, ship_orders]
-        readonly_fields = [*(base_class.readonly_fields or []), "payment_history"]
-        if base_class.fieldsets:
-            fieldsets = [*base_class.fieldsets, ("Payments", {"fields": ["payment_history"]})]
+    payment_actions = [charge_orders, refund_orders, ship_orders]
+    payment_inlines = [PaymentTransactionInline, PaymentEventInline]
 
-        @admin.display(description="Payment transactions and messages")
-        def payment_history(self, order):
-            """The order's transactions and the services' messages, newest first, with log links."""
-            if order is None or order.pk is None:
-                return "-"
-            transactions = PaymentTransaction.objects.for_order(order)
-            events = PaymentEvent.objects.filter(order=order).order_by("-created_at", "-id")
-            rows = format_html_join(
-                "",
-                "<li>{} · {} {} · {} {} · {}</li>",
-                (
-                    (
-                        t.created_at.strftime("%Y-%m-%d %H:%M"),
-                        t.processor,
-                        t.get_kind_display(),
-                        t.get_status_display(),
-                        t.amount if t.amount is not None else "",
-                        t.message,
-                    )
-                    for t in transactions
-                ),
-            )
-            messages_ = format_html_join(
-                "",
-                "<li>{} · {} {} · {} · {}</li>",
-                (
-                    (
-                        e.created_at.strftime("%Y-%m-%d %H:%M"),
-                        e.processor,
-                        e.kind,
-                        e.get_outcome_display(),
-                        e.message,
-                    )
-                    for e in events
-                ),
-            )
-            log_url = reverse("admin:payments_paymentevent_changelist") + f"?q={order.number}"
-            return format_html(
-                '<p>Transactions</p><ul>{}</ul><p>Messages (<a href="{}">event log</a>)</p><ul>{}</ul>',
-                rows or "none",
-                log_url,
-                messages_ or "none",
-            )
-
-    admin.site.register(Order, OrderPaymentsAdmin)
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if self.actions is not None:
+            self.actions = [*self.actions, *self.payment_actions]
+        self.inlines = [*self.inlines, *self.payment_inlines]
 
 
-_extend_order_admin()
+__all__ = [
+    "PaymentEventAdmin",
+    "PaymentEventInline",
+    "PaymentOrderAdminMixin",
+    "PaymentTransactionAdmin",
+    "PaymentTransactionInline",
+    "charge_orders",
+    "refund_orders",
+    "ship_orders",
+]

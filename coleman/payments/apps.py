@@ -1,6 +1,9 @@
 """App configuration for :mod:`coleman.payments`."""
 
 from django.apps import AppConfig
+from django.core import checks
+
+from .checks import check_processors, check_sandbox
 
 
 class PaymentsConfig(AppConfig):
@@ -12,4 +15,5 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        checks.register(check_processors)
+        checks.register(check_sandbox)

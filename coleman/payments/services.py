@@ -6,7 +6,13 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from coleman.orders.exceptions import IllegalTransition
+from coleman.orders.services import transition
+from coleman.orders.statuses import Status
+
+from .exceptions import ProcessorNotFound
 from .models import EventOutcome, PaymentEvent, PaymentTransaction, TransactionKind
+from .processors import get_processor
 
 logger = logging.getLogger("coleman.payments")
 
@@ -93,9 +99,6 @@ def move_order(order, status, *, processor, note=""):
     pipeline forbids is logged and reported as False instead of raising, because a payment
     service's late message must never break the store's answer to it.
     """
-    from coleman.orders.exceptions import IllegalTransition
-    from coleman.orders.services import transition
-
     order.refresh_from_db(fields=["status"])
     if order.status_id == status:
         return False
@@ -110,7 +113,7 @@ def move_order(order, status, *, processor, note=""):
 def flag_order(order, note, *, processor):
     """Move ``order`` to EXCEPTION so staff look at it; ``note`` says why."""
     logger.warning("payments: order %s flagged by %s: %s", order.number, processor, note)
-    return move_order(order, "EXCEPTION", processor=processor, note=note)
+    return move_order(order, Status.EXCEPTION, processor=processor, note=note)
 
 
 def processor_name_for_order(order):
@@ -126,9 +129,6 @@ def processor_name_for_order(order):
 
 def processor_for_order(order):
     """The installed processor that took ``order``; raises ``ProcessorNotFound`` otherwise."""
-    from .exceptions import ProcessorNotFound
-    from .processors import get_processor
-
     name = processor_name_for_order(order)
     if not name:
         raise ProcessorNotFound(f"Order {order.number} was never handed to a payment service.")

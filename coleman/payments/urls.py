@@ -9,7 +9,8 @@ from django.urls import include, path
 
 from .exceptions import ImproperlyConfiguredProcessor
 from .processors import get_processors
-from .views import CallbackView, CheckoutView
+from .processors.views import CallbackView
+from .views import CheckoutView
 
 app_name = "payments"
 

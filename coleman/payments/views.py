@@ -1,39 +1,49 @@
-"""Shopper-facing payment pages: check out with a processor, come back from it.
+"""The shopper's checkout: review the cart, give an address, choose how to pay, "Place order".
 
-The checkout is the book's ``CheckoutView`` as a class-based view. It extends the orders
-app's checkout through its public hook (``order_placed``): the order is saved first
-(``make_order_from_cart``), then the chosen processor renders its hand-off.
+The book's ``CheckoutView`` belongs to the payment framework, so this app owns ``/checkout/``
+and ``/checkout/<processor>/``. It is built from the orders app's public pieces: the
+``CheckoutForm``, ``make_order_from_cart`` (the order is saved first, in one transaction), the
+one-time checkout token (``orders.tokens``) and who may see an order (``orders.access``). Once
+the order is saved the chosen processor renders its hand-off.
 """
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
-from django.views import View
-from django.views.decorators.csrf import csrf_exempt
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
 
-from coleman.orders.access import can_view
+from coleman.cart.cart import Cart
+from coleman.orders.access import can_view, remember_order
+from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
+from coleman.orders.forms import CheckoutForm
 from coleman.orders.models import Order
-from coleman.orders.views import CheckoutView as OrdersCheckoutView
+from coleman.orders.services import make_order_from_cart
+from coleman.orders.shipping import get_shipping_calculator
+from coleman.orders.statuses import UNPAID
+from coleman.orders.tokens import checkout_token, forget_checkout_token, is_current_token
 
 from .exceptions import PaymentError, ProcessorNotFound
-from .models import PaymentTransaction, TransactionKind, TransactionStatus
 from .processors import get_processor, get_processors
 
+EMPTY_CART_MESSAGE = gettext_lazy("Your cart is empty: add something before checking out.")
 
-class CheckoutView(OrdersCheckoutView):
-    """The book's ``CheckoutView``: review the cart, give an address, choose how to pay, place the order.
 
-    It is the orders app's checkout (cart, totals, ``CheckoutForm``, one-time token, the
-    order saved with ``make_order_from_cart`` before anything else happens) plus the choice
-    of payment processor: ``/checkout/`` lists the installed processors as choices,
-    ``/checkout/<processor>/`` has one fixed. Once the order is saved the chosen processor
-    renders its hand-off (:meth:`PaymentProcessor.get_checkout_response`). A POST that names
-    no processor places the order as the orders app does (its page, awaiting payment).
+class CheckoutView(FormView):
+    """Review the cart and shipping, give a shipping address, choose a processor, "Place order".
+
+    ``/checkout/`` offers the installed processors as a "Pay with" choice (and links to each);
+    ``/checkout/<processor>/`` has one fixed. "Place order" saves the order with
+    ``make_order_from_cart``, then returns the processor's hand-off
+    (:meth:`PaymentProcessor.get_checkout_response`). A POST that names no processor places
+    the order and shows it, awaiting payment. The form carries a one-time token stored on the
+    order, so posting it again hands off (or shows) the same order instead of making another.
     """
 
     template_name = "payments/checkout.html"
+    form_class = CheckoutForm
 
     def dispatch(self, request, *args, **kwargs):
         self.fixed_processor = None
@@ -42,21 +52,47 @@ class CheckoutView(OrdersCheckoutView):
             try:
                 self.fixed_processor = get_processor(kwargs["processor"])
             except ProcessorNotFound:
-                raise Http404("No such payment method.") from None
+                raise Http404(_("No such payment method.")) from None
             if not self.fixed_processor.is_available(request):
-                raise Http404("This payment method is not available.")
+                raise Http404(_("This payment method is not available."))
+        self.cart = Cart.from_request(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.cart.is_empty:
+            messages.info(request, EMPTY_CART_MESSAGE)
+            return redirect("cart:detail")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        posted_token = request.POST.get("checkout_token", "")
+        if posted_token:
+            placed = Order.objects.filter(checkout_token=posted_token).first()
+            if placed is not None:
+                return self.already_placed(placed)
+        if self.cart.is_empty:
+            messages.info(request, EMPTY_CART_MESSAGE)
+            return redirect("cart:detail")
+        return super().post(request, *args, **kwargs)
 
     def available_processors(self):
         """The processors shoppers may choose now, in setting order."""
         return [processor for processor in get_processors().values() if processor.is_available(self.request)]
+
+    def get_initial(self):
+        return {"checkout_token": checkout_token(self.request), "country": "US"}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if self.fixed_processor is None:
             processors = self.available_processors()
             form.fields["processor"] = forms.ChoiceField(
-                label="Pay with",
+                label=_("Pay with"),
                 widget=forms.RadioSelect,
                 choices=[(processor.name, processor.verbose_name) for processor in processors],
                 initial=processors[0].name if processors else None,
@@ -66,18 +102,52 @@ class CheckoutView(OrdersCheckoutView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(processor=self.fixed_processor, processors=self.available_processors())
+        calculator = get_shipping_calculator()
+        shipping = calculator.quote(self.cart)
+        context.update(
+            cart=self.cart,
+            shipping_name=calculator.name,
+            shipping=shipping,
+            total=self.cart.subtotal + shipping,
+            processor=self.fixed_processor,
+            processors=self.available_processors(),
+        )
         return context
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
+        token = form.cleaned_data["checkout_token"]
+        if not is_current_token(self.request, token):
+            messages.error(
+                self.request, _("This checkout page was out of date; please check your order and try again.")
+            )
+            form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         name = form.cleaned_data.get("processor")
         self.chosen_processor = self.fixed_processor or (get_processor(name) if name else None)
-        return super().form_valid(form)
-
-    def order_placed(self, order):
-        """Hand the saved order to the chosen processor (or show it when none was chosen)."""
+        try:
+            order = make_order_from_cart(
+                self.cart,
+                user=self.request.user,
+                email=form.order_email(),
+                shipping_address=form.shipping_address(),
+                comments=form.cleaned_data.get("comments", ""),
+                checkout_token=token,
+            )
+        except DuplicateCheckout as exc:
+            return self.already_placed(exc.order)
+        except CheckoutError as exc:
+            messages.error(self.request, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        forget_checkout_token(self.request)
+        remember_order(self.request, order)
         if self.chosen_processor is None:
-            return super().order_placed(order)
+            messages.success(
+                self.request, _("Thank you! Your order %(number)s has been placed.") % {"number": order.number}
+            )
+            return HttpResponseRedirect(order.get_absolute_url())
         return self.hand_off(self.chosen_processor, order)
 
     def hand_off(self, processor, order):
@@ -87,72 +157,22 @@ class CheckoutView(OrdersCheckoutView):
         except PaymentError as exc:
             messages.error(
                 self.request,
-                f"Your order {order.number} is saved, but {processor.verbose_name} could not take "
-                f"the payment right now ({exc}). Please try again later.",
+                _(
+                    "Your order %(number)s is saved, but %(service)s could not take the payment right now "
+                    "(%(reason)s). Please try again later."
+                )
+                % {"number": order.number, "service": processor.verbose_name, "reason": exc},
             )
             return HttpResponseRedirect(order.get_absolute_url())
 
     def already_placed(self, order):
-        """A repeated POST: hand off the same unpaid order again, or show it."""
+        """A repeated "Place order": hand off the same unpaid order again, or show it."""
         if not can_view(self.request, order):
-            raise Http404("No such checkout.")
+            raise Http404(_("No such checkout."))
         processor = self.fixed_processor
         if processor is None and self.request.POST.get("processor"):
             processor = get_processors().get(self.request.POST["processor"])
-        if processor is not None and order.status_id in ("NEW", "NEW_CHKOUT"):
+        if processor is not None and order.status_id in UNPAID:
             return self.hand_off(processor, order)
-        return super().already_placed(order)
-
-
-class ProcessorReturnView(View):
-    """Where a payment service sends the shopper back: say how the payment went, show the order.
-
-    Only the shopper who placed the order (or whose session did) gets anything but a 404.
-    """
-
-    processor = None
-
-    def get(self, request, number):
-        order = get_object_or_404(Order, number=number)
-        if not can_view(request, order):
-            raise Http404("No such order.")
-        messages.add_message(request, *payment_status_message(order, self.processor.name))
+        messages.info(self.request, _("Your order %(number)s was already placed.") % {"number": order.number})
         return HttpResponseRedirect(order.get_absolute_url())
-
-
-def payment_status_message(order, processor_name):
-    """``(level, text)`` telling the shopper where the payment of ``order`` stands."""
-    order.refresh_from_db(fields=["status"])
-    if order.status_id in ("PAID", "SHIPPED", "CLOSED"):
-        return messages.SUCCESS, f"Thank you! Your payment for order {order.number} was received."
-    declined = PaymentTransaction.objects.filter(
-        order=order,
-        processor=processor_name,
-        kind=TransactionKind.AUTHORIZE,
-        status=TransactionStatus.DECLINED,
-    ).exists()
-    if declined:
-        return (
-            messages.ERROR,
-            f"Your payment was declined. Order {order.number} has not been paid; "
-            "you can try again or choose another payment method.",
-        )
-    if order.status_id == "CANCELLED":
-        return messages.WARNING, f"Order {order.number} was cancelled."
-    if order.status_id == "EXCEPTION":
-        return messages.WARNING, f"We are checking the payment for order {order.number}; we will email you."
-    return messages.INFO, f"Order {order.number} is waiting for the payment service to confirm your payment."
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class CallbackView(View):
-    """``/payments/<processor>/callback/``: hands the request to ``processor.handle_callback``.
-
-    CSRF-exempt because services, not browsers, call it; the processor authenticates the
-    message the way its service defines (the default answers 404).
-    """
-
-    processor = None
-
-    def dispatch(self, request, *args, **kwargs):
-        return self.processor.handle_callback(request)

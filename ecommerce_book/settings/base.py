@@ -29,7 +29,7 @@ OPTIONAL_APPS: list[str] = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ecommerce_book.apps.StoreAdminConfig",  # django.contrib.admin + the project's admin composition
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

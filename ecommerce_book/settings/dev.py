@@ -1,7 +1,11 @@
 """Development settings: the embedded defaults (SQLite, Whoosh, local files, console email)."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, VAR_DIR
+from .base import VAR_DIR
+from .gateway_sandbox import *  # noqa: F403
+from .gateway_sandbox import INSTALLED_APPS
 
 DEBUG = True
 SECRET_KEY = "dev-only-not-secret-6c1f0f5e0b8a4c1e9b1d"  # noqa: S105 - dev only, never used in production
@@ -12,8 +16,14 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
-INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]
+# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal on this site. The
+# store calls its API endpoints over HTTP, so they need the dev server's address (`make run`
+# serves on 127.0.0.1:8000; runserver is threaded, so the store can call its own sandbox).
+_SITE = os.environ.get("COLEMAN_DEV_SERVER_URL", "http://127.0.0.1:8000").rstrip("/")
+COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
+COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
+COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
+COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
 
 # The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
 INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]

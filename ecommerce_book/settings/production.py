@@ -48,35 +48,30 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 
 LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR"}  # noqa: F405
 
-# Payment processors must point at the real services; COLEMAN_PAYMENTS_ALLOW_SANDBOX=1 lets a
-# staging site use sandbox endpoints on purpose. The gateway sandbox app refuses to load here.
-COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = os.environ.get("COLEMAN_PAYMENTS_ALLOW_SANDBOX", "0") != "1"
-COLEMAN_PAYMENTS_SANDBOX_FORBIDDEN = True
-_PAYMENT_SETTINGS_FROM_ENV = (
-    "GOOGLE_MERCHANT_ID",
-    "GOOGLE_MERCHANT_KEY",
-    "GOOGLE_API_BASE",
-    "GOOGLE_CLIENT_CERT",
-    "AMAZON_ACCESS_KEY",
-    "AMAZON_SECRET_KEY",
-    "AMAZON_CBUI_ENDPOINT",
-    "AMAZON_FPS_ENDPOINT",
-    "PAYPAL_API_USER",
-    "PAYPAL_API_PASSWORD",
-    "PAYPAL_API_SIGNATURE",
-    "PAYPAL_RECEIVER_EMAIL",
-    "PAYPAL_NVP_ENDPOINT",
-    "PAYPAL_APPROVAL_URL",
-    "PAYPAL_IPN_POSTBACK_URL",
-)
-# Credentials and endpoints come only from the environment here: the dev/test defaults (which
-# the gateway sandbox knows) are never used in production.
-for _name in _PAYMENT_SETTINGS_FROM_ENV:
-    globals()[f"COLEMAN_{_name}"] = os.environ.get(f"COLEMAN_{_name}", "")
-
-# Payment services are switched on one by one in production, once their credentials are set:
-# COLEMAN_PAYMENTS_PROCESSORS="coleman.payments.processors.google.GoogleCheckout,…" (dotted
-# paths, comma-separated). With none, checkout places orders that wait for payment.
+# Payments. No payment service is on until the environment names it, comma-separated, e.g.
+# COLEMAN_PAYMENTS_PROCESSORS="coleman.payments.processors.google.GoogleCheckout". With none,
+# checkout places orders that wait for payment.
 COLEMAN_PAYMENTS_PROCESSORS = [
     path.strip() for path in os.environ.get("COLEMAN_PAYMENTS_PROCESSORS", "").split(",") if path.strip()
 ]
+# A site that takes no real money (staging) may set COLEMAN_PAYMENTS_ALLOW_SANDBOX=1; otherwise a
+# sandbox endpoint (or the gateway sandbox app) fails `manage.py check` (coleman.E108).
+COLEMAN_PAYMENTS_ALLOW_SANDBOX = os.environ.get("COLEMAN_PAYMENTS_ALLOW_SANDBOX", "0") == "1"
+# Credentials come from the environment only (empty: `manage.py check` refuses a processor that
+# is switched on without them). Endpoints default to the services' live URLs (declared on the
+# processor classes); an environment variable replaces one, and an unset one (None) keeps it.
+COLEMAN_GOOGLE_MERCHANT_ID = os.environ.get("COLEMAN_GOOGLE_MERCHANT_ID", "")
+COLEMAN_GOOGLE_MERCHANT_KEY = os.environ.get("COLEMAN_GOOGLE_MERCHANT_KEY", "")
+COLEMAN_GOOGLE_CLIENT_CERT = os.environ.get("COLEMAN_GOOGLE_CLIENT_CERT", "")
+COLEMAN_GOOGLE_API_BASE = os.environ.get("COLEMAN_GOOGLE_API_BASE") or None
+COLEMAN_AMAZON_ACCESS_KEY = os.environ.get("COLEMAN_AMAZON_ACCESS_KEY", "")
+COLEMAN_AMAZON_SECRET_KEY = os.environ.get("COLEMAN_AMAZON_SECRET_KEY", "")
+COLEMAN_AMAZON_CBUI_ENDPOINT = os.environ.get("COLEMAN_AMAZON_CBUI_ENDPOINT") or None
+COLEMAN_AMAZON_FPS_ENDPOINT = os.environ.get("COLEMAN_AMAZON_FPS_ENDPOINT") or None
+COLEMAN_PAYPAL_API_USER = os.environ.get("COLEMAN_PAYPAL_API_USER", "")
+COLEMAN_PAYPAL_API_PASSWORD = os.environ.get("COLEMAN_PAYPAL_API_PASSWORD", "")
+COLEMAN_PAYPAL_API_SIGNATURE = os.environ.get("COLEMAN_PAYPAL_API_SIGNATURE", "")
+COLEMAN_PAYPAL_RECEIVER_EMAIL = os.environ.get("COLEMAN_PAYPAL_RECEIVER_EMAIL", "")
+COLEMAN_PAYPAL_NVP_ENDPOINT = os.environ.get("COLEMAN_PAYPAL_NVP_ENDPOINT") or None
+COLEMAN_PAYPAL_APPROVAL_URL = os.environ.get("COLEMAN_PAYPAL_APPROVAL_URL") or None
+COLEMAN_PAYPAL_IPN_POSTBACK_URL = os.environ.get("COLEMAN_PAYPAL_IPN_POSTBACK_URL") or None

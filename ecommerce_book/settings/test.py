@@ -5,7 +5,8 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS
+from .gateway_sandbox import *  # noqa: F403
+from .gateway_sandbox import INSTALLED_APPS
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-2f9d61a7c0e54b0b8f3a"  # noqa: S105 - tests only
@@ -26,8 +27,17 @@ HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
-INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]
+# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal on this site. The
+# store's server-to-server calls go to http://testserver/sandbox/…, which the test suite's
+# transport adapter hands to Django's test client (tests/payments/transport.py): no network,
+# no server thread. The sandbox's calls back to the store go the same way. Browser journeys
+# (tests/e2e) point these four at their live server instead.
+_SITE = "http://testserver"
+COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
+COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
+COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
+COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
+COLEMAN_PAYMENTS_HTTP_ADAPTERS = {f"{_SITE}/": "tests.payments.transport.DjangoTestClientAdapter"}
 
 # The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
 INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]

@@ -1,6 +1,21 @@
-"""Steps the payment journeys share: from the cart to "Place order" as a guest."""
+"""Steps the payment journeys share: the gateways on the live server, and the cart to "Place order"."""
 
 from playwright.sync_api import expect
+
+
+def point_gateways_at(live_server, settings):
+    """Point the store's server-to-server gateway endpoints at the live server's sandbox.
+
+    The test settings aim them at http://testserver/, which only the suite's test-client
+    transport adapter answers; a browser journey runs on a real server, so the store and the
+    sandbox call each other over real HTTP on it (pytest-django's live server is threaded).
+    The pages the browser opens are relative to the site already.
+    """
+    sandbox = f"{live_server.url}/sandbox/"
+    settings.COLEMAN_GOOGLE_API_BASE = f"{sandbox}google/api/checkout/v2/"
+    settings.COLEMAN_AMAZON_FPS_ENDPOINT = f"{sandbox}amazon/fps/"
+    settings.COLEMAN_PAYPAL_NVP_ENDPOINT = f"{sandbox}paypal/nvp/"
+    settings.COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{sandbox}paypal/ipn-verify/"
 
 
 def place_guest_order(page, live_server, pay_with):

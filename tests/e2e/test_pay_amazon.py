@@ -8,14 +8,15 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentTransaction
-from tests.e2e.checkout import place_guest_order
+from tests.e2e.checkout import place_guest_order, point_gateways_at
 from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def checkout_with_amazon(live_server, page):
+def checkout_with_amazon(live_server, page, settings):
     """Add a product, check out as a guest, choose Amazon and place the order: lands on the sandbox."""
+    point_gateways_at(live_server, settings)
     jam = ProductFactory(name="Cranberry Jam", slug="cranberry-jam", price=Decimal("4.50"), stock=10)
     page.goto(live_server.url + jam.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
@@ -26,9 +27,9 @@ def checkout_with_amazon(live_server, page):
     return Order.objects.get()
 
 
-def test_pay_with_amazon_on_the_sandbox(live_server, page):
+def test_pay_with_amazon_on_the_sandbox(live_server, page, settings):
     """Cart → checkout → Amazon → pay on the sandbox page → back in the store, order shown paid."""
-    order = checkout_with_amazon(live_server, page)
+    order = checkout_with_amazon(live_server, page, settings)
     expect(page.get_by_text(order.number, exact=True)).to_be_visible()
     page.get_by_role("button", name="Pay with sandbox Amazon").click()
 
@@ -41,9 +42,9 @@ def test_pay_with_amazon_on_the_sandbox(live_server, page):
     assert charge.status == "succeeded" and charge.amount == order.total
 
 
-def test_decline_on_amazon_keeps_the_order_unpaid(live_server, page):
+def test_decline_on_amazon_keeps_the_order_unpaid(live_server, page, settings):
     """Declining on the sandbox page brings the shopper back to an unpaid order with a clear message."""
-    order = checkout_with_amazon(live_server, page)
+    order = checkout_with_amazon(live_server, page, settings)
     page.get_by_role("button", name="Decline").click()
 
     expect(page).to_have_url(re.compile(re.escape(order.get_absolute_url()) + "$"))

@@ -13,14 +13,15 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentEvent
-from tests.e2e.checkout import place_guest_order
+from tests.e2e.checkout import place_guest_order, point_gateways_at
 from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def checkout_with_google(live_server, page):
+def checkout_with_google(live_server, page, settings):
     """Add a product to the cart, choose Google Checkout, place the order, reach the sandbox page."""
+    point_gateways_at(live_server, settings)
     jam = ProductFactory(name="Cranberry Jam", slug="cranberry-jam", price=Decimal("4.50"), stock=10)
     page.goto(live_server.url + jam.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
@@ -34,9 +35,9 @@ def checkout_with_google(live_server, page):
     return order
 
 
-def test_pay_with_google_in_the_sandbox(live_server, page):
+def test_pay_with_google_in_the_sandbox(live_server, page, settings):
     """Pay on the sandbox page: back in the store, the order page shows the payment received."""
-    order = checkout_with_google(live_server, page)
+    order = checkout_with_google(live_server, page, settings)
     page.get_by_role("button", name="Pay now (sandbox)").click()
     expect(page).to_have_url(re.compile(re.escape(order.get_absolute_url()) + "$"))
     expect(page.get_by_text(f"Thank you! Your payment for order {order.number} was received.")).to_be_visible()
@@ -46,9 +47,9 @@ def test_pay_with_google_in_the_sandbox(live_server, page):
     assert PaymentEvent.objects.filter(order=order, kind="charge-amount-notification", outcome="applied").exists()
 
 
-def test_decline_in_the_sandbox(live_server, page):
+def test_decline_in_the_sandbox(live_server, page, settings):
     """Decline on the sandbox page: back in the store, a clear message and the order stays unpaid."""
-    order = checkout_with_google(live_server, page)
+    order = checkout_with_google(live_server, page, settings)
     page.get_by_role("button", name="Decline payment").click()
     expect(page).to_have_url(re.compile(re.escape(order.get_absolute_url()) + "$"))
     expect(page.get_by_text("Your payment was declined.")).to_be_visible()

@@ -13,14 +13,15 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentEvent, PaymentTransaction
-from tests.e2e.checkout import place_guest_order
+from tests.e2e.checkout import place_guest_order, point_gateways_at
 from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def checkout_with_paypal(live_server, page):
+def checkout_with_paypal(live_server, page, settings):
     """Add a product, check out as a guest, choose PayPal and place the order: lands on the sandbox."""
+    point_gateways_at(live_server, settings)
     sauce = ProductFactory(name="Cranberry Sauce", slug="cranberry-sauce", price=Decimal("3.25"), stock=10)
     page.goto(live_server.url + sauce.get_absolute_url())
     page.get_by_label("Quantity").fill("2")
@@ -42,9 +43,9 @@ def wait_for(condition, seconds=10):
     return False
 
 
-def test_pay_with_paypal_on_the_sandbox(live_server, page):
+def test_pay_with_paypal_on_the_sandbox(live_server, page, settings):
     """Cart → checkout → PayPal → approve on the sandbox → "Place order" → order shown paid; IPN verified."""
-    order = checkout_with_paypal(live_server, page)
+    order = checkout_with_paypal(live_server, page, settings)
     expect(page.get_by_text(order.number, exact=True)).to_be_visible()
     page.get_by_role("button", name="Pay with sandbox PayPal").click()
 
@@ -67,9 +68,9 @@ def test_pay_with_paypal_on_the_sandbox(live_server, page):
     assert ipn.outcome == "ignored"  # the order was already paid: the IPN changes nothing
 
 
-def test_cancel_on_paypal_keeps_the_order_unpaid(live_server, page):
+def test_cancel_on_paypal_keeps_the_order_unpaid(live_server, page, settings):
     """Cancelling on the sandbox returns to the cart with a clear message; the order is unpaid."""
-    order = checkout_with_paypal(live_server, page)
+    order = checkout_with_paypal(live_server, page, settings)
     page.get_by_role("button", name="Cancel and return to the store").click()
 
     expect(page).to_have_url(re.compile(r"/cart/$"))

@@ -45,13 +45,13 @@ def test_the_customers_book_is_offered_default_first_and_used(client, django_cap
     assert form.fields["address_choice"].initial == str(default.pk)
     client.force_login(user)
     client.post(reverse("cart:add-item", args=[ProductFactory().pk]), {"quantity": "1"})
-    response = client.get(reverse("orders:checkout"))
+    response = client.get(reverse("payments:choose"))
     page = response.content.decode()
     assert "Home Cora, 3 Cranberry Lane, Plymouth, 02571, US" in page and "A new address" in page
     token = response.context["form"].initial["checkout_token"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("orders:checkout"), {"checkout_token": token, "address_choice": str(default.pk), "country": "US"}
+            reverse("payments:choose"), {"checkout_token": token, "address_choice": str(default.pk), "country": "US"}
         )
     assert response.status_code == 302
     order = Order.objects.get()

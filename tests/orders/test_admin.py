@@ -63,6 +63,9 @@ def test_staff_reply_is_recorded_and_emailed(staff_client, staff_user, django_ca
         "history-0-id": order.history.get().pk,
         "history-0-order": order.pk,
     }
+    # The project's order admin also shows the payments app's read-only inlines (empty here).
+    for payments_prefix in ("payment_transactions", "payment_events"):
+        data |= {f"{payments_prefix}-TOTAL_FORMS": "0", f"{payments_prefix}-INITIAL_FORMS": "0"}
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]

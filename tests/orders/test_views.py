@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from coleman.cart.cart import SESSION_KEY
 from coleman.orders.models import Order, OrderFeedback
-from coleman.orders.views import CHECKOUT_TOKEN_KEY
+from coleman.orders.tokens import CHECKOUT_TOKEN_KEY
 from coleman.products.models import Product
 from tests.factories.orders import ADDRESS, LineFactory, OrderFactory
 from tests.factories.products import ProductFactory
@@ -26,7 +26,7 @@ def fill_cart(client, *products, quantity="1"):
 
 def checkout_form(client):
     """GET the checkout page and return the POST data of its form, address typed in."""
-    response = client.get(reverse("orders:checkout"))
+    response = client.get(reverse("payments:choose"))
     assert response.status_code == 200
     token = response.context["form"].initial["checkout_token"]
     return {"checkout_token": token, "email": "guest@example.com", "comments": "", **ADDRESS}
@@ -34,7 +34,7 @@ def checkout_form(client):
 
 def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client):
     """There is nothing to check out: redirect to the cart with a message."""
-    response = client.get(reverse("orders:checkout"))
+    response = client.get(reverse("payments:choose"))
     assert response.status_code == 302 and response.url == reverse("cart:detail")
 
 
@@ -46,10 +46,10 @@ def test_guest_checkout_places_the_order_and_shows_it(client):
     """
     jam = ProductFactory(name="Jam", price=Decimal("3.00"), stock=4)
     fill_cart(client, jam, quantity="2")
-    page = client.get(reverse("orders:checkout")).content.decode()
+    page = client.get(reverse("payments:choose")).content.decode()
     assert "Jam" in page and "Place order" in page and "$11.00" in page  # 6.00 + 5.00 flat rate
     data = checkout_form(client)
-    response = client.post(reverse("orders:checkout"), data)
+    response = client.post(reverse("payments:choose"), data)
     order = Order.objects.get()
     assert response.status_code == 302 and response.url == order.get_absolute_url()
     assert order.user is None and order.email == "guest@example.com" and order.total == Decimal("11.00")
@@ -70,7 +70,7 @@ def test_signed_in_customer_uses_the_account_email(client, django_capture_on_com
     data = checkout_form(client)
     del data["email"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("orders:checkout"), data)
+        client.post(reverse("payments:choose"), data)
     order = Order.objects.get()
     assert (order.user, order.email) == (user, "me@example.com")
     assert order.number in client.get(reverse("orders:list")).content.decode()
@@ -81,9 +81,9 @@ def test_double_submitted_place_order_makes_one_order(client, django_capture_on_
     fill_cart(client, ProductFactory(stock=10))
     data = checkout_form(client)
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(reverse("orders:checkout"), data)
+        first = client.post(reverse("payments:choose"), data)
     fill_cart(client, ProductFactory())  # even with a new cart, the old form does not order again
-    second = client.post(reverse("orders:checkout"), data)
+    second = client.post(reverse("payments:choose"), data)
     assert Order.objects.count() == 1
     assert second.status_code == 302 and second.url == first.url
     assert "was already placed" in client.get(second.url).content.decode()
@@ -94,7 +94,7 @@ def test_a_stale_or_forged_token_is_refused(client):
     fill_cart(client, ProductFactory())
     data = checkout_form(client)
     data["checkout_token"] = "x" * 43
-    response = client.post(reverse("orders:checkout"), data)
+    response = client.post(reverse("payments:choose"), data)
     assert response.status_code == 400
     assert "out of date" in response.content.decode()
     assert Order.objects.count() == 0
@@ -105,9 +105,9 @@ def test_someone_elses_checkout_token_shows_nothing(client):
     victim = Client()
     fill_cart(victim, ProductFactory())
     data = checkout_form(victim)
-    victim.post(reverse("orders:checkout"), data)
+    victim.post(reverse("payments:choose"), data)
     fill_cart(client, ProductFactory())
-    assert client.post(reverse("orders:checkout"), data).status_code == 404
+    assert client.post(reverse("payments:choose"), data).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_bad_checkout_details_answer_400(client, field, value, error):
     fill_cart(client, ProductFactory())
     data = checkout_form(client)
     data[field] = value
-    response = client.post(reverse("orders:checkout"), data)
+    response = client.post(reverse("payments:choose"), data)
     assert response.status_code == 400
     assert error in response.content.decode()
     assert Order.objects.count() == 0
@@ -142,7 +142,7 @@ def test_sold_out_at_checkout_answers_400_and_keeps_the_cart(client):
     fill_cart(client, product, quantity="3")
     data = checkout_form(client)
     Product.objects.filter(pk=product.pk).update(stock=2)
-    response = client.post(reverse("orders:checkout"), data)
+    response = client.post(reverse("payments:choose"), data)
     # the cart trims the line to the new stock on reading, so the order does go through for 2
     assert response.status_code == 302
     assert Order.objects.get().lines.get().quantity == 2
@@ -151,7 +151,7 @@ def test_sold_out_at_checkout_answers_400_and_keeps_the_cart(client):
 def test_checkout_needs_csrf():
     """Place order without the CSRF token is refused."""
     client = Client(enforce_csrf_checks=True)
-    assert client.post(reverse("orders:checkout"), {}).status_code == 403
+    assert client.post(reverse("payments:choose"), {}).status_code == 403
 
 
 def test_order_pages_are_owner_only(client):
@@ -263,9 +263,9 @@ def test_my_orders_query_count_does_not_grow(client, django_assert_num_queries, 
 def test_checkout_page_query_count_does_not_grow(client, django_assert_num_queries, lines):
     """The checkout page costs the same queries for 1 and 50 cart lines."""
     fill_cart(client, *ProductFactory.create_batch(lines))
-    client.get(reverse("orders:checkout"))
+    client.get(reverse("payments:choose"))
     with django_assert_num_queries(2):
-        response = client.get(reverse("orders:checkout"))
+        response = client.get(reverse("payments:choose"))
     assert response.status_code == 200
 
 
@@ -274,5 +274,5 @@ def test_a_missing_token_is_refused(client):
     fill_cart(client, ProductFactory())
     data = checkout_form(client)
     del data["checkout_token"]
-    assert client.post(reverse("orders:checkout"), data).status_code == 400
+    assert client.post(reverse("payments:choose"), data).status_code == 400
     assert Order.objects.count() == 0

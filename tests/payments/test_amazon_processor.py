@@ -1,7 +1,8 @@
 """The Amazon FPS processor in the store: hand-off, signed return, Pay, idempotency and refusals.
 
 The gateway sandbox plays Amazon: the browser steps go through the test client, the FPS
-``Pay`` calls are handed to the sandbox in-process (the default when no endpoint is set).
+``Pay`` calls reach the sandbox's FPS endpoint over HTTP (http://testserver/…, handed to the
+test client by the suite's transport adapter).
 """
 
 import base64
@@ -17,9 +18,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from coleman.payments.checks import check_sandbox
 from coleman.payments.exceptions import GatewayError
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
-from coleman.payments.processors import amazon, get_processor
+from coleman.payments.processors import get_processor
+from coleman.payments.processors.amazon.protocol import AmazonResponseError
+from tests.payments.documents import aws_signature
+from tests.payments.scripted_server import ScriptedServer
 
 SECRET = "sandbox-amazon-secret-key-not-secret"
 RETURN_URL = "http://testserver/payments/amazon/return/"
@@ -162,33 +167,28 @@ def test_charge_later_from_the_staff_action_and_charge_again_is_a_no_op(processo
     assert first.pk == again.pk and first.remote_id == again.remote_id
 
 
-def test_a_failed_charge_is_retried_with_the_same_caller_reference(processor, order, shopper, settings, monkeypatch):
-    """Network failures leave the charge pending; the retry sends the same CallerReference and pays once."""
+def test_a_failed_charge_is_retried_with_the_same_caller_reference(processor, order, shopper, settings):
+    """FPS answering 503: the session re-sends the same signed Pay, then the charge stays pending;
+    the next charge sends the same CallerReference again and pays once."""
     settings.COLEMAN_AMAZON_PAY_ON_RETURN = False
     shopper.get(pay_on_sandbox(shopper, cbui_location(processor, order)))
-    sent = []
-    real = amazon.sandbox_transport
-
-    def down(url, body, *, timeout):
-        sent.append(dict(parse_qsl(body))["CallerReference"])
-        raise amazon.AmazonUnavailable("connection refused")
-
-    monkeypatch.setattr(amazon, "sandbox_transport", down)
-    with pytest.raises(GatewayError):
-        processor.charge(order)
+    sandbox_fps = settings.COLEMAN_AMAZON_FPS_ENDPOINT
+    with ScriptedServer((503, b"")) as down:
+        settings.COLEMAN_AMAZON_FPS_ENDPOINT = down.url
+        with pytest.raises(GatewayError, match="can be retried safely"):
+            processor.charge(order)
+    sent = [dict(parse_qsl(body.decode())) for _, _, _, body in down.requests]
+    assert len(sent) == 3 and {params["CallerReference"] for params in sent} == {f"{order.number}-pay"}
     order.refresh_from_db()
     assert order.status_id == "NEW_CHKOUT"
     assert PaymentTransaction.objects.get(kind="charge").status == "pending"
 
-    def up(url, body, *, timeout):
-        sent.append(dict(parse_qsl(body))["CallerReference"])
-        return real(url, body, timeout=timeout)
-
-    monkeypatch.setattr(amazon, "sandbox_transport", up)
+    settings.COLEMAN_AMAZON_FPS_ENDPOINT = sandbox_fps
     processor.charge(order)
     order.refresh_from_db()
     assert order.status_id == "PAID"
-    assert set(sent) == {f"{order.number}-pay"} and len(sent) == 4
+    charge = PaymentTransaction.objects.get(kind="charge")
+    assert charge.status == "succeeded" and charge.reference == f"{order.number}-pay"
 
 
 def test_charge_without_an_authorisation_is_refused(processor, order):
@@ -201,7 +201,7 @@ def test_a_signed_return_for_an_unknown_order_is_400(processor, shopper):
     """A correctly signed return naming no order of ours is refused with 400."""
     params = {"status": "SC", "tokenID": "T", "callerReference": "NOPE", "signatureMethod": "HmacSHA256"}
     params["signatureVersion"] = "2"
-    params["signature"] = amazon.sign(SECRET, "GET", "testserver", "/payments/amazon/return/", params)
+    params["signature"] = aws_signature(SECRET, "GET", "testserver", "/payments/amazon/return/", params)
     assert shopper.get("/payments/amazon/return/", params).status_code == 400
 
 
@@ -230,7 +230,7 @@ def test_sandbox_refuses_refunding_more_than_was_paid(processor, order, shopper)
     charge = PaymentTransaction.objects.get(kind="charge")
     client = processor.fps_client()
     client.refund(transaction_id=charge.remote_id, amount=Decimal("20.00"), caller_reference="R-1")
-    with pytest.raises(amazon.AmazonResponseError) as caught:
+    with pytest.raises(AmazonResponseError) as caught:
         client.refund(transaction_id=charge.remote_id, amount=Decimal("20.00"), caller_reference="R-2")
     assert caught.value.code == "InvalidParams"
 
@@ -257,18 +257,25 @@ def test_the_return_costs_the_same_queries_for_any_order_size(processor, order, 
 
 
 def test_system_checks_report_missing_keys_and_sandbox_endpoints_in_production(processor, settings):
-    """E140 for missing keys; E141 when live endpoints are required but the sandbox (or Amazon's) is set."""
+    """E140 for missing keys; where sandboxes are not allowed, E108 for each sandbox endpoint
+    (this site's relative page, this site's or Amazon's sandbox API) until both are Amazon's live URLs."""
+
+    def amazon_sandbox_errors():
+        return [e.msg.split()[0] for e in check_sandbox() if e.obj == "coleman.payments.processors.amazon.AmazonFPS"]
+
     assert processor.check() == []
     settings.COLEMAN_AMAZON_SECRET_KEY = ""
     assert [error.id for error in processor.check()] == ["coleman.E140"]
     settings.COLEMAN_AMAZON_SECRET_KEY = "live-secret"
-    settings.COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = True
-    assert [error.id for error in processor.check()] == ["coleman.E141"]
+    assert amazon_sandbox_errors() == []  # the test settings allow sandboxes
+    settings.COLEMAN_PAYMENTS_ALLOW_SANDBOX = False
+    assert amazon_sandbox_errors() == ["COLEMAN_AMAZON_CBUI_ENDPOINT", "COLEMAN_AMAZON_FPS_ENDPOINT"]
     settings.COLEMAN_AMAZON_CBUI_ENDPOINT = "https://authorize.payments.amazon.com/cobranded-ui/actions/start"
     settings.COLEMAN_AMAZON_FPS_ENDPOINT = "https://fps.sandbox.amazonaws.com/"
-    assert [error.id for error in processor.check()] == ["coleman.E141"]
-    settings.COLEMAN_AMAZON_FPS_ENDPOINT = "https://fps.amazonaws.com/"
-    assert processor.check() == []
+    assert amazon_sandbox_errors() == ["COLEMAN_AMAZON_FPS_ENDPOINT"]
+    del settings.COLEMAN_AMAZON_FPS_ENDPOINT  # back to the default: Amazon's live API
+    assert amazon_sandbox_errors() == []
+    assert processor.setting("FPS_ENDPOINT") == "https://fps.amazonaws.com/"
 
 
 def test_staff_charge_and_refund_actions_call_amazon(processor, order, shopper, staff_client, settings):

@@ -15,9 +15,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coleman.payments.processors import amazon
+from coleman.payments.exceptions import GatewayUnavailable
+from coleman.payments.http import gateway_session
+from coleman.payments.processors.amazon import protocol as amazon
+from coleman.payments.processors.amazon.client import FpsClient
+from coleman.payments.sandbox.amazon import aws_signature as sandbox_signature
+from tests.payments.documents import aws_signature
+from tests.payments.scripted_server import DROP, ScriptedServer
 
 AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#: AWS's worked Signature Version 2 example (Elastic MapReduce) and its published signature.
+AWS_EXAMPLE_PARAMS = {
+    "Action": "DescribeJobFlows",
+    "Version": "2009-03-31",
+    "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+    "SignatureVersion": "2",
+    "SignatureMethod": "HmacSHA256",
+    "Timestamp": "2011-10-03T15:19:30",
+}
+AWS_EXAMPLE_SIGNATURE = "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
 
 
 def hand_signature(secret, message):
@@ -27,18 +43,14 @@ def hand_signature(secret, message):
 
 def test_signature_matches_aws_published_example():
     """AWS's worked Signature Version 2 example (Elastic MapReduce) signs identically."""
-    params = {
-        "Action": "DescribeJobFlows",
-        "Version": "2009-03-31",
-        "AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE",
-        "SignatureVersion": "2",
-        "SignatureMethod": "HmacSHA256",
-        "Timestamp": "2011-10-03T15:19:30",
-    }
-    assert (
-        amazon.sign(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", params)
-        == "i91nKc4PWAt0JJIdXwz9HxZCJDdiy6cf/Mj6vPxyYIs="
-    )
+    signature = amazon.sign(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", AWS_EXAMPLE_PARAMS)
+    assert signature == AWS_EXAMPLE_SIGNATURE
+
+
+def test_the_sandbox_signs_aws_published_example_with_its_own_code():
+    """The gateway sandbox's own Signature Version 2 lines give AWS's published answer too."""
+    signature = sandbox_signature(AWS_EXAMPLE_SECRET, "GET", "elasticmapreduce.amazonaws.com", "/", AWS_EXAMPLE_PARAMS)
+    assert signature == AWS_EXAMPLE_SIGNATURE
 
 
 def test_string_to_sign_is_verb_host_path_and_byte_sorted_query():
@@ -222,54 +234,38 @@ def test_signature_round_trips_for_any_parameters(params, secret):
     assert not amazon.signature_is_valid(secret + "x", "GET", "example.com", "/p", params, sig)
 
 
-class FlakyTransport:
-    """Fails ``failures`` times with AmazonUnavailable, then answers ``answer``; records each body."""
-
-    def __init__(self, answer, failures=0):
-        self.answer = answer
-        self.failures = failures
-        self.bodies = []
-
-    def __call__(self, url, body, *, timeout):
-        self.bodies.append(dict(parse_qsl(body)))
-        if len(self.bodies) <= self.failures:
-            raise amazon.AmazonUnavailable("connection reset")
-        return self.answer
-
-
-def fps_client(transport, attempts=3):
-    return amazon.FpsClient(
-        endpoint="https://fps.sandbox.amazonaws.com/",
-        access_key="AKEY",
-        secret_key="S3CR3T",
-        transport=transport,
-        attempts=attempts,
+def fps_client(url):
+    """An FPS client of an idempotent gateway session (the processor's), aimed at ``url``."""
+    return FpsClient(
+        gateway_session("Amazon FPS", idempotent=True), endpoint=url, access_key="AKEY", secret_key="S3CR3T"
     )
 
 
-def test_pay_is_retried_with_the_same_caller_reference_and_is_posted_signed():
-    """After network failures Pay is re-sent with identical reference, token and amount, each POST signed."""
-    transport = FlakyTransport(PAY_OK, failures=2)
-    result = fps_client(transport).pay(sender_token_id="TOKEN123", amount=Decimal("12.50"), caller_reference="C-1-pay")
+def test_pay_is_resent_with_the_same_caller_reference_and_is_posted_signed():
+    """After a 503 and a lost answer Pay is re-sent unchanged (same reference, token, amount, signature)."""
+    with ScriptedServer((503, b""), DROP, (200, PAY_OK)) as server:
+        result = fps_client(server.url).pay(
+            sender_token_id="TOKEN123", amount=Decimal("12.50"), caller_reference="C-1-pay"
+        )
     assert result.succeeded
-    assert len(transport.bodies) == 3
-    keys = ("CallerReference", "SenderTokenId", "TransactionAmount.Value", "TransactionAmount.CurrencyCode")
-    assert len({tuple(body[k] for k in keys) for body in transport.bodies}) == 1
-    for body in transport.bodies:
-        assert amazon.signature_is_valid("S3CR3T", "POST", "fps.sandbox.amazonaws.com", "/", body, body["Signature"])
+    bodies = [dict(parse_qsl(body.decode())) for _, _, _, body in server.requests]
+    assert len(bodies) == 3 and all(body == bodies[0] for body in bodies)
+    assert bodies[0]["CallerReference"] == "C-1-pay" and bodies[0]["TransactionAmount.Value"] == "12.50"
+    host = urlsplit(server.url).netloc
+    assert bodies[0]["Signature"] == aws_signature("S3CR3T", "POST", host, "/", bodies[0])
 
 
-def test_pay_gives_up_after_its_attempts():
-    """When every attempt fails the last AmazonUnavailable is raised (nothing is taken as paid)."""
-    transport = FlakyTransport(PAY_OK, failures=5)
-    with pytest.raises(amazon.AmazonUnavailable):
-        fps_client(transport, attempts=2).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-2")
-    assert len(transport.bodies) == 2
+def test_pay_gives_up_after_its_retries():
+    """When every attempt fails GatewayUnavailable is raised (nothing is taken as paid)."""
+    with ScriptedServer((503, b"")) as server:
+        with pytest.raises(GatewayUnavailable):
+            fps_client(server.url).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-2")
+    assert len(server.requests) == 3
 
 
 def test_pay_refusal_is_not_retried():
-    """An FPS error document is an answer, not a network failure: it is raised at once."""
-    transport = FlakyTransport(PAY_ERROR)
-    with pytest.raises(amazon.AmazonResponseError):
-        fps_client(transport).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-3")
-    assert len(transport.bodies) == 1
+    """An FPS error document (HTTP 400) is an answer, not a failure: it is raised at once."""
+    with ScriptedServer((400, PAY_ERROR)) as server:
+        with pytest.raises(amazon.AmazonResponseError):
+            fps_client(server.url).pay(sender_token_id="T", amount=Decimal("1"), caller_reference="C-3")
+    assert len(server.requests) == 1

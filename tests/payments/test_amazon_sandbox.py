@@ -8,7 +8,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.urls import include, path
 
-from coleman.payments.processors import amazon
+from coleman.payments.http import gateway_session
+from coleman.payments.processors.amazon import protocol as amazon
+from coleman.payments.processors.amazon.client import FpsClient
 from coleman.payments.sandbox import amazon as sandbox_amazon
 
 # This module is also the URLconf of its tests: the sandbox's Amazon URLs alone.
@@ -115,18 +117,16 @@ def authorised_token(client, **overrides):
     return dict(parse_qsl(urlsplit(response["Location"]).query))["tokenID"]
 
 
-def fps(client, secret=SECRET, key=KEY):
-    def transport(url, body, *, timeout):
-        return client.post(urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded").content
-
-    return amazon.FpsClient(endpoint=FPS, access_key=key, secret_key=secret, transport=transport)
+def fps(secret=SECRET, key=KEY):
+    """The store's FPS client, talking HTTP to the sandbox (http://testserver/ goes to the test client)."""
+    return FpsClient(gateway_session("Amazon FPS", idempotent=True), endpoint=FPS, access_key=key, secret_key=secret)
 
 
 def test_pay_charges_a_token_and_a_retry_answers_the_same_transaction(client):
     """Pay succeeds; the same CallerReference, token and amount again returns the same TransactionId."""
     token = authorised_token(client)
-    first = fps(client).pay(sender_token_id=token, amount=Decimal("25.00"), caller_reference="C-1001-pay")
-    again = fps(client).pay(sender_token_id=token, amount=Decimal("25.00"), caller_reference="C-1001-pay")
+    first = fps().pay(sender_token_id=token, amount=Decimal("25.00"), caller_reference="C-1001-pay")
+    again = fps().pay(sender_token_id=token, amount=Decimal("25.00"), caller_reference="C-1001-pay")
     assert first.succeeded and first.transaction_id == again.transaction_id
 
 
@@ -134,7 +134,7 @@ def test_pay_refusals(client):
     """Reference reuse with other parameters, a second reference on a single-use token,
     an amount above the authorisation and a forged token are each refused with their FPS code."""
     token = authorised_token(client)
-    fps(client).pay(sender_token_id=token, amount=Decimal("20.00"), caller_reference="C-1001-pay")
+    fps().pay(sender_token_id=token, amount=Decimal("20.00"), caller_reference="C-1001-pay")
     cases = [
         (
             {"sender_token_id": token, "amount": Decimal("21.00"), "caller_reference": "C-1001-pay"},
@@ -151,11 +151,11 @@ def test_pay_refusals(client):
     ]
     for kwargs, code in cases:
         with pytest.raises(amazon.AmazonResponseError) as caught:
-            fps(client).pay(**kwargs)
+            fps().pay(**kwargs)
         assert caught.value.code == code
     fresh = authorised_token(client, callerReference="C-1002")
     with pytest.raises(amazon.AmazonResponseError) as caught:
-        fps(client).pay(sender_token_id=fresh, amount=Decimal("25.01"), caller_reference="C-1002-pay")
+        fps().pay(sender_token_id=fresh, amount=Decimal("25.01"), caller_reference="C-1002-pay")
     assert caught.value.code == "InvalidParams"
 
 
@@ -163,10 +163,10 @@ def test_pay_with_wrong_credentials_is_refused_403(client):
     """A wrong secret key or an unknown access key gets 403 and an auth error code."""
     token = authorised_token(client)
     with pytest.raises(amazon.AmazonResponseError) as caught:
-        fps(client, secret="wrong").pay(sender_token_id=token, amount=Decimal("1"), caller_reference="C-y")
+        fps(secret="wrong").pay(sender_token_id=token, amount=Decimal("1"), caller_reference="C-y")
     assert caught.value.code == "SignatureDoesNotMatch" and caught.value.is_auth_failure
     with pytest.raises(amazon.AmazonResponseError) as caught:
-        fps(client, key="NOPE").pay(sender_token_id=token, amount=Decimal("1"), caller_reference="C-y")
+        fps(key="NOPE").pay(sender_token_id=token, amount=Decimal("1"), caller_reference="C-y")
     assert caught.value.code == "InvalidAccessKeyId"
     response = client.post("/sandbox/amazon/fps/", {"Action": "Pay"})
     assert response.status_code == 403

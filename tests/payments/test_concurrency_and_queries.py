@@ -13,7 +13,7 @@ from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransacti
 from coleman.payments.services import record_checkout
 from tests.factories.orders import LineFactory, OrderFactory
 from tests.factories.products import ProductFactory
-from tests.payments.conftest import GOOD_AUTH, NOTIFY_URL, amount_xml, new_order_xml
+from tests.payments.documents import GOOD_AUTH, NOTIFY_URL, amount_xml, new_order_xml
 
 
 def make_order(lines):

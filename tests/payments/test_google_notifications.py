@@ -8,7 +8,7 @@ from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
 
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
-from tests.payments.conftest import amount_xml, basic, new_order_xml, state_change_xml
+from tests.payments.documents import amount_xml, basic, new_order_xml, state_change_xml
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,13 @@ from django.test import RequestFactory
 from lxml import etree
 
 from coleman.payments.exceptions import GatewayError, Unauthenticated
-from coleman.payments.processors import google as g
+from coleman.payments.http import gateway_session
+from coleman.payments.processors.google import protocol as g
+from coleman.payments.processors.google.client import OrderProcessingClient
+from coleman.payments.sandbox.google import documents as sandbox_documents
 from tests.factories.products import ProductFactory
+from tests.payments.documents import basic
+from tests.payments.scripted_server import ScriptedServer, closed_port_url
 
 NS = {"g": g.NAMESPACE}
 
@@ -29,6 +34,16 @@ def test_rfc2202_vector():
     """sign_cart matches RFC 2202 test case 2 (key "Jefe")."""
     digest = g.sign_cart(b"what do ya want for nothing?", "Jefe")
     assert digest.hex() == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+
+
+def test_the_sandbox_signs_and_authenticates_with_its_own_code():
+    """The gateway sandbox's own HMAC-SHA1 and HTTP Basic lines give the published answers
+    (RFC 2202 test case 2, RFC 7617's example), so the two sides cannot share a bug."""
+    assert (
+        sandbox_documents.cart_signature(b"what do ya want for nothing?", "Jefe").hex()
+        == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+    )
+    assert sandbox_documents.basic_authorization("Aladdin", "open sesame") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
 
 
 @pytest.mark.parametrize("cart", [b"<a/>", "<item-name>Caf\u00e9</item-name>".encode(), b"x" * 5000])
@@ -210,43 +225,40 @@ def test_api_response_parsing():
             g.parse_api_response(body)
 
 
-def test_client_uses_basic_auth_cert_and_timeout():
-    """The client posts to request/Merchant/<id> with Basic auth, the client certificate and a timeout."""
-    calls = []
+RECEIVED = b'<request-received xmlns="http://checkout.google.com/schema/2" serial-number="1"/>'
 
-    def transport(url, body, *, auth, cert, timeout):
-        calls.append((url, auth, cert, timeout))
-        return 200, b'<request-received xmlns="http://checkout.google.com/schema/2" serial-number="1"/>'
 
-    client = g.OrderProcessingClient(
-        merchant_id="42",
-        merchant_key="k",
-        api_base="https://checkout.google.com/api/checkout/v2/",
-        cert=("/c.pem", "/k.pem"),
-        timeout=7,
-        transport=transport,
-    )
-    assert client.send(g.archive_order_document("1")) == "1"
-    assert calls == [
-        (
-            "https://checkout.google.com/api/checkout/v2/request/Merchant/42",
-            ("42", "k"),
-            ("/c.pem", "/k.pem"),
-            7,
+def test_client_posts_the_command_with_basic_auth():
+    """The client posts the document to request/Merchant/<id> with Basic auth and XML headers."""
+    with ScriptedServer((200, RECEIVED)) as server:
+        client = OrderProcessingClient(
+            gateway_session("Google Checkout"), api_base=server.url, merchant_id="42", merchant_key="k"
         )
-    ]
+        assert client.send(g.archive_order_document("1")) == "1"
+    [(method, path, headers, body)] = server.requests
+    assert (method, path) == ("POST", "/request/Merchant/42")
+    assert headers["Authorization"] == basic("42", "k")
+    assert headers["Content-Type"].startswith("application/xml") and body == g.archive_order_document("1")
 
 
-def test_requests_transport_network_error_is_gateway_error(monkeypatch):
-    """A network failure becomes GatewayError (no traceback for staff)."""
-    import requests
+def test_the_processor_gives_its_client_the_certificate_and_timeout(google, settings):
+    """COLEMAN_GOOGLE_CLIENT_CERT and COLEMAN_GOOGLE_TIMEOUT reach the client's session."""
+    settings.COLEMAN_GOOGLE_CLIENT_CERT = ["/c.pem", "/k.pem"]
+    settings.COLEMAN_GOOGLE_TIMEOUT = 7
+    session = google.client().session
+    assert (session.cert, session.timeout) == (("/c.pem", "/k.pem"), 7)
+    assert (
+        google.client().url == f"http://testserver/sandbox/google/api/checkout/v2/request/Merchant/{google.merchant_id}"
+    )
 
-    def boom(*args, **kwargs):
-        raise requests.ConnectionError("down")
 
-    monkeypatch.setattr(requests, "post", boom)
-    with pytest.raises(GatewayError):
-        g.requests_transport("https://x", b"", auth=("a", "b"), cert=None, timeout=1)
+def test_a_network_error_is_a_gateway_error():
+    """A service that cannot be reached becomes GatewayError (no traceback for staff)."""
+    client = OrderProcessingClient(
+        gateway_session("Google Checkout"), api_base=closed_port_url(), merchant_id="42", merchant_key="k"
+    )
+    with pytest.raises(GatewayError, match="Google Checkout could not be reached"):
+        client.send(g.archive_order_document("1"))
 
 
 @pytest.mark.django_db

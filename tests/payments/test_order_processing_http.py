@@ -7,7 +7,7 @@ import pytest
 from coleman.payments.exceptions import GatewayError
 from coleman.payments.models import PaymentTransaction
 from coleman.payments.processors import get_processor
-from coleman.payments.sandbox import google as sandbox_google
+from coleman.payments.sandbox.google import views as sandbox_google
 from coleman.payments.services import record_checkout
 from tests.factories.orders import LineFactory, OrderFactory
 from tests.factories.products import ProductFactory

@@ -1,8 +1,9 @@
 """The PayPal Express Checkout processor in the store: hand-off, return, "Place order", IPN, refund.
 
 The gateway sandbox plays PayPal: browser steps go through the test client, NVP calls and IPN
-post-backs are handed to the sandbox in-process (the default when no endpoint is set). The
-sandbox's IPNs are captured instead of posted, and replayed to the store by the tests.
+post-backs reach the sandbox over HTTP (http://testserver/…, handed to the test client by the
+suite's transport adapter). The sandbox keeps the IPNs it sends in its IPN history instead of
+posting them (no background thread in these tests); the tests replay them to the store.
 """
 
 from decimal import Decimal
@@ -15,10 +16,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from coleman.payments.checks import check_sandbox
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from coleman.payments.processors import get_processor
-from coleman.payments.processors.paypal import payment_request_for
-from coleman.payments.sandbox import paypal as sandbox_paypal
+from coleman.payments.processors.paypal.processor import payment_request_for
+from coleman.payments.sandbox.paypal.ipn import remember_ipn, sent_ipns
 
 IPN_URL = "/payments/paypal/ipn/"
 
@@ -41,19 +43,9 @@ def shopper(client, order):
     return client
 
 
-@pytest.fixture
-def ipns(monkeypatch):
-    """The IPN bodies the sandbox would have posted to the store."""
-    sent = []
-    original = sandbox_paypal.send_ipn
-
-    def capture(url, fields):
-        body = original(url, fields)
-        sent.append(body)
-        return body
-
-    monkeypatch.setattr(sandbox_paypal, "send_ipn", capture)
-    return sent
+def sent_ipn_bodies():
+    """The IPN bodies the sandbox sent (its IPN history), oldest first."""
+    return [body for _url, body in sent_ipns()]
 
 
 def told(response):
@@ -128,19 +120,20 @@ def test_placing_the_order_twice_pays_once(processor, order, shopper):
     assert PaymentTransaction.objects.filter(kind="charge").count() == 1
 
 
-def test_the_ipn_after_payment_verifies_and_a_replay_changes_nothing(processor, order, shopper, ipns):
+def test_the_ipn_after_payment_verifies_and_a_replay_changes_nothing(processor, order, shopper):
     """The sandbox's IPN is verified by post-back; the first is acknowledged, the replay is a duplicate."""
     pay(shopper, processor, order)
     history = order.history.count()
-    assert post_ipn(ipns[0]).status_code == 200
-    assert post_ipn(ipns[0]).status_code == 200
+    [ipn] = sent_ipn_bodies()
+    assert post_ipn(ipn).status_code == 200
+    assert post_ipn(ipn).status_code == 200
     order.refresh_from_db()
     assert order.status_id == "PAID" and order.history.count() == history
     outcomes = sorted(PaymentEvent.objects.filter(kind__startswith="ipn").values_list("outcome", flat=True))
     assert outcomes == sorted([EventOutcome.IGNORED, EventOutcome.DUPLICATE])
 
 
-def test_the_ipn_alone_marks_the_order_paid(processor, order, shopper, ipns):
+def test_the_ipn_alone_marks_the_order_paid(processor, order, shopper):
     """If the store never saw DoExpressCheckoutPayment's answer, the verified IPN still pays the order."""
     return_url = approve(shopper, approval_location(processor, order))
     returned = dict(parse_qsl(urlsplit(return_url).query))
@@ -149,7 +142,7 @@ def test_the_ipn_alone_marks_the_order_paid(processor, order, shopper, ipns):
         payer_id=returned["PayerID"],
         payment=payment_request_for(order),
     )
-    assert post_ipn(ipns[0]).status_code == 200
+    assert post_ipn(sent_ipn_bodies()[0]).status_code == 200
     order.refresh_from_db()
     assert order.status_id == "PAID"
 
@@ -189,7 +182,7 @@ def test_a_verified_ipn_that_does_not_match_flags_the_order(order, change):
         **change,
     }
     body = urlencode(fields).encode()
-    sandbox_paypal.remember_ipn(body)  # PayPal really sent it: the post-back says VERIFIED
+    remember_ipn(body)  # PayPal really sent it: the post-back says VERIFIED
     assert post_ipn(body).status_code == 200
     order.refresh_from_db()
     assert order.status_id == "EXCEPTION"
@@ -286,17 +279,29 @@ def test_return_and_place_order_cost_the_same_queries_for_any_order_size(process
 
 
 def test_system_checks_report_missing_credentials_and_sandbox_endpoints_in_production(processor, settings):
-    """E150 for missing credentials; E151 when live endpoints are required but not all are PayPal's."""
+    """E150 for missing credentials; where sandboxes are not allowed, E108 for each endpoint that
+    is not PayPal's live one."""
+
+    def paypal_sandbox_errors():
+        path = "coleman.payments.processors.paypal.PayPalExpressCheckout"
+        return [e.msg.split()[0] for e in check_sandbox() if e.obj == path]
+
     assert processor.check() == []
     settings.COLEMAN_PAYPAL_API_SIGNATURE = ""
     assert [error.id for error in processor.check()] == ["coleman.E150"]
     settings.COLEMAN_PAYPAL_API_SIGNATURE = "live-signature"
-    settings.COLEMAN_PAYMENTS_REQUIRE_LIVE_ENDPOINTS = True
-    assert [error.id for error in processor.check()] == ["coleman.E151"]
+    settings.COLEMAN_PAYMENTS_ALLOW_SANDBOX = False
+    assert paypal_sandbox_errors() == [
+        "COLEMAN_PAYPAL_NVP_ENDPOINT",
+        "COLEMAN_PAYPAL_APPROVAL_URL",
+        "COLEMAN_PAYPAL_IPN_POSTBACK_URL",
+    ]
     settings.COLEMAN_PAYPAL_NVP_ENDPOINT = "https://api-3t.paypal.com/nvp"
-    settings.COLEMAN_PAYPAL_APPROVAL_URL = "https://www.paypal.com/cgi-bin/webscr"
+    settings.COLEMAN_PAYPAL_APPROVAL_URL = "https://www.sandbox.paypal.com/cgi-bin/webscr"
     settings.COLEMAN_PAYPAL_IPN_POSTBACK_URL = "https://ipnpb.paypal.com/cgi-bin/webscr"
-    assert processor.check() == []
+    assert paypal_sandbox_errors() == ["COLEMAN_PAYPAL_APPROVAL_URL"]
+    settings.COLEMAN_PAYPAL_APPROVAL_URL = "https://www.paypal.com/cgi-bin/webscr"
+    assert paypal_sandbox_errors() == []
 
 
 def test_cancel_is_logged_as_an_event(processor, order, shopper):
@@ -343,7 +348,7 @@ def test_a_refund_ipn_is_recorded_once(processor, order, shopper):
             "receiver_email": "sandbox-merchant@example.com",
         }
     ).encode()
-    sandbox_paypal.remember_ipn(body)
+    remember_ipn(body)
     assert post_ipn(body).status_code == 200
     assert post_ipn(body).status_code == 200
     refund = PaymentTransaction.objects.get(processor="paypal", kind="refund")
@@ -367,7 +372,7 @@ def test_the_ipn_for_our_own_refund_adds_no_second_refund(processor, order, shop
             "receiver_email": "sandbox-merchant@example.com",
         }
     ).encode()
-    sandbox_paypal.remember_ipn(body)
+    remember_ipn(body)
     assert post_ipn(body).status_code == 200
     assert PaymentTransaction.objects.filter(processor="paypal", kind="refund").count() == 1
     assert PaymentEvent.objects.get(kind__startswith="ipn").outcome == EventOutcome.IGNORED

@@ -4,10 +4,15 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from hypothesis import given
 from hypothesis import strategies as st
+from requests.adapters import BaseAdapter
 
-from coleman.payments.processors import paypal
+from coleman.payments.exceptions import GatewayResponseError
+from coleman.payments.http import gateway_session
+from coleman.payments.processors.paypal import protocol as paypal
+from coleman.payments.processors.paypal.client import NvpClient, verify_ipn
 
 PAYMENT = paypal.PaymentRequest(
     invoice="C-1001",
@@ -22,29 +27,43 @@ PAYMENT = paypal.PaymentRequest(
 )
 
 
-class RecordingTransport:
-    """Answers each call with the next canned body and records what was posted."""
+class RecordingTransport(BaseAdapter):
+    """A transport adapter: answers each request with the next canned body, records what was posted."""
 
     def __init__(self, *answers):
+        super().__init__()
         self.answers = list(answers)
         self.calls = []
 
-    def __call__(self, url, body, *, timeout):
-        self.calls.append((url, body, timeout))
-        return self.answers.pop(0)
+    def send(self, request, timeout=None, **kwargs):
+        """Record ``(url, body, timeout)`` and answer HTTP 200 with the next canned body."""
+        self.calls.append((request.url, request.body, timeout))
+        response = requests.Response()
+        response.status_code, response._content, response.request = 200, self.answers.pop(0), request
+        return response
+
+    def close(self):
+        """Nothing to close."""
 
     def posted(self, index=0):
         """The fields of the ``index``-th call, decoded independently with parse_qs."""
-        return {k: v[0] for k, v in parse_qs(self.calls[index][1], keep_blank_values=True).items()}
+        return {k: v[0] for k, v in parse_qs(self.calls[index][1].decode(), keep_blank_values=True).items()}
+
+
+def session(transport):
+    """A gateway session whose HTTPS requests go to ``transport``."""
+    mounted = gateway_session("PayPal")
+    mounted.mount("https://", transport)
+    return mounted
 
 
 def client(transport):
-    return paypal.NvpClient(
+    return NvpClient(
+        session(transport),
         endpoint="https://api-3t.sandbox.paypal.com/nvp",
         user="merchant_api1.example.com",
         password="PWD",
         signature="SIG",
-        transport=transport,
     )
 
 
@@ -106,9 +125,9 @@ def test_failure_ack_raises_with_paypal_error_codes():
 
 
 @pytest.mark.parametrize("answer", [b"<html>502 Bad Gateway</html>", b"CORRELATIONID=x", b"A=1&A=2"])
-def test_answers_that_are_not_nvp_are_unavailable_not_crashes(answer):
-    """HTML, an answer without ACK or malformed NVP raise PayPalUnavailable (retryable), not a crash."""
-    with pytest.raises(paypal.PayPalUnavailable):
+def test_answers_that_are_not_nvp_are_gateway_errors_not_crashes(answer):
+    """HTML, an answer without ACK or malformed NVP raise GatewayResponseError, not a crash."""
+    with pytest.raises(GatewayResponseError):
         client(RecordingTransport(answer)).get_express_checkout_details("EC-1")
 
 
@@ -157,16 +176,16 @@ def test_ipn_is_posted_back_verbatim(answer, verified):
     """The post-back is cmd=_notify-validate followed by the IPN body byte for byte."""
     transport = RecordingTransport(answer)
     assert (
-        paypal.verify_ipn(IPN_BODY, postback_url="https://ipnpb.sandbox.paypal.com/cgi-bin/webscr", transport=transport)
+        verify_ipn(session(transport), IPN_BODY, postback_url="https://ipnpb.sandbox.paypal.com/cgi-bin/webscr")
         is verified
     )
     assert transport.calls[0][1] == b"cmd=_notify-validate&" + IPN_BODY
 
 
-def test_ipn_postback_with_an_unexpected_answer_is_unavailable():
+def test_ipn_postback_with_an_unexpected_answer_is_refused():
     """An answer other than VERIFIED/INVALID is not taken as either."""
-    with pytest.raises(paypal.PayPalUnavailable):
-        paypal.verify_ipn(IPN_BODY, postback_url="https://x/", transport=RecordingTransport(b"<html>oops"))
+    with pytest.raises(GatewayResponseError):
+        verify_ipn(session(RecordingTransport(b"<html>oops")), IPN_BODY, postback_url="https://x/")
 
 
 def test_ipn_mismatches():

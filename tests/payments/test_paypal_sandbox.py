@@ -7,8 +7,12 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.urls import include, path
 
-from coleman.payments.processors import paypal
+from coleman.payments.http import gateway_session
+from coleman.payments.processors.paypal import protocol as paypal
+from coleman.payments.processors.paypal.client import NvpClient, verify_ipn
 from coleman.payments.sandbox import paypal as sandbox_paypal
+from coleman.payments.sandbox.paypal.ipn import deliver_ipn, sent_ipns
+from tests.payments.scripted_server import ScriptedServer
 
 urlpatterns = [
     path("sandbox/paypal/", include((sandbox_paypal.urlpatterns, "sandbox"))),
@@ -36,41 +40,24 @@ PAYMENT = paypal.PaymentRequest(
 @pytest.fixture(autouse=True)
 def _sandbox(settings):
     """Sandbox templates found without the app installed; IPNs recorded here instead of posted."""
-    templates = Path(sandbox_paypal.__file__).parent / "templates"
+    templates = Path(sandbox_paypal.__file__).parents[1] / "templates"
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], templates]}]
     settings.COLEMAN_SANDBOX_PAYPAL_SEND_IPN = False
 
 
-@pytest.fixture
-def sent_ipns(monkeypatch):
-    """The IPN bodies the sandbox sends, in order."""
-    sent = []
-    original = sandbox_paypal.send_ipn
-
-    def record(url, fields):
-        body = original(url, fields)
-        sent.append((url, body))
-        return body
-
-    monkeypatch.setattr(sandbox_paypal, "send_ipn", record)
-    return sent
-
-
-def nvp_client(client, password=PASSWORD):
-    def transport(url, body, *, timeout):
-        return client.post(urlsplit(url).path, data=body, content_type="application/x-www-form-urlencoded").content
-
-    return paypal.NvpClient(
+def nvp_client(password=PASSWORD):
+    """The store's NVP client, talking HTTP to the sandbox (http://testserver/ goes to the test client)."""
+    return NvpClient(
+        gateway_session("PayPal"),
         endpoint="http://testserver/sandbox/paypal/nvp/",
         user=USER,
         password=password,
         signature=SIGNATURE,
-        transport=transport,
     )
 
 
 def start(client, payment=PAYMENT):
-    return nvp_client(client).set_express_checkout(
+    return nvp_client().set_express_checkout(
         payment, return_url=RETURN_URL, cancel_url=CANCEL_URL, notify_url=NOTIFY_URL
     )
 
@@ -86,7 +73,7 @@ def approve(client, token, decision="pay"):
 def test_wrong_credentials_get_paypal_security_error(client):
     """A wrong API password is answered ACK=Failure with error 10002 (an auth failure)."""
     with pytest.raises(paypal.PayPalApiError) as caught:
-        nvp_client(client, password="wrong").set_express_checkout(PAYMENT, return_url=RETURN_URL, cancel_url=CANCEL_URL)
+        nvp_client(password="wrong").set_express_checkout(PAYMENT, return_url=RETURN_URL, cancel_url=CANCEL_URL)
     assert caught.value.is_auth_failure
 
 
@@ -112,7 +99,7 @@ def test_approval_page_is_labelled_sandbox_and_shows_the_order(client):
     assert client.get(f"/sandbox/paypal/webscr/?cmd=_xclick&token={token}").status_code == 400
 
 
-def test_full_express_checkout_then_ipn_verified(client, sent_ipns):
+def test_full_express_checkout_then_ipn_verified(client):
     """Set → approve → details → pay; the IPN it sends verifies, a forged one does not, a repeat pay fails."""
     token = start(client)
     location = approve(client, token)
@@ -120,7 +107,7 @@ def test_full_express_checkout_then_ipn_verified(client, sent_ipns):
     returned = dict(parse_qsl(urlsplit(location).query))
     assert returned["token"] == token and returned["PayerID"]
 
-    api = nvp_client(client)
+    api = nvp_client()
     details = api.get_express_checkout_details(token)
     assert details.payer_id == returned["PayerID"] and details.invoice == "C-1001" and details.amount == "25.00"
     result = api.do_express_checkout_payment(token=token, payer_id=details.payer_id, payment=PAYMENT)
@@ -131,26 +118,22 @@ def test_full_express_checkout_then_ipn_verified(client, sent_ipns):
         api.do_express_checkout_payment(token=token, payer_id=details.payer_id, payment=PAYMENT)
     assert caught.value.already_completed
 
-    assert len(sent_ipns) == 1
-    url, body = sent_ipns[0]
+    assert len(sent_ipns()) == 1
+    url, body = sent_ipns()[0]
     assert url == NOTIFY_URL
     ipn = paypal.Ipn.from_params(paypal.decode_nvp(body))
     assert ipn.txn_id == result.transaction_id and ipn.invoice == "C-1001" and ipn.payment_status == "Completed"
 
-    def postback(url, data, *, timeout):
-        return client.post(
-            "/sandbox/paypal/ipn-verify/", data=data, content_type="application/x-www-form-urlencoded"
-        ).content
-
-    assert paypal.verify_ipn(body, postback_url="x", transport=postback) is True
+    postback = "http://testserver/sandbox/paypal/ipn-verify/"
+    assert verify_ipn(gateway_session("PayPal"), body, postback_url=postback) is True
     forged = body.replace(b"mc_gross=25.00", b"mc_gross=1.00")
-    assert paypal.verify_ipn(forged, postback_url="x", transport=postback) is False
+    assert verify_ipn(gateway_session("PayPal"), forged, postback_url=postback) is False
 
 
 def test_payment_needs_approval_and_the_right_payer_and_amount(client):
     """Paying before approval, with another PayerID or another amount is refused."""
     token = start(client)
-    api = nvp_client(client)
+    api = nvp_client()
     with pytest.raises(paypal.PayPalApiError):
         api.do_express_checkout_payment(token=token, payer_id="SOMEONE", payment=PAYMENT)
     payer_id = dict(parse_qsl(urlsplit(approve(client, token)).query))["PayerID"]
@@ -174,7 +157,7 @@ def test_refund_once(client):
     """A completed transaction can be refunded once; a second refund is refused."""
     token = start(client)
     payer_id = dict(parse_qsl(urlsplit(approve(client, token)).query))["PayerID"]
-    api = nvp_client(client)
+    api = nvp_client()
     txn = api.do_express_checkout_payment(token=token, payer_id=payer_id, payment=PAYMENT).transaction_id
     assert api.refund_transaction(txn)["REFUNDTRANSACTIONID"]
     with pytest.raises(paypal.PayPalApiError):
@@ -188,21 +171,8 @@ def test_garbage_to_the_nvp_endpoint_is_a_failure_not_a_crash(client):
     assert client.get("/sandbox/paypal/nvp/").status_code == 405
 
 
-def test_ipn_delivery_is_resent_until_the_store_answers_200(monkeypatch):
+def test_ipn_delivery_is_resent_until_the_store_answers_200():
     """Like PayPal, the sandbox resends an IPN the store did not acknowledge with 200."""
-    import requests
-
-    answers = [503, 500, 200]
-    posted = []
-
-    class Answer:
-        def __init__(self, status_code):
-            self.status_code = status_code
-
-    def fake_post(url, data, headers, timeout):
-        posted.append((url, data))
-        return Answer(answers.pop(0))
-
-    monkeypatch.setattr(requests, "post", fake_post)
-    assert sandbox_paypal.deliver_ipn(NOTIFY_URL, b"txn_id=1", delays=(0, 0, 0, 0)) is True
-    assert posted == [(NOTIFY_URL, b"txn_id=1")] * 3
+    with ScriptedServer((503, b""), (500, b""), (200, b"")) as store:
+        assert deliver_ipn(store.url, b"txn_id=1", delays=(0, 0, 0, 0)) is True
+    assert [(path, body) for _, path, _, body in store.requests] == [("/", b"txn_id=1")] * 3

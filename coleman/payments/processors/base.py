@@ -9,6 +9,12 @@ What the framework asks of a processor:
 * ``name`` (a slug: it appears in ``/checkout/<name>/`` and ``/payments/<name>/…`` and is
   stored on every :class:`~coleman.payments.models.PaymentTransaction` and
   :class:`~coleman.payments.models.PaymentEvent`) and ``verbose_name`` (shown to shoppers).
+* ``default_settings``: the settings it reads and their defaults. ``self.setting("KEY")``
+  reads ``COLEMAN_<settings_prefix>KEY`` when it is used (so ``override_settings`` works),
+  falling back to the default declared here. A processor written outside Coleman declares its
+  own the same way; nothing needs adding to ``coleman.conf``.
+* ``endpoint_settings``: which of those settings hold the service's URLs (the system checks
+  refuse test-environment URLs on a live site; :meth:`resolve_url` makes relative ones absolute).
 * :meth:`get_checkout_response`: after the checkout view saved the order, return the
   hand-off (a page with a form that posts to the service, or a redirect).
 * :meth:`get_urls`: the processor's own URL patterns (returns, notifications, IPN…),
@@ -18,11 +24,16 @@ What the framework asks of a processor:
   :class:`~coleman.payments.exceptions.NotSupported` unless the processor overrides it.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 
-from coleman.conf import coleman_settings
-
 from ..exceptions import NotSupported
+from ..http import gateway_session
 
 #: The pipeline operations a processor may support (method names).
 OPERATIONS = ("authorize", "charge", "refund", "cancel", "ship")
@@ -35,8 +46,22 @@ class PaymentProcessor:
     name = ""
     #: Shopper-facing name, e.g. ``"Google Checkout"``.
     verbose_name = ""
-    #: Prefix of this processor's ``COLEMAN_*`` settings, e.g. ``"GOOGLE_"``.
+    #: Prefix of this processor's ``COLEMAN_*`` settings, e.g. ``"GOOGLE_"`` (default: the
+    #: upper-cased ``name`` and an underscore).
     settings_prefix = ""
+    #: This class's settings and their defaults, merged with its base classes' (a subclass
+    #: adds keys or changes defaults). Read with :meth:`setting`.
+    default_settings = {
+        # Seconds to wait for the service (None: COLEMAN_PAYMENTS_HTTP_TIMEOUT).
+        "TIMEOUT": None,
+        # Client certificate presented to the service's API: a path, or [certificate, key] paths.
+        "CLIENT_CERT": "",
+    }
+    #: Names of the settings (keys of ``default_settings``) that hold the service's URLs.
+    endpoint_settings = ()
+    #: Those of them that are pages the shopper's browser opens: they may be relative to this
+    #: site (:meth:`resolve_url`); every other endpoint must be an absolute URL.
+    page_endpoint_settings = ()
     #: Template rendered by the default :meth:`get_checkout_response` (context: order, processor, handoff).
     handoff_template_name = "payments/handoff.html"
 
@@ -45,9 +70,33 @@ class PaymentProcessor:
 
     # --- configuration -----------------------------------------------------------------
 
-    def setting(self, name):
-        """This processor's setting ``COLEMAN_<prefix><name>`` (default from coleman.conf)."""
-        return getattr(coleman_settings, f"{self.settings_prefix}{name}")
+    @classmethod
+    def declared_settings(cls):
+        """``{KEY: default}`` of every setting this class and its bases declare."""
+        declared = {}
+        for klass in reversed(cls.__mro__):
+            declared.update(vars(klass).get("default_settings") or {})
+        return declared
+
+    def setting_name(self, key):
+        """The Django setting that configures ``key``: ``COLEMAN_<prefix><KEY>``."""
+        return f"COLEMAN_{self.settings_prefix or self.name.upper() + '_'}{key}"
+
+    def setting(self, key):
+        """This processor's setting ``key``, read now: ``COLEMAN_<prefix><KEY>`` or the declared default.
+
+        A setting left at ``None`` (e.g. an endpoint the production settings read from an
+        environment variable that is not set) means the declared default.
+        """
+        declared = self.declared_settings()
+        if key not in declared:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no setting {key!r} in default_settings.")
+        value = getattr(settings, self.setting_name(key), None)
+        return declared[key] if value is None else value
+
+    def endpoints(self):
+        """``{setting name: URL}`` of the service URLs this processor is configured with."""
+        return {self.setting_name(key): self.setting(key) for key in self.endpoint_settings}
 
     def check(self):
         """System-check messages (``django.core.checks`` objects) about this processor's settings."""
@@ -56,6 +105,24 @@ class PaymentProcessor:
     def is_available(self, request=None):
         """Whether shoppers may choose this processor now (override to hide it)."""
         return True
+
+    def http_session(self, *, idempotent=False):
+        """A :func:`~coleman.payments.http.gateway_session` with this processor's timeout and certificate."""
+        return gateway_session(
+            self.verbose_name or self.name,
+            timeout=self.setting("TIMEOUT"),
+            cert=self.setting("CLIENT_CERT") or None,
+            idempotent=idempotent,
+        )
+
+    @staticmethod
+    def resolve_url(request, url):
+        """``url`` made absolute against the current request when it is relative to this site.
+
+        Browser-facing endpoints (a service's payment page) may be given as paths, e.g. a page
+        of this site in development; server-to-server endpoints must be absolute.
+        """
+        return url if urlsplit(url).netloc else request.build_absolute_uri(url)
 
     # --- URLs --------------------------------------------------------------------------
 
@@ -83,8 +150,6 @@ class PaymentProcessor:
         The default renders :attr:`handoff_template_name` with :meth:`get_handoff_context`;
         processors that redirect return an ``HttpResponseRedirect`` instead.
         """
-        from django.shortcuts import render
-
         context = {"order": order, "processor": self, **self.get_handoff_context(request, order)}
         return render(request, self.handoff_template_name, context)
 
@@ -124,6 +189,4 @@ class PaymentProcessor:
         Processors with named endpoints put them in :meth:`get_urls` instead; the default
         answers 404 so an unused callback URL reveals nothing.
         """
-        from django.http import Http404
-
         raise Http404("This processor takes no generic callbacks.")

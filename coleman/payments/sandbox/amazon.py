@@ -10,11 +10,12 @@ Tokens are self-describing (signed by Django's signing with this site's SECRET_K
 retried ``Pay`` answer the original transaction lives in the cache.
 """
 
+import base64
 import hashlib
 import hmac
 import logging
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
@@ -26,9 +27,9 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from coleman.conf import coleman_settings
 from coleman.core.money import to_money
-from coleman.payments.processors import amazon as fps
+
+from .conf import sandbox_settings
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,28 @@ TOKEN_SALT = "coleman.payments.sandbox.amazon.token"  # noqa: S105 - a salt, not
 PAY_MEMORY_SECONDS = 7 * 24 * 3600
 # FPS refused requests whose Timestamp was more than 15 minutes off.
 TIMESTAMP_TOLERANCE = timedelta(minutes=15)
+HMAC_SHA256 = "HmacSHA256"
+FPS_NAMESPACE = "http://fps.amazonaws.com/doc/2008-09-17/"
+
+
+def aws_signature(secret, method, host, path_, params):
+    """AWS Signature Version 2 as Amazon documented it, written here apart from the store's code.
+
+    HMAC-SHA256 under the secret key of ``METHOD\\nhost\\npath\\nquery``, where the query is
+    every parameter but the signature, RFC 3986-encoded (only ``A-Za-z0-9-_.~`` kept) and
+    sorted by name; the digest is base64-encoded.
+    """
+    encoded = {quote(str(k), safe="-_.~"): quote(str(v), safe="-_.~") for k, v in params.items()}
+    query = "&".join(f"{k}={encoded[k]}" for k in sorted(encoded) if k.lower() != "signature")
+    message = "\n".join((method.upper(), host.lower(), path_ or "/", query))
+    digest = hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def signed_by(secret, method, host, path_, params, signature):
+    """True when ``signature`` is ``params``' Signature Version 2 under ``secret`` (constant time)."""
+    expected = aws_signature(secret, method, host, path_, params)
+    return bool(signature) and hmac.compare_digest(expected.encode(), str(signature).encode("utf-8", "replace"))
 
 
 class CbuiRequestError(Exception):
@@ -49,7 +72,7 @@ class CbuiRequestError(Exception):
 
 def sandbox_accounts():
     """``{access key: secret key}`` of the merchants the sandbox knows."""
-    return dict(coleman_settings.SANDBOX_AMAZON_ACCOUNTS)
+    return dict(sandbox_settings.AMAZON_ACCOUNTS)
 
 
 def _secret_for(access_key):
@@ -70,10 +93,10 @@ def validate_cbui_request(request, params):
     secret = _secret_for(params.get("callerKey"))
     if secret is None:
         raise CbuiRequestError("The callerKey is not a registered sandbox merchant.", status=403)
-    if params.get("signatureMethod") != fps.SIGNATURE_METHOD or params.get("signatureVersion") != "2":
+    if params.get("signatureMethod") != HMAC_SHA256 or params.get("signatureVersion") != "2":
         raise CbuiRequestError("Requests must be signed with signatureVersion 2 and HmacSHA256.", status=403)
     host, path_ = request.get_host().lower(), request.path
-    if not fps.signature_is_valid(secret, "GET", host, path_, params, params.get("signature")):
+    if not signed_by(secret, "GET", host, path_, params, params.get("signature")):
         raise CbuiRequestError("The request signature does not match (wrong secret key or altered parameters).", 403)
     if params.get("pipelineName") != "SingleUse":
         raise CbuiRequestError("Only the SingleUse pipeline is played by the sandbox.")
@@ -119,14 +142,14 @@ def signed_return_url(return_url, secret, *, status, caller_reference, token="")
     params.update(
         {
             "callerReference": caller_reference,
-            "signatureMethod": fps.SIGNATURE_METHOD,
-            "signatureVersion": fps.SIGNATURE_VERSION,
+            "signatureMethod": HMAC_SHA256,
+            "signatureVersion": "2",
             "status": status,
         }
     )
     if token:
         params["tokenID"] = token
-    params["signature"] = fps.sign(secret, "GET", parts.netloc.lower(), parts.path or "/", params)
+    params["signature"] = aws_signature(secret, "GET", parts.netloc, parts.path, params)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(sorted(params.items())), ""))
 
 
@@ -187,7 +210,7 @@ def transaction_document(action, transaction_id, status="Success"):
     """An FPS ``<action>Response`` (``PayResponse``, ``RefundResponse``)."""
     request_id = hashlib.sha256(f"{action}{transaction_id}".encode()).hexdigest()[:36]
     body = (
-        f'<?xml version="1.0"?>\n<{action}Response xmlns="{fps.FPS_NAMESPACE}"><{action}Result>'
+        f'<?xml version="1.0"?>\n<{action}Response xmlns="{FPS_NAMESPACE}"><{action}Result>'
         f"<TransactionId>{transaction_id}</TransactionId><TransactionStatus>{status}</TransactionStatus>"
         f"</{action}Result><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
         f"</{action}Response>"
@@ -235,17 +258,13 @@ class FpsView(View):
 
 
 def handle_fps_request(method, host, path_, params):
-    """Authenticate an FPS request (signed for ``method`` ``host`` ``path_``) and dispatch on ``Action``.
-
-    Used by the HTTP endpoint and, in-process, by the store's FPS client when no real FPS
-    endpoint is configured.
-    """
+    """Authenticate an FPS request (signed for ``method`` ``host`` ``path_``) and dispatch on ``Action``."""
     secret = _secret_for(params.get("AWSAccessKeyId"))
     if secret is None:
         return error_document("InvalidAccessKeyId", "The AWS access key is not registered.", 403)
-    if params.get("SignatureMethod") != fps.SIGNATURE_METHOD or params.get("SignatureVersion") != "2":
+    if params.get("SignatureMethod") != HMAC_SHA256 or params.get("SignatureVersion") != "2":
         return error_document("InvalidParams", "Signature Version 2 with HmacSHA256 is required.", 400)
-    if not fps.signature_is_valid(secret, method, host.lower(), path_, params, params.get("Signature")):
+    if not signed_by(secret, method, host, path_, params, params.get("Signature")):
         return error_document("SignatureDoesNotMatch", "The request signature does not match.", 403)
     if not _timestamp_ok(params.get("Timestamp", "")):
         return error_document("RequestExpired", "Timestamp is missing or more than 15 minutes off.", 400)

@@ -1,21 +1,15 @@
 """App configuration of the gateway sandbox (``coleman.payments.sandbox``)."""
 
 from django.apps import AppConfig
-from django.core.exceptions import ImproperlyConfigured
 
 
 class SandboxConfig(AppConfig):
-    """Local stand-ins for the payment services; refuses to load in production settings."""
+    """Local stand-ins for the payment services (development and tests only).
+
+    Installing it where ``COLEMAN_PAYMENTS_ALLOW_SANDBOX`` is not set fails the payments system
+    check ``coleman.E108`` (see ``coleman.payments.checks``).
+    """
 
     name = "coleman.payments.sandbox"
     label = "payments_sandbox"
     verbose_name = "Payment gateway sandbox"
-
-    def ready(self):
-        from coleman.conf import coleman_settings
-
-        if coleman_settings.PAYMENTS_SANDBOX_FORBIDDEN:
-            raise ImproperlyConfigured(
-                "The payment gateway sandbox (coleman.payments.sandbox) must not be installed in production: "
-                "remove it from INSTALLED_APPS."
-            )

@@ -1,13 +1,8 @@
-"""The PayPal side of Express Checkout, played locally: the NVP API, the approval page and IPN.
+"""The PayPal sandbox's NVP API: ``SetExpressCheckout``, ``GetExpressCheckoutDetails``,
+``DoExpressCheckoutPayment`` and ``RefundTransaction``, as PayPal answered them.
 
-It checks what PayPal checked: the API credentials (``USER``/``PWD``/``SIGNATURE``), the
-amounts (item total + shipping = order total), the token and payer on each step, and a token
-can be paid once. The approval page is clearly labelled "SANDBOX"; paying sends the browser to
-``RETURNURL?token=…&PayerID=…``, declining to ``CANCELURL?token=…``. After a payment it posts
-an IPN to the order's notify URL and answers the store's ``cmd=_notify-validate`` post-back
-with ``VERIFIED`` for the messages it sent and ``INVALID`` for anything else.
-
-State (tokens, payments, sent IPNs) lives in the cache: this is a test double, not a ledger.
+Credentials, amounts, tokens and payers are checked as PayPal checked them; answers are NVP
+bodies with PayPal's error codes. A payment sends its IPN (``ipn.send_ipn``).
 """
 
 import hashlib
@@ -15,32 +10,34 @@ import hmac
 import logging
 import secrets
 import string
-import threading
 from decimal import Decimal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import path
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from coleman.conf import coleman_settings
 from coleman.core.money import to_money
-from coleman.payments.processors import paypal as nvp
 
-logger = logging.getLogger(__name__)
+from ..conf import sandbox_settings
+from .ipn import send_ipn
+
+logger = logging.getLogger("coleman.payments.sandbox.paypal")
+
+NVP_VERSION = "124.0"
+# PayPal's error code for a second DoExpressCheckoutPayment of a paid token.
+ERROR_ALREADY_COMPLETED = "10415"
+# NVP messages are a few kilobytes.
+MAX_NVP_BYTES = 64 * 1024
 
 STATE_SECONDS = 3 * 3600
-# PayPal's IPN arrived a moment after the payment (never inside the API call that made it)
-# and was resent while the store did not answer 200: seconds to wait before each attempt.
-IPN_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
 ALPHABET = string.ascii_uppercase + string.digits
 
 
-def _token_key(token):
+def token_key(token):
+    """The cache key of an Express Checkout token's state."""
     return "sandbox:paypal:token:" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
@@ -48,18 +45,15 @@ def _txn_key(txn_id):
     return "sandbox:paypal:txn:" + hashlib.sha256(txn_id.encode("utf-8", "replace")).hexdigest()
 
 
-def _ipn_key(body):
-    return "sandbox:paypal:ipn:" + hashlib.sha256(body).hexdigest()
-
-
-def _random(length):
+def random_code(length):
+    """A random code of upper-case letters and digits (tokens, payer and transaction ids)."""
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
 def authenticate(params):
     """The sandbox merchant account matching ``USER``/``PWD``/``SIGNATURE``, or None."""
     user = params.get("USER", "")
-    account = dict(coleman_settings.SANDBOX_PAYPAL_ACCOUNTS).get(user)
+    account = dict(sandbox_settings.PAYPAL_ACCOUNTS).get(user)
     if account is None:
         return None
     password_ok = hmac.compare_digest(account["password"].encode(), params.get("PWD", "").encode())
@@ -83,8 +77,8 @@ def failure(code, short, long, **extra):
 
 def answer(fields):
     """An NVP answer with PayPal's bookkeeping fields."""
-    fields = {"CORRELATIONID": _random(13).lower(), "VERSION": nvp.NVP_VERSION, "BUILD": "sandbox", **fields}
-    return HttpResponse(nvp.encode_nvp(fields), content_type="text/plain; charset=utf-8")
+    fields = {"CORRELATIONID": random_code(13).lower(), "VERSION": NVP_VERSION, "BUILD": "sandbox", **fields}
+    return HttpResponse(urlencode(list(fields.items())), content_type="text/plain; charset=utf-8")
 
 
 def _amount(params, name):
@@ -93,6 +87,18 @@ def _amount(params, name):
     except ValueError:
         return None
     return value if value >= 0 else None
+
+
+def read_nvp(body):
+    """An NVP request body as a dict, or None when it is not one (bad encoding, repeated names)."""
+    if len(body) > MAX_NVP_BYTES:
+        return None
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    params = dict(pairs)
+    return params if len(params) == len(pairs) else None
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -108,9 +114,8 @@ class NvpView(View):
 
     def handle(self, body):
         """Authenticate the merchant and dispatch on ``METHOD``."""
-        try:
-            params = nvp.decode_nvp(body)
-        except nvp.PayPalMalformed:
+        params = read_nvp(body)
+        if params is None:
             return failure("10001", "Internal Error", "The request is not a valid NVP message.")
         merchant = authenticate(params)
         if merchant is None:
@@ -163,7 +168,7 @@ class NvpView(View):
                 return failure(
                     "10472" if name == "CANCELURL" else "10471", f"{name} is invalid.", f"{name} is invalid."
                 )
-        token = "EC-" + _random(17)
+        token = "EC-" + random_code(17)
         state = {
             "merchant": merchant["user"],
             "amount": str(total),
@@ -177,11 +182,11 @@ class NvpView(View):
             "status": "PaymentActionNotInitiated",
             "transaction_id": "",
         }
-        cache.set(_token_key(token), state, STATE_SECONDS)
+        cache.set(token_key(token), state, STATE_SECONDS)
         return answer({"ACK": "Success", "TOKEN": token})
 
     def _checkout(self, params, merchant):
-        state = cache.get(_token_key(params.get("TOKEN", "")))
+        state = cache.get(token_key(params.get("TOKEN", "")))
         if state is None or state["merchant"] != merchant["user"]:
             return None
         return state
@@ -213,7 +218,7 @@ class NvpView(View):
 
     def do_express_checkout_payment(self, params, merchant):
         """Take the approved payment once; post the IPN afterwards."""
-        key = _token_key(params.get("TOKEN", ""))
+        key = token_key(params.get("TOKEN", ""))
         state = self._checkout(params, merchant)
         if state is None:
             return failure("10410", "Invalid token", "Invalid token.")
@@ -223,7 +228,7 @@ class NvpView(View):
             return failure("10419", "Express Checkout PayerID is missing.", "The buyer has not approved this payment.")
         if state["transaction_id"]:
             return failure(
-                nvp.ERROR_ALREADY_COMPLETED,
+                ERROR_ALREADY_COMPLETED,
                 "Transaction refused because of an invalid argument.",
                 "A successful transaction has already been completed for this token.",
             )
@@ -232,7 +237,7 @@ class NvpView(View):
             return failure("10413", "Transaction refused.", "The amount differs from the approved amount.")
         if params.get("PAYMENTREQUEST_0_CURRENCYCODE", "USD") != state["currency"]:
             return failure("10444", "Transaction refused.", "The currency differs from the approved currency.")
-        transaction_id = _random(17)
+        transaction_id = random_code(17)
         state.update(status="PaymentActionCompleted", transaction_id=transaction_id)
         cache.set(key, state, STATE_SECONDS)
         cache.set(_txn_key(transaction_id), {**state, "refunded": False}, STATE_SECONDS)
@@ -248,7 +253,7 @@ class NvpView(View):
                 "receiver_email": merchant["email"],
                 "payer_id": state["payer_id"],
                 "payer_email": "sandbox-buyer@example.com",
-                "ipn_track_id": _random(13).lower(),
+                "ipn_track_id": random_code(13).lower(),
             }
             send_ipn(notify_url, ipn)
         return answer(
@@ -278,149 +283,9 @@ class NvpView(View):
         return answer(
             {
                 "ACK": "Success",
-                "REFUNDTRANSACTIONID": _random(17),
+                "REFUNDTRANSACTIONID": random_code(17),
                 "GROSSREFUNDAMT": txn["amount"],
                 "CURRENCYCODE": txn["currency"],
                 "REFUNDSTATUS": "Instant",
             }
         )
-
-
-# --- IPN --------------------------------------------------------------------------------
-
-
-def remember_ipn(body):
-    """Record that the sandbox sent this exact IPN body (the post-back will be VERIFIED)."""
-    cache.set(_ipn_key(body), True, STATE_SECONDS)
-
-
-def deliver_ipn(url, body, *, delays=IPN_RETRY_DELAYS):
-    """POST one IPN body to the store, resending it until the store answers 200.
-
-    PayPal resent an IPN that was not acknowledged with HTTP 200, at growing intervals; the
-    sandbox does the same a few times (used by the default background sender).
-    """
-    import time
-
-    import requests
-
-    for delay in delays:
-        time.sleep(delay)
-        try:
-            response = requests.post(
-                url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=15
-            )
-        except requests.RequestException as exc:
-            logger.warning("Sandbox PayPal could not deliver an IPN to %s: %s", url, exc)
-            continue
-        if response.status_code == 200:
-            return True
-        logger.warning("Sandbox PayPal IPN to %s answered %s; will resend.", url, response.status_code)
-    return False
-
-
-def send_ipn(url, fields):
-    """Post an IPN to the store's notify URL, as PayPal did: shortly after, from elsewhere.
-
-    The body is recorded first so the store's verification post-back is answered VERIFIED.
-    Delivery runs in a background thread so it never blocks the API answer (PayPal's IPN
-    is asynchronous too); ``COLEMAN_SANDBOX_PAYPAL_SEND_IPN = False`` turns it off.
-    """
-    body = urlencode(list(fields.items())).encode("utf-8")
-    remember_ipn(body)
-    if not coleman_settings.SANDBOX_PAYPAL_SEND_IPN:
-        return body
-    threading.Thread(target=deliver_ipn, args=(url, body), daemon=True, name="sandbox-paypal-ipn").start()
-    return body
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class IpnVerifyView(View):
-    """Answers the store's IPN post-back: ``VERIFIED`` for an IPN the sandbox sent, else ``INVALID``."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        """Answer one post-back made over HTTP."""
-        return HttpResponse(ipn_postback_answer(request.body), content_type="text/plain")
-
-
-def ipn_postback_answer(body):
-    """``VERIFIED`` when ``body`` is ``cmd=_notify-validate&`` + an IPN the sandbox sent, else ``INVALID``."""
-    prefix = b"cmd=_notify-validate&"
-    if body.startswith(prefix) and cache.get(_ipn_key(body[len(prefix) :])):
-        return "VERIFIED"
-    return "INVALID"
-
-
-def handle_nvp_request(body):
-    """Answer an NVP call in-process (the store's client uses this when no endpoint is configured)."""
-    return NvpView().handle(body)
-
-
-# --- the approval page ------------------------------------------------------------------
-
-
-def _with_query(url, extra):
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True) + list(extra.items())
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
-
-
-class ApprovalView(View):
-    """PayPal's ``webscr?cmd=_express-checkout&token=…`` page: the buyer pays or declines."""
-
-    template_name = "sandbox/paypal/approve.html"
-    error_template_name = "sandbox/paypal/error.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        """Only ``cmd=_express-checkout`` with a known token is played."""
-        source = request.POST if request.method == "POST" else request.GET
-        if request.method not in {"GET", "POST"}:
-            return HttpResponseNotAllowed(["GET", "POST"])
-        if source.get("cmd") != "_express-checkout":
-            return render(
-                request,
-                self.error_template_name,
-                {"error": "Only cmd=_express-checkout is played."},
-                status=400,
-            )
-        self.token = source.get("token", "")
-        self.state = cache.get(_token_key(self.token))
-        if self.state is None:
-            return render(
-                request,
-                self.error_template_name,
-                {"error": "This checkout token is unknown or expired."},
-                status=404,
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        """Show what the buyer is asked to pay."""
-        return render(request, self.template_name, {"token": self.token, "checkout": self.state})
-
-    def post(self, request):
-        """Approve (back to RETURNURL with the PayerID) or decline (back to CANCELURL)."""
-        if self.state["transaction_id"]:
-            return render(
-                request,
-                self.error_template_name,
-                {"error": "This checkout has already been paid."},
-                status=400,
-            )
-        if request.POST.get("decision") == "pay":
-            payer_id = self.state["payer_id"] or _random(13)
-            self.state["payer_id"] = payer_id
-            cache.set(_token_key(self.token), self.state, STATE_SECONDS)
-            return HttpResponseRedirect(
-                _with_query(self.state["return_url"], {"token": self.token, "PayerID": payer_id})
-            )
-        return HttpResponseRedirect(_with_query(self.state["cancel_url"], {"token": self.token}))
-
-
-urlpatterns = [
-    path("nvp/", NvpView.as_view(), name="paypal-nvp"),
-    path("webscr/", ApprovalView.as_view(), name="paypal-webscr"),
-    path("ipn-verify/", IpnVerifyView.as_view(), name="paypal-ipn-verify"),
-]

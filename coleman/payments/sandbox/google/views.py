@@ -1,5 +1,5 @@
-"""The Google Checkout sandbox: the service side of the Checkout, Notification and Order
-Processing APIs, played locally.
+"""The Google Checkout sandbox's pages and API: the service side of the Checkout, Notification
+and Order Processing APIs, played locally.
 
 * ``api/checkout/v2/checkout/Merchant/<id>``: takes the signed cart form, checks the merchant
   and the HMAC-SHA1 signature exactly as Google did (a wrong key is refused), and shows a
@@ -10,10 +10,10 @@ Processing APIs, played locally.
 * ``api/checkout/v2/request/Merchant/<id>``: Order Processing commands, answered with
   ``request-received`` or ``error`` documents; their notifications follow.
 
-The sandbox keeps its orders in the cache. Notifications are posted with ``requests`` to an
-absolute URL built from the shopper's request, so the store must serve concurrent requests
-(runserver and pytest's live_server are threaded); tests without a server replace
-:data:`post_notification`.
+The sandbox keeps its orders in the cache. It posts notifications over HTTP (a gateway
+session, ``coleman.payments.http``) to an absolute URL built from the shopper's request, so
+the store must serve two requests at once (runserver and the test live server are threaded;
+the test suite's transport adapter hands them to Django's test client instead).
 """
 
 import base64
@@ -21,45 +21,50 @@ import binascii
 import hmac
 import logging
 import secrets
-from decimal import Decimal, InvalidOperation
-from itertools import count
+from decimal import Decimal
 
-import requests
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from lxml import etree
 
-from coleman.conf import coleman_settings
 from coleman.core.money import to_money
 from coleman.payments import xml as safe_xml
-from coleman.payments.exceptions import MalformedMessage
-from coleman.payments.processors.google import MAX_AMOUNT, NAMESPACE, E, basic_auth_header, sign_cart
+from coleman.payments.exceptions import GatewayUnavailable, MalformedMessage
+from coleman.payments.http import gateway_session
+
+from ..conf import sandbox_settings
+from .documents import (
+    SandboxError,
+    amount_document,
+    basic_authorization,
+    cart_signature,
+    cart_total,
+    error_document,
+    new_order_document,
+    parse_money,
+    read_html_cart,
+    read_xml_cart,
+    received_document,
+    risk_document,
+    state_change_document,
+)
 
 logger = logging.getLogger("coleman.payments.sandbox.google")
 
 STATE_SALT = "coleman.payments.sandbox.google.pay"
 ORDER_TTL = 7 * 24 * 3600
-_serials = count(1)
-
-
-class SandboxError(Exception):
-    """A request the real service would refuse; ``status`` is the HTTP status of the answer."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
+# Seconds the sandbox waits for the store to acknowledge a notification.
+NOTIFY_TIMEOUT = 20
 
 
 def accounts():
     """``{merchant id: merchant key}`` the sandbox accepts."""
-    return {str(k): str(v) for k, v in coleman_settings.SANDBOX_GOOGLE_ACCOUNTS.items()}
+    return {str(k): str(v) for k, v in sandbox_settings.GOOGLE_ACCOUNTS.items()}
 
 
 def merchant_key(merchant_id):
@@ -70,248 +75,22 @@ def merchant_key(merchant_id):
     return key
 
 
-def _money(text, what):
-    try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, TypeError):
-        raise SandboxError(f"{what} is not an amount.") from None
-    if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
-        raise SandboxError(f"{what} is not an amount.")
-    return to_money(value)
-
-
-# --- reading carts ----------------------------------------------------------------------------
-
-
-def read_xml_cart(cart_xml: bytes):
-    """The parts of a ``checkout-shopping-cart`` the sandbox needs, validating required elements."""
-    try:
-        root = safe_xml.parse_xml(cart_xml)
-    except MalformedMessage as exc:
-        raise SandboxError(f"The cart is not valid XML: {exc}") from exc
-    if safe_xml.local_name(root) != "checkout-shopping-cart" or etree.QName(root).namespace != NAMESPACE:
-        raise SandboxError("The document is not a checkout-shopping-cart in the Checkout schema.")
-    items = safe_xml.find_all(root, "shopping-cart/items/item")
-    if not items:
-        raise SandboxError("The cart has no items.")
-    lines, currency = [], None
-    for item in items:
-        try:
-            name = safe_xml.required_text(item, "item-name")
-            quantity = int(safe_xml.required_text(item, "quantity"))
-            price_el = safe_xml.find(item, "unit-price")
-            if price_el is None or not price_el.get("currency"):
-                raise SandboxError("An item has no unit-price with a currency.")
-        except (MalformedMessage, ValueError) as exc:
-            raise SandboxError(f"An item is incomplete: {exc}") from exc
-        if quantity < 1:
-            raise SandboxError("An item quantity is below 1.")
-        currency = currency or price_el.get("currency")
-        lines.append(
-            {
-                "name": name,
-                "quantity": quantity,
-                "price": str(_money(price_el.text, "unit-price")),
-                "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
-            }
-        )
-    shipping_name, shipping = "", Decimal("0.00")
-    flat = safe_xml.find(
-        root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/flat-rate-shipping"
-    )
-    carrier = safe_xml.find(
-        root,
-        "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/carrier-calculated-shipping/"
-        "carrier-calculated-shipping-options/carrier-calculated-shipping-option",
-    )
-    if flat is not None:
-        shipping_name, shipping = flat.get("name", "Shipping"), _money(safe_xml.text(flat, "price"), "price")
-    elif carrier is not None:
-        shipping_name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
-        shipping = _money(safe_xml.text(carrier, "price"), "price")
-    flow = "checkout-flow-support/merchant-checkout-flow-support/"
-    private = safe_xml.find(root, "shopping-cart/merchant-private-data")
-    return {
-        "lines": lines,
-        "currency": currency,
-        "shipping_name": shipping_name,
-        "shipping": str(shipping),
-        "carrier": carrier is not None,
-        "private_data": etree.tostring(private).decode() if private is not None else "",
-        "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
-        "edit_cart_url": safe_xml.text(root, flow + "edit-cart-url"),
-    }
-
-
-def read_html_cart(post):
-    """The cart of an HTML API form (``item_name_1``…)."""
-    lines, index = [], 1
-    while f"item_name_{index}" in post and index <= 100:
-        try:
-            quantity = int(post.get(f"item_quantity_{index}", "1"))
-        except ValueError:
-            raise SandboxError(f"item_quantity_{index} is not a number.") from None
-        if quantity < 1:
-            raise SandboxError("An item quantity is below 1.")
-        lines.append(
-            {
-                "name": post[f"item_name_{index}"][:200],
-                "quantity": quantity,
-                "price": str(_money(post.get(f"item_price_{index}", ""), f"item_price_{index}")),
-                "merchant_item_id": post.get(f"item_merchant_id_{index}", "")[:100],
-            }
-        )
-        index += 1
-    if not lines:
-        raise SandboxError("The form has no items.")
-    private = post.get("shopping-cart.merchant-private-data", "")
-    private_xml = etree.tostring(E("merchant-private-data", private)).decode() if private else ""
-    return {
-        "lines": lines,
-        "currency": post.get("item_currency_1", "USD"),
-        "shipping_name": post.get("ship_method_name_1", ""),
-        "shipping": str(_money(post.get("ship_method_price_1", "0") or "0", "ship_method_price_1")),
-        "carrier": False,
-        "private_data": private_xml,
-        "continue_url": post.get("continue_url", ""),
-        "edit_cart_url": "",
-    }
-
-
-def cart_total(cart):
-    """Items plus shipping, as Google would charge."""
-    items = sum((Decimal(line["price"]) * line["quantity"] for line in cart["lines"]), Decimal("0"))
-    return to_money(items + Decimal(cart["shipping"]))
-
-
-# --- notifications ------------------------------------------------------------------------------
+# --- the sandbox's orders and its notifications to the store ----------------------------------
 
 
 def post_notification(url, body, authorization):
-    """POST one notification to the store; returns ``(status, body bytes)``. Tests may replace it."""
+    """POST one notification to the store; returns the HTTP status (0 when it cannot be reached)."""
+    session = gateway_session("The store", timeout=NOTIFY_TIMEOUT)
     try:
-        response = requests.post(
+        response = session.post(
             url,
             data=body,
             headers={"Content-Type": "application/xml; charset=UTF-8", "Authorization": authorization},
-            timeout=20,
         )
-    except requests.RequestException as exc:
-        return 0, str(exc).encode()
-    return response.status_code, response.content
-
-
-def _doc(tag, sandbox_order, *children):
-    serial = f"{sandbox_order['google_number']}-{next(_serials):05d}-{secrets.token_hex(3)}"
-    root = E(
-        tag,
-        E("google-order-number", sandbox_order["google_number"]),
-        *children,
-        E.timestamp(timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")),
-        {"serial-number": serial},
-    )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
-def _money_el(tag, amount, currency):
-    return E(tag, f"{to_money(amount):.2f}", currency=currency)
-
-
-def new_order_document(sandbox_order):
-    """The ``new-order-notification`` for a sandbox order."""
-    cart = sandbox_order["cart"]
-    items = [
-        E.item(
-            E("item-name", line["name"]),
-            _money_el("unit-price", line["price"], cart["currency"]),
-            E.quantity(str(line["quantity"])),
-            E("merchant-item-id", line.get("merchant_item_id", "")),
-        )
-        for line in cart["lines"]
-    ]
-    shopping_cart = E("shopping-cart", E.items(*items))
-    if cart["private_data"]:
-        shopping_cart.insert(0, etree.fromstring(cart["private_data"], parser=safe_xml.safe_parser()))
-    adjustment_tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
-    adjustment = E(
-        "order-adjustment",
-        E.shipping(
-            E(
-                adjustment_tag,
-                E("shipping-name", cart["shipping_name"]),
-                _money_el("shipping-cost", cart["shipping"], cart["currency"]),
-            )
-        ),
-        _money_el("total-tax", "0", cart["currency"]),
-    )
-    return _doc(
-        "new-order-notification",
-        sandbox_order,
-        E("buyer-id", "1"),
-        buyer_address_element(),
-        shopping_cart,
-        adjustment,
-        _money_el("order-total", sandbox_order["total"], cart["currency"]),
-        E("fulfillment-order-state", "NEW"),
-        E("financial-order-state", "REVIEWING"),
-    )
-
-
-def buyer_address_element():
-    """The sandbox buyer's shipping address, as Google sent the buyer's stored address."""
-    buyer = coleman_settings.SANDBOX_GOOGLE_BUYER
-    return E(
-        "buyer-shipping-address",
-        E("contact-name", buyer["name"]),
-        E.email(buyer["email"]),
-        E.address1(buyer["line1"]),
-        E.address2(buyer.get("line2", "")),
-        E.city(buyer["city"]),
-        E.region(buyer.get("state", "")),
-        E("postal-code", buyer["postal_code"]),
-        E("country-code", buyer["country"]),
-    )
-
-
-def state_change_document(sandbox_order, financial, previous_financial, fulfillment="NEW", reason=""):
-    """An ``order-state-change-notification``."""
-    children = [
-        E("new-financial-order-state", financial),
-        E("new-fulfillment-order-state", fulfillment),
-        E("previous-financial-order-state", previous_financial),
-        E("previous-fulfillment-order-state", sandbox_order.get("fulfillment", "NEW")),
-    ]
-    if reason:
-        children.append(E.reason(reason))
-    return _doc("order-state-change-notification", sandbox_order, *children)
-
-
-def risk_document(sandbox_order):
-    """A ``risk-information-notification`` with clean AVS/CVN results."""
-    return _doc(
-        "risk-information-notification",
-        sandbox_order,
-        E(
-            "risk-information",
-            E("eligible-for-protection", "true"),
-            E("avs-response", "Y"),
-            E("cvn-response", "M"),
-            E("partial-cc-number", "4242"),
-            E("buyer-account-age", "365"),
-            E("ip-address", "127.0.0.1"),
-        ),
-    )
-
-
-def amount_document(sandbox_order, kind, latest, total):
-    """A ``charge-amount``/``refund-amount``/``chargeback-amount`` notification."""
-    currency = sandbox_order["cart"]["currency"]
-    return _doc(
-        f"{kind}-amount-notification",
-        sandbox_order,
-        _money_el(f"latest-{kind}-amount", latest, currency),
-        _money_el(f"total-{kind}-amount", total, currency),
-    )
+    except GatewayUnavailable as exc:
+        logger.warning("sandbox google: %s", exc)
+        return exc.status_code or 0
+    return response.status_code
 
 
 def _order_key(google_number):
@@ -334,10 +113,10 @@ def deliver(sandbox_order, documents):
     Stops at the first one the store does not acknowledge (as Google would retry it later).
     """
     merchant_id = sandbox_order["merchant_id"]
-    authorization = basic_auth_header(merchant_id, merchant_key(merchant_id))
+    authorization = basic_authorization(merchant_id, merchant_key(merchant_id))
     results = []
     for document in documents:
-        status, _ = post_notification(sandbox_order["callback_url"], document, authorization)
+        status = post_notification(sandbox_order["callback_url"], document, authorization)
         results.append((document, status))
         if status != 200:
             logger.warning("sandbox google: store answered %s to a notification", status)
@@ -362,7 +141,7 @@ def charge(sandbox_order, amount):
     ]
 
 
-# --- views: the shopper's pages -------------------------------------------------------------------
+# --- views: the shopper's pages -------------------------------------------------------------
 
 
 def _error_page(request, message, status):
@@ -394,7 +173,7 @@ class CartPostView(View):
                 signature = base64.b64decode(signature_b64, validate=True)
             except (binascii.Error, ValueError):
                 raise SandboxError("The cart or signature is not base64.") from None
-            if not hmac.compare_digest(sign_cart(cart_xml, key), signature):
+            if not hmac.compare_digest(cart_signature(cart_xml, key), signature):
                 raise SandboxError("The cart signature is not valid for this merchant's key.", 403)
             cart = read_xml_cart(cart_xml)
         except SandboxError as exc:
@@ -440,7 +219,7 @@ class PayView(View):
             "refunded": "0.00",
             "financial": "REVIEWING",
             "fulfillment": "NEW",
-            "callback_url": coleman_settings.SANDBOX_GOOGLE_CALLBACK_URL
+            "callback_url": sandbox_settings.GOOGLE_CALLBACK_URL
             or request.build_absolute_uri(reverse("payments:google:notify")),
         }
         documents = [new_order_document(sandbox_order)]
@@ -453,7 +232,7 @@ class PayView(View):
             documents.append(risk_document(sandbox_order))
             documents.append(state_change_document(sandbox_order, "CHARGEABLE", "REVIEWING"))
             sandbox_order["financial"] = "CHARGEABLE"
-            if coleman_settings.SANDBOX_GOOGLE_AUTO_CHARGE:
+            if sandbox_settings.GOOGLE_AUTO_CHARGE:
                 documents += charge(sandbox_order, Decimal(sandbox_order["total"]))
         save_order(sandbox_order)
         results = deliver(sandbox_order, documents)
@@ -466,31 +245,19 @@ class PayView(View):
         return HttpResponseRedirect(cart["continue_url"])
 
 
-# --- the Order Processing API -----------------------------------------------------------------------
-
-
-def error_document(message):
-    """The ``error`` answer of the Order Processing API."""
-    root = E.error(E("error-message", message), {"serial-number": secrets.token_hex(8)})
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
-def received_document():
-    """The ``request-received`` answer."""
-    root = E("request-received", {"serial-number": secrets.token_hex(8)})
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+# --- the Order Processing API ---------------------------------------------------------------
 
 
 def _check_auth(merchant_id, authorization):
     key = accounts().get(str(merchant_id), "")
-    expected = basic_auth_header(merchant_id, key)
+    expected = basic_authorization(merchant_id, key)
     return bool(key) and hmac.compare_digest((authorization or "").encode(), expected.encode())
 
 
 def handle_api_request(merchant_id, authorization, body):
     """Answer one Order Processing command: ``(HTTP status, response bytes)``.
 
-    Notifications the command causes are posted to the store before returning.
+    Notifications the command causes are posted to the store before the answer is sent.
     """
     if not _check_auth(merchant_id, authorization):
         return 401, error_document("Bad merchant id or key.")
@@ -516,11 +283,11 @@ def _apply_command(command, root, sandbox_order):
         amount = safe_xml.text(root, "amount") or str(
             Decimal(sandbox_order["total"]) - Decimal(sandbox_order["charged"])
         )
-        return charge(sandbox_order, _money(amount, "amount"))
+        return charge(sandbox_order, parse_money(amount, "amount"))
     if command == "refund-order":
         if not safe_xml.text(root, "reason"):
             raise SandboxError("refund-order needs a reason.")
-        amount = _money(safe_xml.text(root, "amount") or sandbox_order["charged"], "amount")
+        amount = parse_money(safe_xml.text(root, "amount") or sandbox_order["charged"], "amount")
         if amount <= 0 or Decimal(sandbox_order["refunded"]) + amount > Decimal(sandbox_order["charged"]):
             raise SandboxError("The refund is more than was charged.")
         sandbox_order["refunded"] = str(Decimal(sandbox_order["refunded"]) + amount)

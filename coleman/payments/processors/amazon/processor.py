@@ -1,0 +1,240 @@
+"""The Amazon FPS processor: authorise on Amazon's Co-Branded UI, charge with ``Pay``.
+
+The shopper is redirected to the signed CBUI page (:meth:`AmazonFPS.get_checkout_response`);
+Amazon sends them back to ``views.AmazonReturnView``, which stores the payment token and,
+with ``PAY_ON_RETURN``, charges it at once. ``Pay`` and ``Refund`` go through
+``client.FpsClient`` with the same ``CallerReference`` on every attempt, so FPS never charges
+or refunds twice.
+"""
+
+from django.core import checks
+from django.http import HttpResponseRedirect
+from django.urls import path
+
+from coleman.conf import coleman_settings
+from coleman.core.money import to_money
+from coleman.orders.statuses import Status
+
+from ...exceptions import GatewayError
+from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ...services import move_order
+from ..base import PaymentProcessor
+from .client import FpsClient
+from .protocol import LIVE_CBUI_ENDPOINT, LIVE_FPS_ENDPOINT, AmazonResponseError, cbui_parameters, cbui_url
+from .views import AmazonReturnView
+
+
+class AmazonFPS(PaymentProcessor):
+    """Amazon Payments (FPS Co-Branded UI): authorise on Amazon's page, charge with ``Pay``."""
+
+    name = "amazon"
+    verbose_name = "Amazon Payments"
+    settings_prefix = "AMAZON_"
+    default_settings = {
+        # The merchant's AWS access key and secret key (Signature Version 2). Empty: set them
+        # (system check E140).
+        "ACCESS_KEY": "",
+        "SECRET_KEY": "",
+        # The CBUI start page the shopper is sent to (may be relative to this site) and the
+        # FPS API endpoint (absolute).
+        "CBUI_ENDPOINT": LIVE_CBUI_ENDPOINT,
+        "FPS_ENDPOINT": LIVE_FPS_ENDPOINT,
+        # Charge the token with FPS Pay as soon as the shopper returns; False leaves it for the
+        # staff "charge" action (the book charges when the order is fulfilled).
+        "PAY_ON_RETURN": True,
+    }
+    endpoint_settings = ("CBUI_ENDPOINT", "FPS_ENDPOINT")
+    page_endpoint_settings = ("CBUI_ENDPOINT",)
+
+    # --- configuration -----------------------------------------------------------------
+
+    def check(self):
+        """Report missing keys."""
+        if not self.setting("ACCESS_KEY") or not self.setting("SECRET_KEY"):
+            return [
+                checks.Error("COLEMAN_AMAZON_ACCESS_KEY and COLEMAN_AMAZON_SECRET_KEY must be set.", id="coleman.E140")
+            ]
+        return []
+
+    def cbui_endpoint(self, request):
+        """The CBUI start page, made absolute against ``request`` when configured as a path."""
+        return self.resolve_url(request, self.setting("CBUI_ENDPOINT"))
+
+    def fps_client(self):
+        """A client for the FPS API over an idempotent session (same CallerReference on a re-send)."""
+        return FpsClient(
+            self.http_session(idempotent=True),
+            endpoint=self.setting("FPS_ENDPOINT"),
+            access_key=self.setting("ACCESS_KEY"),
+            secret_key=self.setting("SECRET_KEY"),
+        )
+
+    def get_urls(self):
+        """``/payments/amazon/return/``: where Amazon sends the shopper back."""
+        return [path("return/", AmazonReturnView.as_view(processor=self), name="return")]
+
+    # --- checkout ----------------------------------------------------------------------
+
+    def pay_reference(self, order):
+        """The CallerReference of the order's Pay request (the same on every retry)."""
+        return f"{order.number}-pay"
+
+    def cbui_request_url(self, request, order):
+        """The signed CBUI URL for ``order`` (callerReference = the order number)."""
+        params = cbui_parameters(
+            access_key=self.setting("ACCESS_KEY"),
+            caller_reference=order.number,
+            amount=order.total,
+            reason=f"Purchase from {coleman_settings.STORE_NAME}, order {order.number}",
+            return_url=self.absolute_url(request, "return"),
+            currency=order.currency,
+        )
+        return cbui_url(self.cbui_endpoint(request), params, self.setting("SECRET_KEY"))
+
+    def get_checkout_response(self, request, order):
+        """Send the shopper to Amazon's Co-Branded UI to authorise the order's total."""
+        return HttpResponseRedirect(self.cbui_request_url(request, order))
+
+    # --- the return ----------------------------------------------------------------------
+
+    def record_authorization(self, order, result, raw):
+        """Store the token and status Amazon returned; an authorisation moves the order to NEW_CHKOUT."""
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.AUTHORIZE,
+            reference=order.number,
+            defaults={"order": order, "amount": order.total, "currency": order.currency},
+        )
+        if txn.status == TransactionStatus.SUCCEEDED and not result.succeeded:
+            return (
+                EventOutcome.IGNORED,
+                "The order already has an authorisation; a later decline changes nothing.",
+            )
+        txn.token = result.token_id
+        txn.status = TransactionStatus.SUCCEEDED if result.succeeded else TransactionStatus.DECLINED
+        txn.message = f"CBUI status {result.status}: {result.message}"
+        txn.raw_response = raw
+        txn.save()
+        if not result.succeeded:
+            return EventOutcome.APPLIED, f"Amazon did not authorise the payment (status {result.status})."
+        move_order(
+            order, Status.NEW_CHKOUT, processor=self.name, note=f"Amazon authorised the payment ({result.status})."
+        )
+        return EventOutcome.APPLIED, f"Amazon authorised the payment (status {result.status})."
+
+    # --- the pipeline ----------------------------------------------------------------------
+
+    def send(self, txn, request):
+        """``request(fps_client)`` for the charge or refund ``txn``, its refusal or failure recorded on it.
+
+        A refusal marks ``txn`` failed (declined when the shopper's token cannot pay) and raises
+        ``GatewayError``; when FPS cannot be reached ``txn`` stays pending and the error says the
+        same request (same CallerReference) can safely be sent again.
+        """
+        what = "payment" if txn.kind == TransactionKind.CHARGE else "refund"
+        try:
+            return request(self.fps_client())
+        except AmazonResponseError as exc:
+            declined = exc.is_token_failure and txn.kind == TransactionKind.CHARGE
+            txn.status = TransactionStatus.DECLINED if declined else TransactionStatus.FAILED
+            txn.message = f"{exc.code}: {exc.message}"
+            txn.save(update_fields=["status", "message", "updated_at"])
+            raise GatewayError(f"Amazon refused the {what}: {exc.message}") from exc
+        except GatewayError as exc:
+            txn.message = f"Not done yet: {exc}"
+            txn.save(update_fields=["message", "updated_at"])
+            raise GatewayError(f"Amazon could not be reached; the {what} can be retried safely.") from exc
+
+    def charge(self, order, amount=None):
+        """Charge the authorised token with FPS ``Pay``; safe to call again (same CallerReference).
+
+        The amount of the first attempt is stored and re-sent on every retry, so FPS treats a
+        retry as the same request. A completed charge moves the order to PAID.
+        """
+        auth = PaymentTransaction.objects.filter(
+            processor=self.name,
+            kind=TransactionKind.AUTHORIZE,
+            reference=order.number,
+            status=TransactionStatus.SUCCEEDED,
+        ).first()
+        if auth is None or not auth.token:
+            raise GatewayError("Amazon has not authorised a payment for this order.")
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.CHARGE,
+            reference=self.pay_reference(order),
+            defaults={
+                "order": order,
+                "amount": to_money(order.total if amount is None else amount),
+                "currency": order.currency,
+            },
+        )
+        if txn.status == TransactionStatus.SUCCEEDED:
+            return txn
+        result = self.send(
+            txn,
+            lambda client: client.pay(
+                sender_token_id=auth.token, amount=txn.amount, caller_reference=txn.reference, currency=txn.currency
+            ),
+        )
+        txn.remote_id = result.transaction_id
+        txn.raw_response = result.raw
+        if result.succeeded:
+            txn.status = TransactionStatus.SUCCEEDED
+        elif result.pending:
+            txn.status = TransactionStatus.PENDING
+        else:
+            txn.status = TransactionStatus.FAILED
+        txn.message = f"FPS Pay {result.status}"
+        txn.save()
+        if txn.status == TransactionStatus.FAILED:
+            raise GatewayError(f"Amazon answered the payment with status {result.status}.")
+        if txn.status == TransactionStatus.SUCCEEDED:
+            move_order(
+                order, Status.PAID, processor=self.name, note=f"Amazon FPS Pay {result.transaction_id} succeeded."
+            )
+        return txn
+
+    def refund(self, order, amount=None, reason=""):
+        """Refund the order's completed charge with FPS ``Refund`` (full by default); safe to repeat."""
+        charge = PaymentTransaction.objects.filter(
+            processor=self.name,
+            kind=TransactionKind.CHARGE,
+            reference=self.pay_reference(order),
+            status=TransactionStatus.SUCCEEDED,
+        ).first()
+        if charge is None or not charge.remote_id:
+            raise GatewayError("This order has no completed Amazon payment to refund.")
+        refund_amount = to_money(charge.amount if amount is None else amount)
+        if not 0 < refund_amount <= charge.amount:
+            raise GatewayError(f"A refund must be more than 0 and at most {charge.amount}.")
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.REFUND,
+            reference=f"{order.number}-refund",
+            defaults={
+                "order": order,
+                "amount": refund_amount,
+                "currency": charge.currency,
+                "message": reason,
+            },
+        )
+        if txn.status == TransactionStatus.SUCCEEDED:
+            return txn
+        result = self.send(
+            txn,
+            lambda client: client.refund(
+                transaction_id=charge.remote_id,
+                amount=txn.amount,
+                caller_reference=txn.reference,
+                currency=txn.currency,
+            ),
+        )
+        txn.remote_id = result.transaction_id
+        txn.status = TransactionStatus.SUCCEEDED if result.succeeded else TransactionStatus.PENDING
+        txn.raw_response = result.raw
+        txn.save()
+        return txn
+
+
+__all__ = ["AmazonFPS"]

@@ -1,0 +1,201 @@
+"""What Google's notifications do to the store's orders (the Notification API's meaning).
+
+:class:`NotificationHandling` is mixed into :class:`~.processor.GoogleCheckout`: the view
+(``views.NotificationView``) authenticates and parses a notification, finds its order
+(:meth:`~NotificationHandling.find_order`) and applies it once
+(:meth:`~NotificationHandling.apply_notification`) inside ``services.apply_once``.
+"""
+
+from coleman.core.money import to_money
+from coleman.orders.models import Order
+from coleman.orders.statuses import UNPAID, Status
+
+from ... import xml as safe_xml
+from ...exceptions import MalformedMessage
+from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ...services import flag_order, move_order, record_checkout
+from .buy_it_now import order_from_buy_it_now
+from .protocol import parse_amount
+
+
+class NotificationHandling:
+    """Applying authenticated Notification API messages to orders (one ``on_<type>`` per type)."""
+
+    def find_order(self, root, kind):
+        """Our order for a notification: by merchant-private-data (new-order) or Google's number."""
+        google_number = safe_xml.required_text(root, "google-order-number")
+        if len(google_number) > 40:
+            raise MalformedMessage("The google-order-number is too long.")
+        if kind == "new-order-notification":
+            number = safe_xml.text(root, "shopping-cart/merchant-private-data/merchant-note") or safe_xml.text(
+                root, "shopping-cart/merchant-private-data"
+            )
+            if not number:
+                return order_from_buy_it_now(root, google_number), google_number
+            order = Order.objects.filter(number=number).first()
+        else:
+            order = (
+                Order.objects.filter(
+                    payment_transactions__processor=self.name,
+                    payment_transactions__kind=TransactionKind.CHECKOUT,
+                    payment_transactions__remote_id=google_number,
+                )
+                .distinct()
+                .first()
+            )
+        if order is None:
+            raise MalformedMessage(f"No order matches Google order {google_number}.")
+        return order, google_number
+
+    def apply_notification(self, event, root, kind, order, google_number):
+        """Apply one authenticated, first-seen notification; returns ``(outcome, message)``."""
+        handler = getattr(self, "on_" + kind.replace("-notification", "").replace("-", "_"))
+        return handler(event, root, order, google_number)
+
+    def on_new_order(self, event, root, order, google_number):
+        total = parse_amount(safe_xml.required_text(root, "order-total"), "order-total")
+        currency = (safe_xml.find(root, "order-total").get("currency") or "").upper()
+        txn = record_checkout(order, self.name)
+        if txn.remote_id and txn.remote_id != google_number:
+            flag_order(
+                order,
+                f"Google sent a second order number {google_number} for this order.",
+                processor=self.name,
+            )
+            return EventOutcome.FLAGGED, "A second Google order for the same store order."
+        txn.remote_id = google_number
+        txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
+        txn.save(update_fields=["remote_id", "message", "updated_at"])
+        expected, carrier_cost = order.total, None
+        if self.setting("CARRIER_SHIPPING"):
+            shipping = safe_xml.text(
+                root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-cost"
+            )
+            if shipping:
+                carrier_cost = parse_amount(shipping, "shipping-cost")
+                expected = to_money(order.subtotal + carrier_cost)
+        if total != expected or currency != order.currency:
+            note = f"Google's order total {total} {currency} differs from ours ({expected} {order.currency})."
+            flag_order(order, note, processor=self.name)
+            return EventOutcome.FLAGGED, note
+        if carrier_cost is not None and carrier_cost != order.shipping:
+            # The carrier's price, chosen on Google's pages, replaces our estimate on the order.
+            type(order).objects.filter(pk=order.pk).update(shipping=carrier_cost, total=expected)
+            order.shipping, order.total = carrier_cost, expected
+            order.shipping_method = (
+                safe_xml.text(root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-name")[
+                    :100
+                ]
+                or order.shipping_method
+            )
+            type(order).objects.filter(pk=order.pk).update(shipping_method=order.shipping_method)
+        move_order(order, Status.NEW_CHKOUT, processor=self.name, note=f"Google order {google_number} received.")
+        return EventOutcome.APPLIED, f"Order is checking out at Google ({google_number})."
+
+    def on_risk_information(self, event, root, order, google_number):
+        avs = safe_xml.text(root, "risk-information/avs-response")
+        cvn = safe_xml.text(root, "risk-information/cvn-response")
+        eligible = safe_xml.text(root, "risk-information/eligible-for-protection")
+        return (
+            EventOutcome.APPLIED,
+            f"Risk: AVS {avs or '?'}, CVN {cvn or '?'}, protection {eligible or '?'}.",
+        )
+
+    def on_order_state_change(self, event, root, order, google_number):
+        financial = safe_xml.text(root, "new-financial-order-state")
+        fulfillment = safe_xml.text(root, "new-fulfillment-order-state")
+        if not financial and not fulfillment:
+            raise MalformedMessage("The state change names no new state.")
+        order.refresh_from_db(fields=["status"])
+        note = f"Google: financial {financial or '-'}, fulfillment {fulfillment or '-'}."
+        if financial == "PAYMENT_DECLINED":
+            self._record_decline(order, google_number, safe_xml.text(root, "reason"))
+            return EventOutcome.APPLIED, "The payment was declined; the order stays unpaid."
+        if financial in ("CANCELLED", "CANCELLED_BY_GOOGLE"):
+            if order.status_id in (*UNPAID, Status.EXCEPTION):
+                move_order(order, Status.CANCELLED, processor=self.name, note=note)
+            return EventOutcome.APPLIED, note
+        if financial == "CHARGED" and order.status_id == Status.NEW_CHKOUT and self._charged_in_full(order):
+            move_order(order, Status.PAID, processor=self.name, note=note)
+        if fulfillment == "DELIVERED" and order.status_id == Status.PAID:
+            move_order(order, Status.SHIPPED, processor=self.name, note=note)
+        return EventOutcome.APPLIED, note
+
+    def _record_decline(self, order, google_number, reason):
+        PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.AUTHORIZE,
+            reference=f"declined:{google_number}",
+            defaults={
+                "order": order,
+                "status": TransactionStatus.DECLINED,
+                "amount": order.total,
+                "currency": order.currency,
+                "message": reason or "Google declined the payment.",
+            },
+        )
+
+    def _charged_in_full(self, order):
+        charged = (
+            PaymentTransaction.objects.filter(
+                order=order,
+                processor=self.name,
+                kind=TransactionKind.CHARGE,
+                status=TransactionStatus.SUCCEEDED,
+            )
+            .order_by("-created_at", "-id")
+            .values_list("amount", flat=True)
+            .first()
+        )
+        return charged is not None and charged == order.total
+
+    def _amount_notification(self, event, root, order, kind, latest_tag, total_tag):
+        latest = parse_amount(safe_xml.required_text(root, latest_tag), latest_tag)
+        total = parse_amount(safe_xml.required_text(root, total_tag), total_tag)
+        PaymentTransaction.objects.create(
+            order=order,
+            processor=self.name,
+            kind=kind,
+            reference=f"serial:{event.idempotency_key}",
+            status=TransactionStatus.SUCCEEDED,
+            amount=total,
+            currency=order.currency,
+            message=f"Latest {latest}, total {total}.",
+            raw_response=event.body[:10000],
+        )
+        return latest, total
+
+    def on_charge_amount(self, event, root, order, google_number):
+        latest, total = self._amount_notification(
+            event, root, order, TransactionKind.CHARGE, "latest-charge-amount", "total-charge-amount"
+        )
+        order.refresh_from_db(fields=["status"])
+        if total != order.total:
+            note = f"Google charged {total}, the order total is {order.total}."
+            flag_order(order, note, processor=self.name)
+            return EventOutcome.FLAGGED, note
+        if order.status_id in UNPAID:
+            move_order(order, Status.PAID, processor=self.name, note=f"Google charged {total}.")
+        return EventOutcome.APPLIED, f"Charged {latest} (total {total})."
+
+    def on_refund_amount(self, event, root, order, google_number):
+        latest, total = self._amount_notification(
+            event, root, order, TransactionKind.REFUND, "latest-refund-amount", "total-refund-amount"
+        )
+        return EventOutcome.APPLIED, f"Refunded {latest} (total {total})."
+
+    def on_chargeback_amount(self, event, root, order, google_number):
+        latest, total = self._amount_notification(
+            event,
+            root,
+            order,
+            TransactionKind.CHARGEBACK,
+            "latest-chargeback-amount",
+            "total-chargeback-amount",
+        )
+        note = f"Chargeback of {latest} (total {total})."
+        flag_order(order, note, processor=self.name)
+        return EventOutcome.FLAGGED, note
+
+
+__all__ = ["NotificationHandling"]

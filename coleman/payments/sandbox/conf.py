@@ -1,0 +1,54 @@
+"""The gateway sandbox's own settings and their defaults (``COLEMAN_SANDBOX_*``).
+
+They describe the fake services, not the store: which merchant accounts each service accepts
+and how it behaves. The store's side (credentials, endpoints) is configured on the processors;
+``ecommerce_book/settings/dev.py`` and ``test.py`` give them the accounts below. A new fake
+service adds its keys here, prefixed with its name. Use as::
+
+    from coleman.payments.sandbox.conf import sandbox_settings
+    sandbox_settings.GOOGLE_ACCOUNTS   # settings.COLEMAN_SANDBOX_GOOGLE_ACCOUNTS or the default
+"""
+
+from coleman.conf import ColemanSettings
+
+DEFAULTS = {
+    # --- Google Checkout ------------------------------------------------------------------
+    # Merchant id -> merchant key the sandbox accepts (for the hand-off signature, the Order
+    # Processing API's Basic auth, and its own notifications to the store).
+    "GOOGLE_ACCOUNTS": {"1234567890": "sandbox-google-merchant-key-not-secret"},
+    # Charge a chargeable order at once (Google's "automatically charge" Merchant Center
+    # option); False leaves it to the store's staff "Charge" action.
+    "GOOGLE_AUTO_CHARGE": True,
+    # The store's notification URL ("" = this site's payments:google:notify).
+    "GOOGLE_CALLBACK_URL": "",
+    # The buyer the sandbox reports in new-order notifications (a made-up address).
+    "GOOGLE_BUYER": {
+        "name": "Sandy Buyer",
+        "email": "sandbox-buyer@example.com",
+        "line1": "1 Sandbox Lane",
+        "city": "Wareham",
+        "state": "MA",
+        "postal_code": "02571",
+        "country": "US",
+    },
+    # --- Amazon FPS -----------------------------------------------------------------------
+    # Access key -> secret key of the merchants the sandbox accepts.
+    "AMAZON_ACCOUNTS": {"SANDBOX-AMAZON-ACCESS-KEY": "sandbox-amazon-secret-key-not-secret"},
+    # --- PayPal ---------------------------------------------------------------------------
+    # API user -> password, signature and the account's email (the IPN receiver).
+    "PAYPAL_ACCOUNTS": {
+        "sandbox-merchant_api1.example.com": {
+            "password": "sandbox-password-not-secret",
+            "signature": "sandbox-signature-not-secret",
+            "email": "sandbox-merchant@example.com",
+        }
+    },
+    # Post IPNs to the store after a payment (in a background thread, resent until answered 200).
+    "PAYPAL_SEND_IPN": True,
+}
+
+
+#: ``sandbox_settings.GOOGLE_ACCOUNTS`` reads ``COLEMAN_SANDBOX_GOOGLE_ACCOUNTS`` when used.
+sandbox_settings = ColemanSettings(DEFAULTS, prefix="COLEMAN_SANDBOX_")
+
+__all__ = ["DEFAULTS", "sandbox_settings"]

@@ -1,0 +1,291 @@
+"""The documents the Google Checkout sandbox reads and writes, built here independently of the
+store's processor code: carts it receives, notifications it sends, Order Processing answers,
+and its own HMAC-SHA1 and HTTP Basic lines (a signing bug in the store cannot hide behind the
+same bug here).
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+from decimal import Decimal, InvalidOperation
+from itertools import count
+
+from django.utils import timezone
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from coleman.core.money import to_money
+from coleman.payments import xml as safe_xml
+from coleman.payments.exceptions import MalformedMessage
+
+from ..conf import sandbox_settings
+
+NAMESPACE = "http://checkout.google.com/schema/2"
+E = ElementMaker(namespace=NAMESPACE, nsmap={None: NAMESPACE})
+# Google's amounts fit twelve digits with two decimals.
+MAX_AMOUNT = Decimal("10000000000")
+_serials = count(1)
+
+
+def cart_signature(cart_xml: bytes, merchant_key: str) -> bytes:
+    """HMAC-SHA1 of the cart under the merchant key, as Google computed it to check the hand-off."""
+    return hmac.new(merchant_key.encode("utf-8"), cart_xml, hashlib.sha1).digest()
+
+
+def basic_authorization(merchant_id: str, merchant_key: str) -> str:
+    """The HTTP Basic ``Authorization`` value for ``merchant_id:merchant_key``."""
+    return "Basic " + base64.b64encode(f"{merchant_id}:{merchant_key}".encode()).decode("ascii")
+
+
+class SandboxError(Exception):
+    """A request the real service would refuse; ``status`` is the HTTP status of the answer."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def parse_money(text, what):
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, TypeError):
+        raise SandboxError(f"{what} is not an amount.") from None
+    if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
+        raise SandboxError(f"{what} is not an amount.")
+    return to_money(value)
+
+
+# --- carts -----------------------------------------------------------------------------
+
+
+def read_xml_cart(cart_xml: bytes):
+    """The parts of a ``checkout-shopping-cart`` the sandbox needs, validating required elements."""
+    try:
+        root = safe_xml.parse_xml(cart_xml)
+    except MalformedMessage as exc:
+        raise SandboxError(f"The cart is not valid XML: {exc}") from exc
+    if safe_xml.local_name(root) != "checkout-shopping-cart" or etree.QName(root).namespace != NAMESPACE:
+        raise SandboxError("The document is not a checkout-shopping-cart in the Checkout schema.")
+    items = safe_xml.find_all(root, "shopping-cart/items/item")
+    if not items:
+        raise SandboxError("The cart has no items.")
+    lines, currency = [], None
+    for item in items:
+        try:
+            name = safe_xml.required_text(item, "item-name")
+            quantity = int(safe_xml.required_text(item, "quantity"))
+            price_el = safe_xml.find(item, "unit-price")
+            if price_el is None or not price_el.get("currency"):
+                raise SandboxError("An item has no unit-price with a currency.")
+        except (MalformedMessage, ValueError) as exc:
+            raise SandboxError(f"An item is incomplete: {exc}") from exc
+        if quantity < 1:
+            raise SandboxError("An item quantity is below 1.")
+        currency = currency or price_el.get("currency")
+        lines.append(
+            {
+                "name": name,
+                "quantity": quantity,
+                "price": str(parse_money(price_el.text, "unit-price")),
+                "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
+            }
+        )
+    shipping_name, shipping = "", Decimal("0.00")
+    flat = safe_xml.find(
+        root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/flat-rate-shipping"
+    )
+    carrier = safe_xml.find(
+        root,
+        "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/carrier-calculated-shipping/"
+        "carrier-calculated-shipping-options/carrier-calculated-shipping-option",
+    )
+    if flat is not None:
+        shipping_name, shipping = flat.get("name", "Shipping"), parse_money(safe_xml.text(flat, "price"), "price")
+    elif carrier is not None:
+        shipping_name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
+        shipping = parse_money(safe_xml.text(carrier, "price"), "price")
+    flow = "checkout-flow-support/merchant-checkout-flow-support/"
+    private = safe_xml.find(root, "shopping-cart/merchant-private-data")
+    return {
+        "lines": lines,
+        "currency": currency,
+        "shipping_name": shipping_name,
+        "shipping": str(shipping),
+        "carrier": carrier is not None,
+        "private_data": etree.tostring(private).decode() if private is not None else "",
+        "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
+        "edit_cart_url": safe_xml.text(root, flow + "edit-cart-url"),
+    }
+
+
+def read_html_cart(post):
+    """The cart of an HTML API form (``item_name_1``…)."""
+    lines, index = [], 1
+    while f"item_name_{index}" in post and index <= 100:
+        try:
+            quantity = int(post.get(f"item_quantity_{index}", "1"))
+        except ValueError:
+            raise SandboxError(f"item_quantity_{index} is not a number.") from None
+        if quantity < 1:
+            raise SandboxError("An item quantity is below 1.")
+        lines.append(
+            {
+                "name": post[f"item_name_{index}"][:200],
+                "quantity": quantity,
+                "price": str(parse_money(post.get(f"item_price_{index}", ""), f"item_price_{index}")),
+                "merchant_item_id": post.get(f"item_merchant_id_{index}", "")[:100],
+            }
+        )
+        index += 1
+    if not lines:
+        raise SandboxError("The form has no items.")
+    private = post.get("shopping-cart.merchant-private-data", "")
+    private_xml = etree.tostring(E("merchant-private-data", private)).decode() if private else ""
+    return {
+        "lines": lines,
+        "currency": post.get("item_currency_1", "USD"),
+        "shipping_name": post.get("ship_method_name_1", ""),
+        "shipping": str(parse_money(post.get("ship_method_price_1", "0") or "0", "ship_method_price_1")),
+        "carrier": False,
+        "private_data": private_xml,
+        "continue_url": post.get("continue_url", ""),
+        "edit_cart_url": "",
+    }
+
+
+def cart_total(cart):
+    """Items plus shipping, as Google would charge."""
+    items = sum((Decimal(line["price"]) * line["quantity"] for line in cart["lines"]), Decimal("0"))
+    return to_money(items + Decimal(cart["shipping"]))
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+def _doc(tag, sandbox_order, *children):
+    serial = f"{sandbox_order['google_number']}-{next(_serials):05d}-{secrets.token_hex(3)}"
+    root = E(
+        tag,
+        E("google-order-number", sandbox_order["google_number"]),
+        *children,
+        E.timestamp(timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")),
+        {"serial-number": serial},
+    )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _money_el(tag, amount, currency):
+    return E(tag, f"{to_money(amount):.2f}", currency=currency)
+
+
+def new_order_document(sandbox_order):
+    """The ``new-order-notification`` for a sandbox order."""
+    cart = sandbox_order["cart"]
+    items = [
+        E.item(
+            E("item-name", line["name"]),
+            _money_el("unit-price", line["price"], cart["currency"]),
+            E.quantity(str(line["quantity"])),
+            E("merchant-item-id", line.get("merchant_item_id", "")),
+        )
+        for line in cart["lines"]
+    ]
+    shopping_cart = E("shopping-cart", E.items(*items))
+    if cart["private_data"]:
+        shopping_cart.insert(0, etree.fromstring(cart["private_data"], parser=safe_xml.safe_parser()))
+    adjustment_tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
+    adjustment = E(
+        "order-adjustment",
+        E.shipping(
+            E(
+                adjustment_tag,
+                E("shipping-name", cart["shipping_name"]),
+                _money_el("shipping-cost", cart["shipping"], cart["currency"]),
+            )
+        ),
+        _money_el("total-tax", "0", cart["currency"]),
+    )
+    return _doc(
+        "new-order-notification",
+        sandbox_order,
+        E("buyer-id", "1"),
+        buyer_address_element(),
+        shopping_cart,
+        adjustment,
+        _money_el("order-total", sandbox_order["total"], cart["currency"]),
+        E("fulfillment-order-state", "NEW"),
+        E("financial-order-state", "REVIEWING"),
+    )
+
+
+def buyer_address_element():
+    """The sandbox buyer's shipping address, as Google sent the buyer's stored address."""
+    buyer = sandbox_settings.GOOGLE_BUYER
+    return E(
+        "buyer-shipping-address",
+        E("contact-name", buyer["name"]),
+        E.email(buyer["email"]),
+        E.address1(buyer["line1"]),
+        E.address2(buyer.get("line2", "")),
+        E.city(buyer["city"]),
+        E.region(buyer.get("state", "")),
+        E("postal-code", buyer["postal_code"]),
+        E("country-code", buyer["country"]),
+    )
+
+
+def state_change_document(sandbox_order, financial, previous_financial, fulfillment="NEW", reason=""):
+    """An ``order-state-change-notification``."""
+    children = [
+        E("new-financial-order-state", financial),
+        E("new-fulfillment-order-state", fulfillment),
+        E("previous-financial-order-state", previous_financial),
+        E("previous-fulfillment-order-state", sandbox_order.get("fulfillment", "NEW")),
+    ]
+    if reason:
+        children.append(E.reason(reason))
+    return _doc("order-state-change-notification", sandbox_order, *children)
+
+
+def risk_document(sandbox_order):
+    """A ``risk-information-notification`` with clean AVS/CVN results."""
+    return _doc(
+        "risk-information-notification",
+        sandbox_order,
+        E(
+            "risk-information",
+            E("eligible-for-protection", "true"),
+            E("avs-response", "Y"),
+            E("cvn-response", "M"),
+            E("partial-cc-number", "4242"),
+            E("buyer-account-age", "365"),
+            E("ip-address", "127.0.0.1"),
+        ),
+    )
+
+
+def amount_document(sandbox_order, kind, latest, total):
+    """A ``charge-amount``/``refund-amount``/``chargeback-amount`` notification."""
+    currency = sandbox_order["cart"]["currency"]
+    return _doc(
+        f"{kind}-amount-notification",
+        sandbox_order,
+        _money_el(f"latest-{kind}-amount", latest, currency),
+        _money_el(f"total-{kind}-amount", total, currency),
+    )
+
+
+# --- Order Processing API answers ------------------------------------------------------------
+
+
+def error_document(message):
+    """The ``error`` answer of the Order Processing API."""
+    root = E.error(E("error-message", message), {"serial-number": secrets.token_hex(8)})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def received_document():
+    """The ``request-received`` answer."""
+    root = E("request-received", {"serial-number": secrets.token_hex(8)})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

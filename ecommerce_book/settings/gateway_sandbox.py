@@ -1,0 +1,29 @@
+"""Payments pointed at this site's gateway sandbox: shared by the dev and test settings, never production.
+
+``from .gateway_sandbox import *`` after ``base`` installs the sandbox app (mounted at
+``/sandbox/``), allows sandbox endpoints (``COLEMAN_PAYMENTS_ALLOW_SANDBOX``), gives the
+processors the merchant accounts the sandbox accepts (its defaults in
+``coleman/payments/sandbox/conf.py``) and points the pages the shopper's browser opens at this
+site. The importing module then sets the server-to-server endpoints, which need this site's
+absolute address: ``COLEMAN_GOOGLE_API_BASE``, ``COLEMAN_AMAZON_FPS_ENDPOINT``,
+``COLEMAN_PAYPAL_NVP_ENDPOINT`` and ``COLEMAN_PAYPAL_IPN_POSTBACK_URL``.
+"""
+
+from .base import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]
+COLEMAN_PAYMENTS_ALLOW_SANDBOX = True
+
+COLEMAN_GOOGLE_MERCHANT_ID = "1234567890"
+COLEMAN_GOOGLE_MERCHANT_KEY = "sandbox-google-merchant-key-not-secret"  # noqa: S105 - the sandbox's test account
+COLEMAN_AMAZON_ACCESS_KEY = "SANDBOX-AMAZON-ACCESS-KEY"
+COLEMAN_AMAZON_SECRET_KEY = "sandbox-amazon-secret-key-not-secret"  # noqa: S105 - the sandbox's test account
+COLEMAN_PAYPAL_API_USER = "sandbox-merchant_api1.example.com"
+COLEMAN_PAYPAL_API_PASSWORD = "sandbox-password-not-secret"  # noqa: S105 - the sandbox's test account
+COLEMAN_PAYPAL_API_SIGNATURE = "sandbox-signature-not-secret"
+COLEMAN_PAYPAL_RECEIVER_EMAIL = "sandbox-merchant@example.com"
+
+# Pages the shopper's browser opens: this site's sandbox pages, relative to whatever host the
+# shopper uses (the processors make them absolute against the request).
+COLEMAN_AMAZON_CBUI_ENDPOINT = "/sandbox/amazon/cbui/"
+COLEMAN_PAYPAL_APPROVAL_URL = "/sandbox/paypal/webscr/"
