@@ -2,8 +2,10 @@
 
 A calculator has a ``name`` (shown to the shopper and stored on the order) and
 ``quote(cart) -> Decimal``. ``cart`` is anything with ``subtotal``, ``count``,
-``total_weight`` and ``is_empty`` (a :class:`coleman.cart.cart.Cart`). An empty cart ships for
-nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
+``total_weight`` and ``is_empty`` (a :class:`coleman.cart.cart.Cart`). Calculators see only
+the lines that ship: digital products (``Product.is_digital``) are left out, and a cart with
+nothing to ship ships for nothing. Subclass :class:`ShippingCalculator` for carrier rates or a
+table of your own.
 """
 
 from decimal import Decimal
@@ -17,16 +19,54 @@ from coleman.core.money import to_money
 ZERO = Decimal("0.00")
 
 
+class ShippableLines:
+    """Cart lines that ship, with what calculators read (``subtotal``, ``count``,
+    ``total_weight``, ``is_empty``, iteration) computed over them only."""
+
+    def __init__(self, lines):
+        self.lines = list(lines)
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    @property
+    def is_empty(self):
+        return not self.lines
+
+    @property
+    def count(self):
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def subtotal(self):
+        return to_money(sum((line.line_total for line in self.lines), ZERO))
+
+    @property
+    def total_weight(self):
+        return sum((line.weight for line in self.lines), Decimal("0"))
+
+
+def shippable_part(cart):
+    """``cart`` without its digital lines; ``cart`` itself when none of its lines is digital."""
+    try:
+        lines = list(cart)
+    except TypeError:  # a cart-like summary without lines
+        return cart
+    shipped = [line for line in lines if not getattr(line.product, "is_digital", False)]
+    return cart if len(shipped) == len(lines) else ShippableLines(shipped)
+
+
 class ShippingCalculator:
     """Base class: subclasses set ``name`` and implement :meth:`charge`."""
 
     name = "Shipping"
 
     def quote(self, cart) -> Decimal:
-        """The shipping charge for ``cart`` (0 for an empty cart)."""
-        if cart.is_empty:
+        """The shipping charge for ``cart``'s lines that ship (0 when none does)."""
+        shippable = shippable_part(cart)
+        if shippable.is_empty:
             return ZERO
-        return to_money(self.charge(cart))
+        return to_money(self.charge(shippable))
 
     def charge(self, cart) -> Decimal:
         """The charge for a non-empty cart."""

@@ -107,6 +107,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = [
         "is_active",
         "is_featured",
+        "is_digital",
         CatalogListFilter,
         ("category", CategoryListFilter),
         "manufacturer",
@@ -119,7 +120,7 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [ProductDetailInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "photo"]}),
-        ("Selling", {"fields": ["price", "is_active", "is_featured", "stock", "weight"]}),
+        ("Selling", {"fields": ["price", "is_active", "is_featured", "is_digital", "stock", "weight"]}),
         ("Maker", {"fields": ["manufacturer"]}),
         ("History", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]

@@ -97,6 +97,11 @@ class Product(models.Model):
     stock = models.PositiveIntegerField(
         blank=True, null=True, help_text="Units in stock; leave blank if stock is not tracked."
     )
+    is_digital = models.BooleanField(
+        "digital",
+        default=False,
+        help_text="Delivered by download, key or subscription: no shipping, and no stock unless it has a key pool.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
 
