@@ -28,10 +28,11 @@ run: $(STAMP)
 	@echo "Emails (account activation, order updates) are printed on this console."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## system-deps: Debian packages the tests use (browser for e2e tests); installed when missing and root
+## system-deps: Debian packages the tests use (browser for e2e tests), s3rver from npm; installed when missing
 system-deps:
 	@bash scripts/system-deps.sh
 	@bash scripts/link-xapian.sh $(BIN)/python
+	@bash scripts/s3rver.sh >/dev/null || echo "s3rver (npm) is not installed: the S3 storage tests will say why"
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)
