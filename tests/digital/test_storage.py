@@ -11,6 +11,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import requests
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings as django_settings
 from django.urls import reverse
 
@@ -149,3 +151,30 @@ def test_book_erratum_raw_digest_signature(s3_storage):
     assert requests.get(good, timeout=10).content == PDF_BYTES
     refused = requests.get(book, timeout=10)
     assert refused.status_code == 403 and b"SignatureDoesNotMatch" in refused.content
+
+
+def test_cloudfront_signed_url_when_a_distribution_is_configured(s3_storage, client, settings):
+    """With a CloudFront domain and key pair, the link is a CloudFront signed URL (canned
+    policy, RSA-SHA1) for the object's key that expires after COLEMAN_DIGITAL_LINK_SECONDS.
+    No CloudFront runs here: the signature is verified with the key pair's public half."""
+    entitlement, asset = bought(client)
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    settings.COLEMAN_DIGITAL_CLOUDFRONT_DOMAIN = "d111111abcdef8.cloudfront.net"
+    settings.COLEMAN_DIGITAL_CLOUDFRONT_KEY_ID = "K2JCJMDEHXQW5F"
+    settings.COLEMAN_DIGITAL_CLOUDFRONT_PRIVATE_KEY = private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    before = int(time.time())
+    link = click_download(client, entitlement, asset)["Location"]
+    resource, _, query = link.partition("?")
+    params = dict(part.split("=", 1) for part in query.split("&"))
+    prefix = settings.COLEMAN_DIGITAL_S3_PREFIX
+    assert resource == f"https://d111111abcdef8.cloudfront.net/{prefix}/{asset.file.name}"
+    assert params["Key-Pair-Id"] == "K2JCJMDEHXQW5F"
+    expires = int(params["Expires"])
+    assert before + 300 <= expires <= int(time.time()) + 301
+    policy = (
+        f'{{"Statement":[{{"Resource":"{resource}","Condition":{{"DateLessThan":{{"AWS:EpochTime":{expires}}}}}}}]}}'
+    )
+    signature = base64.b64decode(params["Signature"].replace("-", "+").replace("_", "=").replace("~", "/"))
+    private_key.public_key().verify(signature, policy.encode(), padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
