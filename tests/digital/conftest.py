@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.digital.factories import AssetFactory, order_with, pay
+from tests.orders.factories import UserFactory
+
 REPO = Path(__file__).resolve().parents[2]
 S3_BUCKET = "coleman-digital-tests"
 # s3rver's built-in account.
@@ -23,10 +26,35 @@ def private_storage(settings, tmp_path):
     return Path(settings.COLEMAN_DIGITAL_ROOT)
 
 
-def _free_port():
+def free_port():
+    """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, *, what, timeout=30):
+    """Wait until ``process`` accepts connections on ``port``; fail the test if it dies or is slow."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{what} did not start")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def purchase(client):
+    """A logged-in customer's paid purchase of a product with one file: (entitlement, asset)."""
+    asset = AssetFactory()
+    user = UserFactory()
+    order = pay(order_with(asset.product, user=user))
+    client.force_login(user)
+    return order.entitlements.get(), asset
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +74,7 @@ def s3_server(tmp_path_factory):
     if installed.returncode != 0:
         pytest.fail(f"Could not install s3rver with scripts/s3rver.sh: {installed.stderr.strip()}")
     start_script = installed.stdout.strip()
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("s3rver")
     log = open(data.parent / f"s3rver-{port}.log", "wb")  # noqa: SIM115 - closed at the end of the session
     process = subprocess.Popen(
@@ -55,16 +83,7 @@ def s3_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"s3rver did not start; see {log.name}")
-            time.sleep(0.1)
+    wait_for_port(port, process, what=f"s3rver (see {log.name})")
     yield endpoint
     process.terminate()
     try:

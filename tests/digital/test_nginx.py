@@ -3,14 +3,13 @@ sends the file from the private folder, and that folder is unreachable from outs
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 
 import pytest
 import requests
 from django.urls import reverse
 
+from tests.digital.conftest import free_port, wait_for_port
 from tests.digital.factories import PDF_BYTES, AssetFactory, order_with, pay
 from tests.orders.factories import UserFactory
 
@@ -54,23 +53,12 @@ http {{
 def nginx(live_server, private_storage, tmp_path):
     """nginx on a free loopback port, proxying to the live server, with the private folder as
     an internal location."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     private_storage.mkdir(parents=True, exist_ok=True)
     config = tmp_path / "nginx.conf"
     config.write_text(CONFIG.format(tmp=tmp_path, port=port, private=private_storage, upstream=live_server.url))
     process = subprocess.Popen([NGINX, "-c", str(config), "-e", str(tmp_path / "error.log")])
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"nginx did not start: {(tmp_path / 'error.log').read_text()}")
-            time.sleep(0.05)
+    wait_for_port(port, process, what=f"nginx (see {tmp_path / 'error.log'})")
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)

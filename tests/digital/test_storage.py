@@ -19,19 +19,9 @@ from django.urls import reverse
 from coleman.digital import services
 from coleman.digital.storage import asset_storage, uses_s3
 from tests.digital.conftest import S3_BUCKET, S3_KEY
-from tests.digital.factories import PDF_BYTES, AssetFactory, order_with, pay
-from tests.orders.factories import UserFactory
+from tests.digital.factories import PDF_BYTES, AssetFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def bought(client):
-    """A logged-in customer's paid purchase of a product with one file; returns (entitlement, asset)."""
-    asset = AssetFactory()
-    user = UserFactory()
-    order = pay(order_with(asset.product, user=user))
-    client.force_login(user)
-    return order.entitlements.get(), asset
 
 
 def click_download(client, entitlement, asset):
@@ -67,9 +57,9 @@ def test_upload_lands_on_private_storage_only(storage_kind, private_storage):
     assert not media.exists() or not list(media.rglob("cookbook*"))
 
 
-def test_download_through_a_link_made_at_click_time(storage_kind, client):
+def test_download_through_a_link_made_at_click_time(storage_kind, purchase, client):
     """The button redirects (never cached) to a short-lived link that serves the file as an attachment."""
-    entitlement, asset = bought(client)
+    entitlement, asset = purchase
     response = click_download(client, entitlement, asset)
     assert response.status_code == 302
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
@@ -86,11 +76,11 @@ def test_download_through_a_link_made_at_click_time(storage_kind, client):
     assert entitlement.downloads_used == 1
 
 
-def test_expired_link_is_refused_and_a_new_one_works(storage_kind, client, settings):
+def test_expired_link_is_refused_and_a_new_one_works(storage_kind, purchase, client, settings):
     """A link past COLEMAN_DIGITAL_LINK_SECONDS is refused by S3 / the store; the download
     button makes a new one for content already bought."""
     settings.COLEMAN_DIGITAL_LINK_SECONDS = 1
-    entitlement, asset = bought(client)
+    entitlement, asset = purchase
     link = click_download(client, entitlement, asset)["Location"]
     time.sleep(2.2)
     status, body, _headers = fetch(client, link)
@@ -102,10 +92,10 @@ def test_expired_link_is_refused_and_a_new_one_works(storage_kind, client, setti
     assert fetch(client, fresh)[:2] == (200, PDF_BYTES)
 
 
-def test_revoked_purchase_gets_no_link(storage_kind, client):
+def test_revoked_purchase_gets_no_link(storage_kind, purchase, client):
     """Once staff revoke a purchase, the button answers 403 and makes no link; a local link made
     before the revocation stops working too."""
-    entitlement, asset = bought(client)
+    entitlement, asset = purchase
     earlier = click_download(client, entitlement, asset)["Location"]
     services.revoke(entitlement, "chargeback")
     response = click_download(client, entitlement, asset)
@@ -115,10 +105,10 @@ def test_revoked_purchase_gets_no_link(storage_kind, client):
         assert fetch(client, earlier)[0] == 403
 
 
-def test_s3_refuses_a_tampered_query_string_signature(s3_storage, client, settings):
+def test_s3_refuses_a_tampered_query_string_signature(s3_storage, purchase, client, settings):
     """With the book's query-string authentication (signature version 2), S3 checks the
     signature: the right link works, a tampered one is refused."""
-    entitlement, asset = bought(client)  # uploaded with signature version 4
+    entitlement, asset = purchase  # uploaded with signature version 4
     settings.COLEMAN_DIGITAL_S3_SIGNATURE_VERSION = "s3"
     link = click_download(client, entitlement, asset)["Location"]
     assert "Signature=" in link and "Expires=" in link and "AWSAccessKeyId=" in link
@@ -153,11 +143,11 @@ def test_book_erratum_raw_digest_signature(s3_storage):
     assert refused.status_code == 403 and b"SignatureDoesNotMatch" in refused.content
 
 
-def test_cloudfront_signed_url_when_a_distribution_is_configured(s3_storage, client, settings):
+def test_cloudfront_signed_url_when_a_distribution_is_configured(s3_storage, purchase, client, settings):
     """With a CloudFront domain and key pair, the link is a CloudFront signed URL (canned
     policy, RSA-SHA1) for the object's key that expires after COLEMAN_DIGITAL_LINK_SECONDS.
     No CloudFront runs here: the signature is verified with the key pair's public half."""
-    entitlement, asset = bought(client)
+    entitlement, asset = purchase
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     settings.COLEMAN_DIGITAL_CLOUDFRONT_DOMAIN = "d111111abcdef8.cloudfront.net"
     settings.COLEMAN_DIGITAL_CLOUDFRONT_KEY_ID = "K2JCJMDEHXQW5F"

@@ -21,16 +21,6 @@ def download_url(entitlement, asset):
     return reverse("digital:download", args=[entitlement.token, asset.pk])
 
 
-@pytest.fixture
-def purchase(client):
-    """A logged-in customer's paid purchase of a product with one file."""
-    asset = AssetFactory()
-    user = UserFactory()
-    order = pay(order_with(asset.product, user=user))
-    client.force_login(user)
-    return order.entitlements.get(), asset
-
-
 def test_downloads_page_needs_login(client):
     """Anonymous visitors are sent to log in and brought back."""
     response = client.get(reverse("digital:list"))
