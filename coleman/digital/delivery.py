@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from coleman.conf import coleman_settings
 from coleman.orders.models import Order
+from coleman.orders.statuses import PAID_OR_LATER
 
 from .models import Entitlement
 from .services import grant_for_order
@@ -60,9 +61,20 @@ def deliveries_for_order(order) -> list[Entitlement]:
     or not the ``order_status_changed`` receiver has run yet. Entitlements of an unpaid order
     exist (keys reserved) but open only once it is paid.
     """
-    if not order.lines.filter(product__is_digital=True).exists():
+    digital_lines = set(order.lines.filter(product__is_digital=True).values_list("pk", flat=True))
+    if not digital_lines:
         return []
-    grant_for_order(order)
+    entitlements = _entitlements_of(order)
+    unopened = order.status_id in PAID_OR_LATER and any(
+        entitlement.activated_at is None and entitlement.revoked_at is None for entitlement in entitlements
+    )
+    if unopened or {entitlement.line_id for entitlement in entitlements} != digital_lines:
+        grant_for_order(order)
+        entitlements = _entitlements_of(order)
+    return entitlements
+
+
+def _entitlements_of(order):
     return list(Entitlement.objects.filter(order=order).for_page().select_related("line").order_by("line_id"))
 
 
