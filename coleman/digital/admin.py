@@ -17,11 +17,15 @@ class DigitalAssetAdmin(admin.ModelAdmin):
     """Downloadable files, kept on the private storage."""
 
     form = DigitalAssetForm
-    list_display = ["title", "product", "file", "size", "position"]
+    list_display = ["title", "product", "stored_as", "size", "position"]
     list_select_related = ["product"]
     list_filter = [("product", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "product__name", "file"]
-    readonly_fields = ["size", "created_at"]
+    readonly_fields = ["stored_as", "size", "created_at"]
+
+    @admin.display(description="stored as", ordering="file")
+    def stored_as(self, obj):
+        return obj.file.name  # a name, never a link: private files have no URL
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "product":
