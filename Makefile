@@ -23,15 +23,17 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_cranstore
+	$(BIN)/python manage.py shell --no-imports -c "from ecommerce_book.demo.digital import load_digital_demo; print(load_digital_demo())"
 	$(BIN)/python manage.py rebuild_index --noinput
 	$(BIN)/python manage.py demo_staff
 	@echo "Emails (account activation, order updates) are printed on this console."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## system-deps: Debian packages the tests use (browser for e2e tests); installed when missing and root
+## system-deps: Debian packages the tests use (browser for e2e tests), s3rver from npm; installed when missing
 system-deps:
 	@bash scripts/system-deps.sh
 	@bash scripts/link-xapian.sh $(BIN)/python
+	@bash scripts/s3rver.sh >/dev/null || echo "s3rver (npm) is not installed: the S3 storage tests will say why"
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)

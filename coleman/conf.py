@@ -151,6 +151,49 @@ DEFAULTS = {
     "SEARCH_SPHINX_INDEX": "coleman_products",
     # Sphinx field weights (the book's django-sphinx weights, plus the other fields).
     "SEARCH_SPHINX_FIELD_WEIGHTS": {"name": 100, "description": 80, "manufacturer": 50, "taxonomy": 30},
+    # --- digital goods and subscriptions (coleman.digital) -----------------------------
+    # Folder of the local private storage of downloadable files (used while no S3 bucket is
+    # set). None: a "private" folder beside MEDIA_ROOT. Must lie outside MEDIA_ROOT and the
+    # static folders: nothing there is ever served by URL, only through signed links.
+    "DIGITAL_ROOT": None,
+    # Downloads each purchase allows (None: no limit); staff can reset or change it per purchase.
+    "DIGITAL_DOWNLOAD_LIMIT": 5,
+    # Days a purchase can be downloaded after payment (None: for ever).
+    "DIGITAL_ACCESS_DAYS": None,
+    # Seconds a download link (S3 presigned URL or local signed URL) stays valid once made.
+    "DIGITAL_LINK_SECONDS": 300,
+    # Days the access link in a guest's paid-order email keeps opening the order's downloads.
+    "DIGITAL_GUEST_LINK_DAYS": 30,
+    # Local storage only: let the web server send the file. None (Django streams it),
+    # "x-sendfile" (Apache mod_xsendfile, lighttpd) or "x-accel-redirect" (nginx).
+    "DIGITAL_SENDFILE": None,
+    # X-Accel-Redirect: the nginx "internal" location that maps onto DIGITAL_ROOT.
+    "DIGITAL_ACCEL_PREFIX": "/protected-downloads/",
+    # S3 (django-storages + boto3): setting a bucket stores the files there instead of locally.
+    "DIGITAL_S3_BUCKET": "",
+    # Key prefix inside the bucket ("digital" stores videos/intro.mp4 as digital/videos/intro.mp4).
+    "DIGITAL_S3_PREFIX": "digital",
+    "DIGITAL_S3_REGION": "",
+    # For S3-compatible services (MinIO, Ceph, a test server): their endpoint, e.g. "http://127.0.0.1:9000".
+    "DIGITAL_S3_ENDPOINT_URL": "",
+    # Credentials; empty means boto3's usual chain (environment, instance role, ~/.aws).
+    "DIGITAL_S3_ACCESS_KEY_ID": "",
+    "DIGITAL_S3_SECRET_ACCESS_KEY": "",
+    # "s3v4" (AWS's current presigned URLs) or "s3" (the book's query-string authentication).
+    "DIGITAL_S3_SIGNATURE_VERSION": "s3v4",
+    # "auto", "path" or "virtual" bucket addressing (S3-compatible servers often need "path").
+    "DIGITAL_S3_ADDRESSING_STYLE": "auto",
+    # CloudFront signed URLs instead of S3 presigned ones: the distribution's domain, the key
+    # pair id and the PEM private key (text). All three or none.
+    "DIGITAL_CLOUDFRONT_DOMAIN": "",
+    "DIGITAL_CLOUDFRONT_KEY_ID": "",
+    "DIGITAL_CLOUDFRONT_PRIVATE_KEY": "",
+    # The store's address for links in emails ("https://shop.example.com"). Empty: https://
+    # plus the first ALLOWED_HOSTS name (http://127.0.0.1:8000 with DEBUG and no hosts).
+    "DIGITAL_SITE_URL": "",
+    # The group whose members may open the members' page (/downloads/members/): a
+    # subscription plan that grants this group gives access to it.
+    "DIGITAL_MEMBERS_GROUP": "Members",
 }
 
 

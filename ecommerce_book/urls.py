@@ -21,6 +21,7 @@ COLEMAN_APP_URLS = [
     ("coleman.payments", "", "coleman.payments.urls"),
     ("coleman.ratings", "ratings/", "coleman.ratings.urls"),
     ("coleman.search", "search/", "coleman.search.urls"),
+    ("coleman.digital", "downloads/", "coleman.digital.urls"),
     ("coleman.payments.sandbox", "sandbox/", "coleman.payments.sandbox.urls"),
     ("coleman.products", "", "coleman.products.urls"),
 ]

@@ -8,6 +8,7 @@ needed=(
   "/usr/bin/chromium chromium"
   "/usr/bin/indexer sphinxsearch"
   "/usr/lib/python3/dist-packages/xapian python3-xapian"
+  "/usr/sbin/nginx nginx"
 )
 
 missing=()

@@ -6,6 +6,8 @@
 """
 
 import importlib
+import socket
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -59,3 +61,24 @@ def fail_on_dialogs(page):
         pytest.fail(f"unexpected dialog: {dialog.message}")
 
     page.on("dialog", on_dialog)
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, *, what, timeout=30):
+    """Wait until ``process`` accepts connections on ``port``; fail the test if it dies or is slow."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{what} did not start")
+            time.sleep(0.05)

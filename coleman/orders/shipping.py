@@ -2,9 +2,11 @@
 
 A calculator has a ``name`` (shown to the shopper and stored on the order) and
 ``quote(lines) -> Decimal``. ``lines`` is a :class:`coleman.cart.lines.Lines` (its
-``subtotal``, ``count``, ``total_weight`` and ``is_empty``); a session
-:class:`coleman.cart.cart.Cart` offers the same totals and may be quoted directly. Empty lines
-ship for nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
+``subtotal``, ``count``, ``total_weight`` and ``is_empty``) or a session cart, which offers the
+same totals. Calculators see only
+the lines that ship: digital products (``Product.is_digital``) are left out, and a cart with
+nothing to ship ships for nothing. Subclass :class:`ShippingCalculator` for carrier rates or a
+table of your own.
 """
 
 from decimal import Decimal
@@ -13,10 +15,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from coleman.cart.lines import Lines
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
 
 ZERO = Decimal("0.00")
+
+
+def shippable_part(cart):
+    """``cart`` without its digital lines; ``cart`` itself when none of its lines is digital."""
+    try:
+        lines = list(cart)
+    except TypeError:  # a cart-like summary without lines
+        return cart
+    shipped = [line for line in lines if not getattr(line.product, "is_digital", False)]
+    return cart if len(shipped) == len(lines) else Lines(shipped)
 
 
 class ShippingCalculator:
@@ -25,10 +38,11 @@ class ShippingCalculator:
     name = _("Shipping")
 
     def quote(self, cart) -> Decimal:
-        """The shipping charge for ``cart`` (:class:`~coleman.cart.lines.Lines` or a cart; 0 when empty)."""
-        if cart.is_empty:
+        """The shipping charge for ``cart``'s lines that ship (0 when none does)."""
+        shippable = shippable_part(cart)
+        if shippable.is_empty:
             return ZERO
-        return to_money(self.charge(cart))
+        return to_money(self.charge(shippable))
 
     def charge(self, cart) -> Decimal:
         """The charge for a non-empty cart."""

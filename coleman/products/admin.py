@@ -109,6 +109,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = [
         "is_active",
         "is_featured",
+        "is_digital",
         CatalogListFilter,
         ("category", CategoryListFilter),
         "manufacturer",
@@ -121,7 +122,7 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [ProductDetailInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "photo"]}),
-        (_("Selling"), {"fields": ["price", "is_active", "is_featured", "stock", "weight"]}),
+        (_("Selling"), {"fields": ["price", "is_active", "is_featured", "is_digital", "stock", "weight"]}),
         (_("Maker"), {"fields": ["manufacturer"]}),
         (_("History"), {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]

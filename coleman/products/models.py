@@ -128,6 +128,11 @@ class Product(models.Model):
     stock = models.PositiveIntegerField(
         _("stock"), blank=True, null=True, help_text=_("Units in stock; leave blank if stock is not tracked.")
     )
+    is_digital = models.BooleanField(
+        _("digital"),
+        default=False,
+        help_text=_("Delivered by download, key or subscription: no shipping, and no stock unless it has a key pool."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 

@@ -26,6 +26,7 @@ OPTIONAL_APPS: list[str] = [
     # search: remove both lines to drop search; remove only "haystack" for the book's simple search
     "haystack",
     "coleman.search",
+    "coleman.digital",
 ]
 
 INSTALLED_APPS = [

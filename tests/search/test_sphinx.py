@@ -20,6 +20,7 @@ from coleman.search.backends.sphinx import SphinxSearchBackend
 from coleman.search.exceptions import BackendUnavailable
 from coleman.search.sphinx import escape_query, render_config, write_config, write_xmlpipe2
 from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory, cranberry_catalog
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +29,6 @@ SEARCHD = shutil.which("searchd")
 needs_sphinx = pytest.mark.skipif(
     not (INDEXER and SEARCHD), reason="sphinxsearch is not installed (scripts/system-deps.sh installs it)"
 )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SphinxServer:
