@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from coleman.digital.models import Download, Entitlement
 from ecommerce_book.demo.digital import load_digital_demo
-from tests.e2e.checkout import place_guest_order
+from tests.e2e.checkout import place_guest_order, point_gateways_at
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -57,10 +57,11 @@ def test_buy_the_cookbook_and_download_it_from_the_return_page(live_server, page
     assert Entitlement.objects.get().downloads_used == 1 and Download.objects.count() == 1
 
 
-def test_subscribe_and_open_the_members_page(live_server, page, digital_demo, django_user_model):
+def test_subscribe_and_open_the_members_page(live_server, settings, page, digital_demo, django_user_model):
     """A customer finds the members' page closed, follows it to the Growers' Club, buys it with
     Amazon, sees the subscription on the order page, opens the members' page and sees the
     subscription on their account page."""
+    point_gateways_at(live_server, settings)
     django_user_model.objects.create_user("grower", "grower@example.com", "pw-grower-123")
     page.goto(live_server.url + "/accounts/login/?next=/downloads/members/")
     page.get_by_label("Username").fill("grower")
@@ -77,9 +78,9 @@ def test_subscribe_and_open_the_members_page(live_server, page, digital_demo, dj
     page.get_by_label("Full name").fill("Gail Grower")
     page.get_by_label("Address line 1").fill("3 Bog Lane")
     page.get_by_label("City").fill("Wareham")
-    page.get_by_label("State or region").fill("MA")
+    page.get_by_label("State / region").fill("MA")
     page.get_by_label("Postal code").fill("02571")
-    page.get_by_label("Country").fill("US")
+    page.get_by_label("Country").select_option("US")
     page.get_by_role("button", name="Place order").click()
     page.get_by_role("button", name="Pay with sandbox Amazon").click()
     expect(page.locator(".order-status")).to_have_text("Payment Received")
