@@ -23,7 +23,6 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_cranstore
-	$(BIN)/python manage.py shell --no-imports -c "from ecommerce_book.demo.digital import load_digital_demo; print(load_digital_demo())"
 	$(BIN)/python manage.py rebuild_index --noinput
 	$(BIN)/python manage.py demo_staff
 	@echo "Emails (account activation, order updates) are printed on this console."

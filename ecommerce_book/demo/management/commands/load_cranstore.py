@@ -1,5 +1,6 @@
 """``manage.py load_cranstore [--extra N] [--no-photos]``: the book's CranStore.com demo catalog."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from ecommerce_book.demo.filler import create_extra_products
@@ -30,6 +31,15 @@ class Command(BaseCommand):
             raise CommandError("--extra must be zero or more.")
         report = load_cranstore(photos=not no_photos)
         self.stdout.write(self.style.SUCCESS(f"CranStore demo catalog loaded: {report.summary()} were new."))
+        if apps.is_installed("coleman.digital"):
+            # The digital demo imports the digital app's models: only when that optional app is installed.
+            from ecommerce_book.demo.digital import load_digital_demo
+
+            digital = load_digital_demo()
+            self.stdout.write(
+                f"Digital goods: {digital.products} products, {digital.files} files, {digital.keys} keys "
+                f"and {digital.plans} plans were new."
+            )
         if extra:
             try:
                 added = create_extra_products(extra, progress=self._progress)
