@@ -21,6 +21,10 @@ from coleman.digital.services import generate_license_keys
 from coleman.digital.storage import asset_storage
 from coleman.products.models import Catalog, CatalogCategory, Product
 
+from .pictures import draw_product_picture
+
+DIGITAL_PICTURE_COLOUR = "#7a1f3d"
+
 CATALOG_SLUG = "standard-collection"
 CATEGORY = {"slug": "downloads", "name": "Downloads", "description": "Books, videos and software to download."}
 VIDEO_NAME = "videos/cranberry_farming_intro.mp4"
@@ -91,13 +95,17 @@ def _downloads_category():
     return category
 
 
-def _product(report, category, slug, **fields):
+def _product(report, category, slug, *, photos=True, **fields):
     product, created = Product.objects.get_or_create(
         slug=slug, defaults={"category": category, "is_digital": True, "manufacturer": "CranStore.com", **fields}
     )
     if created:
         report.products += 1
         report.created.append(product.name)
+    if photos and not (product.photo and product.photo.storage.exists(product.photo.name)):
+        # Digital goods get a drawn picture like the rest of the demo (a box: the default art).
+        png = draw_product_picture(product.name, "box", DIGITAL_PICTURE_COLOUR)
+        product.photo.save(f"{product.slug}.png", ContentFile(png), save=True)
     return product, created
 
 
@@ -116,14 +124,16 @@ def _asset(report, product, title, *, content, filename, content_type, storage_n
 
 
 @transaction.atomic
-def load_digital_demo() -> DigitalDemoReport:
-    """Create the demo's digital products, their files, key pool and plan (what is missing)."""
+def load_digital_demo(*, photos: bool = True) -> DigitalDemoReport:
+    """Create the demo's digital products, their files, key pool and plan (what is missing);
+    ``photos=False`` draws no product pictures."""
     report = DigitalDemoReport()
     category = _downloads_category()
 
     cookbook, _ = _product(
         report,
         category,
+        photos=photos,
         "cranstore-cookbook",
         name="The CranStore Cookbook",
         price=Decimal("9.99"),
@@ -142,6 +152,7 @@ def load_digital_demo() -> DigitalDemoReport:
     video, _ = _product(
         report,
         category,
+        photos=photos,
         "cranberry-farming-intro",
         name="Cranberry Farming: An Introduction (video)",
         price=Decimal("14.99"),
@@ -160,6 +171,7 @@ def load_digital_demo() -> DigitalDemoReport:
     planner, created = _product(
         report,
         category,
+        photos=photos,
         "bog-harvest-planner",
         name="Bog Harvest Planner (software)",
         price=Decimal("19.99"),
@@ -171,6 +183,7 @@ def load_digital_demo() -> DigitalDemoReport:
     club, _ = _product(
         report,
         category,
+        photos=photos,
         "growers-club-30-days",
         name="Growers' Club (30 days)",
         price=Decimal("4.99"),

@@ -46,7 +46,9 @@ def test_loads_the_books_catalog():
     assert products.count() >= 20
     assert products.filter(is_featured=True).count() >= 4
     assert products.filter(stock__isnull=False).exists() and products.filter(stock__isnull=True).exists()
-    assert not products.filter(weight__isnull=True).exists()
+    # Everything that ships has a weight; digital goods (the cookbook, the video…) need none.
+    assert not products.filter(is_digital=False, weight__isnull=True).exists()
+    assert products.filter(is_digital=True, name="The CranStore Cookbook").exists()
     assert products.filter(name__icontains="T-shirt").exists()
     assert products.filter(name="Cranberry Scented Candle", price=Decimal("14.00")).exists()
 

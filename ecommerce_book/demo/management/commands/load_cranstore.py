@@ -35,7 +35,7 @@ class Command(BaseCommand):
             # The digital demo imports the digital app's models: only when that optional app is installed.
             from ecommerce_book.demo.digital import load_digital_demo
 
-            digital = load_digital_demo()
+            digital = load_digital_demo(photos=not no_photos)
             self.stdout.write(
                 f"Digital goods: {digital.products} products, {digital.files} files, {digital.keys} keys "
                 f"and {digital.plans} plans were new."
