@@ -133,8 +133,8 @@ def load_digital_demo(*, photos: bool = True) -> DigitalDemoReport:
     cookbook, _ = _product(
         report,
         category,
-        photos=photos,
         "cranstore-cookbook",
+        photos=photos,
         name="The CranStore Cookbook",
         price=Decimal("9.99"),
         is_featured=True,
@@ -152,8 +152,8 @@ def load_digital_demo(*, photos: bool = True) -> DigitalDemoReport:
     video, _ = _product(
         report,
         category,
-        photos=photos,
         "cranberry-farming-intro",
+        photos=photos,
         name="Cranberry Farming: An Introduction (video)",
         price=Decimal("14.99"),
         description="A 20-minute instructional video on growing cranberries, to download.",
@@ -171,8 +171,8 @@ def load_digital_demo(*, photos: bool = True) -> DigitalDemoReport:
     planner, created = _product(
         report,
         category,
-        photos=photos,
         "bog-harvest-planner",
+        photos=photos,
         name="Bog Harvest Planner (software)",
         price=Decimal("19.99"),
         description="Plan flooding, harvest and shipping dates for your bog. Delivered as a license key.",
@@ -183,8 +183,8 @@ def load_digital_demo(*, photos: bool = True) -> DigitalDemoReport:
     club, _ = _product(
         report,
         category,
-        photos=photos,
         "growers-club-30-days",
+        photos=photos,
         name="Growers' Club (30 days)",
         price=Decimal("4.99"),
         description="Thirty days in the members' corner: growers' notes, harvest videos, early news.",
