@@ -1,7 +1,9 @@
 """Development settings: the embedded defaults (SQLite, Whoosh, local files, console email)."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, VAR_DIR
+import os
+
+from .base import _TASK_BACKENDS, INSTALLED_APPS, VAR_DIR
 
 DEBUG = True
 SECRET_KEY = "dev-only-not-secret-6c1f0f5e0b8a4c1e9b1d"  # noqa: S105 - dev only, never used in production
@@ -9,6 +11,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 INTERNAL_IPS = ["127.0.0.1"]
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Tasks (emails, search index updates) run inside the request, so emails appear on the console
+# at once without a worker; TASKS_BACKEND=database in the environment tries the queue.
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
