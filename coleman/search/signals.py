@@ -3,8 +3,8 @@
 Named by ``HAYSTACK_SIGNAL_PROCESSOR``. Saving or deleting a product (or one of its
 details, its category or catalog, whose names are part of its document) updates the
 index once the transaction commits, through the tasks in :mod:`coleman.search.tasks`.
-``COLEMAN_SEARCH_REALTIME = False`` turns it off (then schedule ``update_index --age=N --remove``). A failure to index is logged and never
-breaks the save that caused it.
+``COLEMAN_SEARCH_REALTIME = False`` turns it off (then schedule ``update_index --age=N --remove``).
+A failure to index is logged and never breaks the save that caused it.
 """
 
 import logging

@@ -1,8 +1,8 @@
 """Development settings: the embedded defaults (SQLite, Whoosh, local files, console email)."""
 
-from .base import *  # noqa: F403
 import os
 
+from .base import *  # noqa: F403
 from .base import _TASK_BACKENDS, INSTALLED_APPS, VAR_DIR
 
 DEBUG = True
