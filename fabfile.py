@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -52,6 +53,8 @@ DEFAULT_WHEELHOUSE = Path("~/.cache/coleman-wheelhouse").expanduser()
 PROJECT_PATHS = ("manage.py", "ecommerce_book", "templates", "static", "deploy", "requirements.txt")
 REQUIREMENT_FILES = ("requirements.txt", "requirements-build.txt")
 READY_MARKER = ".ready"
+# COLEMAN_DEPLOY_VERBOSE=1 prints each remote step with its duration.
+VERBOSE = os.environ.get("COLEMAN_DEPLOY_VERBOSE", "") not in ("", "0")
 
 
 class DeployError(Exception):
@@ -227,7 +230,10 @@ def run(connection, step, command, *, config=None, cwd=None, env=None):
         prefix.append(f"export DJANGO_SETTINGS_MODULE={shlex.quote(config.settings)}")
     for name, value in (env or {}).items():
         prefix.append(f"export {name}={shlex.quote(str(value))}")
+    started = time.monotonic()
     result = connection.run(" && ".join([*prefix, command]), hide=True, warn=True, in_stream=False)
+    if VERBOSE:
+        print(f"  {connection.host}: {step} ({time.monotonic() - started:.1f} s)")
     if result.failed:
         output = (result.stderr.strip() or result.stdout.strip()).splitlines()[-15:]
         details = "\n".join(f"    {line}" for line in output)
@@ -355,12 +361,12 @@ def release_name():
 
 def preflight(connection, config):
     """Checks that change nothing: the environment file exists, the Python runs (returns X.Y)."""
-    env_file = shlex.quote(config.env_file)
-    run(
-        connection,
-        "checking the environment file",
-        f"test -f {env_file} || {{ echo 'environment file {config.env_file} is missing' >&2; exit 1; }}",
-    )
+    found = connection.run(f"test -r {shlex.quote(config.env_file)}", hide=True, warn=True, in_stream=False)
+    if found.failed:
+        raise DeployError(
+            f"{connection.host}: environment file {config.env_file} is missing or unreadable "
+            "(create it from deploy/env.example)"
+        )
     version = run(
         connection,
         f"running {config.python}",
@@ -393,7 +399,8 @@ def ensure_requirements_env(connection, config, python_version, release_dir):
         "installing the pinned requirements",
         f"test -f {env_dir}/{READY_MARKER} || {{ rm -rf {env_dir} && "
         f"{shlex.quote(config.python)} -m venv --without-pip {env_dir} && "
-        f"{pip} install --quiet --disable-pip-version-check --no-index --find-links {config.remote('wheelhouse')} "
+        f"{pip} install --quiet --disable-pip-version-check --no-compile --no-index "
+        f"--find-links {config.remote('wheelhouse')} "
         f"-r {release_dir}/requirements.txt && touch {env_dir}/{READY_MARKER}; }}",
     )
     return env_dir
@@ -429,23 +436,11 @@ def prepare_release(connection, config, *, release, python_version, archive, whe
             f"{env_dir}/bin/python -c 'import sysconfig; print(sysconfig.get_path(\"purelib\"))' "
             f'> "$(cat .purelib)/coleman-requirements.pth" && rm .purelib && echo {env_dir} > .requirements-env && '
             f"{pip_command(config, f'{venv}/bin/python')} install --quiet --disable-pip-version-check "
-            f"--no-index --no-deps {release_dir}/{wheel.name}",
+            f"--no-compile --no-index --no-deps {release_dir}/{wheel.name}",
             cwd=release_dir,
         )
-        manage = f"{venv}/bin/python manage.py"
-        static = {"DJANGO_STATIC_ROOT": f"{release_dir}/staticfiles"}
-        django = {"config": config, "cwd": release_dir, "env": static}
-        run(connection, "checking the project (manage.py check)", f"{manage} check", **django)
-        if migrate:
-            run(connection, "migrating the database", f"{manage} migrate --noinput", **django)
-        run(connection, "collecting static files", f"{manage} collectstatic --noinput --verbosity 0", **django)
-        run(
-            connection,
-            "updating the search index",
-            f"if {manage} help update_index >/dev/null 2>&1; then {manage} update_index --remove --verbosity 0; fi",
-            **django,
-        )
-        run(connection, "checking the new release's health", f"{venv}/bin/python -c {shlex.quote(SMOKE)}", **django)
+        steps = ["check", *(["migrate"] if migrate else []), "collectstatic", "update_index", "health"]
+        run_release_steps(connection, config, release_dir, steps)
         run(connection, "marking the release ready", f"touch {release_dir}/{READY_MARKER}")
     except BaseException:
         connection.run(f"rm -rf {shlex.quote(release_dir)}", hide=True, warn=True, in_stream=False)
@@ -453,19 +448,64 @@ def prepare_release(connection, config, *, release, python_version, archive, whe
     return release_dir
 
 
-# Asked in the new release's own Python before the switch: settings load, apps import, the
-# database and cache answer (the same view the load balancer asks).
-SMOKE = """
-import os, sys
+# The Django steps of a new release, in its own Python and one process (each process start
+# costs seconds): each step announces itself, so a failure names the step that failed. The
+# health step asks /healthz in-process: settings load, apps import, database and cache answer.
+RELEASE_STEPS = """
+import sys
 import django
 django.setup()
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
-host = (settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip(".").replace("*", "localhost")
-response = Client().get("/healthz", HTTP_HOST=host, secure=True)
-print(response.status_code, response.content.decode()[:200])
-sys.exit(0 if response.status_code == 200 else 1)
+
+for step in sys.argv[1:]:
+    print("@step", step, flush=True)
+    if step == "check":
+        call_command("check")
+    elif step == "migrate":
+        call_command("migrate", interactive=False, verbosity=1)
+    elif step == "collectstatic":
+        call_command("collectstatic", interactive=False, verbosity=0)
+    elif step == "update_index" and apps.is_installed("haystack"):
+        call_command("update_index", remove=True, verbosity=0)
+    elif step == "health":
+        host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if "*" not in h), "localhost")
+        response = Client().get("/healthz", HTTP_HOST=host, secure=True)
+        print(response.status_code, response.content.decode()[:200], flush=True)
+        if response.status_code != 200:
+            sys.exit(1)
 """
+STEP_NAMES = {
+    "check": "checking the project (manage.py check)",
+    "migrate": "migrating the database",
+    "collectstatic": "collecting static files",
+    "update_index": "updating the search index",
+    "health": "checking the new release's health",
+}
+
+
+def run_release_steps(connection, config, release_dir, steps):
+    """Run the Django ``steps`` of the release in one process; a failure names its step."""
+    command = f"venv/bin/python -c {shlex.quote(RELEASE_STEPS)} {' '.join(steps)}"
+    prefix = [
+        f"cd {shlex.quote(release_dir)}",
+        f"set -a && . {shlex.quote(config.env_file)} && set +a",
+        f"export DJANGO_SETTINGS_MODULE={shlex.quote(config.settings)}",
+        f"export DJANGO_STATIC_ROOT={shlex.quote(release_dir + '/staticfiles')}",
+    ]
+    started = time.monotonic()
+    result = connection.run(" && ".join([*prefix, command]), hide=True, warn=True, in_stream=False)
+    done = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("@step ")]
+    if VERBOSE:
+        print(f"  {connection.host}: {', '.join(done)} ({time.monotonic() - started:.1f} s)")
+    if result.failed:
+        step = STEP_NAMES.get(done[-1], done[-1]) if done else "starting Django"
+        output = (result.stderr.strip() or result.stdout.strip()).splitlines()[-15:]
+        details = "\n".join(f"    {line}" for line in output)
+        raise DeployError(f"{connection.host}: {step} failed (exit {result.exited}):\n{details}")
+
 
 # Asked on the server after a restart: the live site's /healthz, retried until it answers.
 HEALTH = """
@@ -537,12 +577,28 @@ def health(connection, config, timeout=None):
     return result.ok, answer
 
 
+CLEAR_CACHE = "import django; django.setup(); from django.core.cache import caches; [caches[a].clear() for a in caches]"
+
+
+def clear_cache(connection, config):
+    """Empty the caches once the switched release answers: they hold pages rendered by the
+    release before (sessions survive: they are in the database, or cached_db with CACHE_URL)."""
+    run(
+        connection,
+        "clearing the cache",
+        f"venv/bin/python -c {shlex.quote(CLEAR_CACHE)}",
+        config=config,
+        cwd=config.remote("current"),
+    )
+
+
 def go_live(connection, config, release, previous):
     """Switch to ``release``, restart, check; on a failed check switch back to ``previous``."""
     switch_current(connection, config, release)
     restart_app_server(connection, config)
     healthy, answer = health(connection, config)
     if healthy:
+        clear_cache(connection, config)
         return
     if previous:
         switch_current(connection, config, previous)
@@ -652,7 +708,7 @@ def status(c, config=""):
 )
 @one_line_errors
 def releases(c, keep=0, config=""):
-    """Delete all but the newest `keep` releases on every host; never the current one.
+    """Keep `keep` releases on every host: the current one and the newest others; delete the rest.
 
     Incomplete releases (a deploy that died) go too, and requirement envs no release uses.
     """
@@ -663,7 +719,8 @@ def releases(c, keep=0, config=""):
     for host in settings.hosts:
         connection = connect(settings, host)
         ready, every, current = releases_on(connection, settings)
-        kept = set(ready[-keep:]) | {current}
+        others = [name for name in reversed(ready) if name != current]
+        kept = ({current} if current else set()) | set(others[: keep - 1 if current else keep])
         doomed = [name for name in every if name not in kept]
         for name in doomed:
             run(connection, f"deleting release {name}", f"rm -rf {shlex.quote(settings.remote('releases', name))}")
