@@ -791,7 +791,7 @@ CONFIG_DEFAULTS = {
     "https_port": "443",
     "listen_address": "*",
     "gunicorn_socket": "/run/coleman/gunicorn.sock",
-    "gunicorn_upstream": "unix:/run/coleman/gunicorn.sock",
+    "upstream_servers": "    server unix:/run/coleman/gunicorn.sock fail_timeout=0;",
     "gunicorn_workers": "3",
     "wsgi_processes": "2",
     "wsgi_threads": "15",

@@ -102,6 +102,8 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
+            # Several sites (or a staging copy) may share one Redis under different prefixes.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
     # Sessions read from the shared cache and are written through to the database, so a

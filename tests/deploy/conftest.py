@@ -197,11 +197,15 @@ def postgres_url():
 
 class ScratchDatabase:
     """A database of its own for servers a test starts: a PostgreSQL database next to the
-    suite's (on PostgreSQL runs) or an SQLite file (on SQLite runs)."""
+    suite's (on PostgreSQL runs, or always with ``postgres_only``) or an SQLite file."""
 
-    def __init__(self, name, sqlite_path):
+    def __init__(self, name, sqlite_path, postgres_only=False):
         self.name = name
         self.admin_url = postgres_url()
+        if postgres_only and not self.admin_url:
+            # Servers that must share one database (several app servers) use PostgreSQL on
+            # SQLite runs too: the one on this machine, or COLEMAN_TEST_POSTGRES_URL.
+            self.admin_url = os.environ.get("COLEMAN_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
         self.sqlite_path = Path(sqlite_path)
 
     @property
