@@ -33,6 +33,7 @@ import hashlib
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -316,28 +317,52 @@ def ensure_wheelhouse(wheelhouse):
     return wheelhouse
 
 
-def build_wheel(outdir):
-    """Build the django-coleman wheel of the working tree into ``outdir``; returns its path."""
-    command = [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(outdir), str(ROOT)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    wheels = sorted(Path(outdir).glob("django_coleman-*.whl"))
-    if result.returncode != 0 or not wheels:
+PACKAGE_PATHS = ("coleman", "setup.py", "MANIFEST.in", "README.md", "requirements.txt", "pyproject.toml")
+
+
+def build_distributions(outdir, *, sdist=False):
+    """Build the django-coleman wheel (and the sdist) of the working tree into ``outdir``.
+
+    The sources are copied to a clean folder first: setuptools' ``build/`` keeps files deleted
+    since an earlier build and would put them into the wheel. Returns the built paths.
+    """
+    with tempfile.TemporaryDirectory(prefix="coleman-build-") as source:
+        for name in listed_files(PACKAGE_PATHS):
+            target = Path(source, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target)
+        kinds = ["--sdist", "--wheel"] if sdist else ["--wheel"]
+        command = [sys.executable, "-m", "build", "--no-isolation", *kinds, "--outdir", str(outdir), source]
+        result = subprocess.run(command, capture_output=True, text=True)
+    built = sorted(Path(outdir).glob("django_coleman-*"))
+    if result.returncode != 0 or not any(path.suffix == ".whl" for path in built):
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         raise DeployError(f"building the django-coleman wheel failed: {' / '.join(tail)}")
-    return wheels[-1]
+    return built
 
 
-def project_files():
-    """The project files a release carries: tracked or new (not ignored) files under PROJECT_PATHS."""
-    listed = git("ls-files", "--cached", "--others", "--exclude-standard", "--", *PROJECT_PATHS)
+def build_wheel(outdir):
+    """Build the django-coleman wheel of the working tree into ``outdir``; returns its path."""
+    return next(path for path in build_distributions(outdir) if path.suffix == ".whl")
+
+
+def listed_files(paths):
+    """Files under ``paths`` that git tracks or would track (new, not ignored); every file under
+    them, less caches, when this is not a git checkout."""
+    listed = git("ls-files", "--cached", "--others", "--exclude-standard", "--", *paths)
     if listed:
         return sorted({name for name in listed.splitlines() if (ROOT / name).is_file()})
     return sorted(
         str(p.relative_to(ROOT))
-        for top in PROJECT_PATHS
+        for top in paths
         for p in ([ROOT / top] if (ROOT / top).is_file() else (ROOT / top).rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     )
+
+
+def project_files():
+    """The project files a release carries (manage.py, settings, site templates and static, deploy/)."""
+    return listed_files(PROJECT_PATHS)
 
 
 def build_project_archive(outdir):
