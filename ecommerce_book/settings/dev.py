@@ -17,5 +17,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# The demo shows Google's Buy It Now button on product pages (see the README's tour).
+COLEMAN_GOOGLE_BUY_IT_NOW = True
+
 # The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
 INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]

@@ -109,15 +109,19 @@ def find_form(html, button_label):
     raise AssertionError(f"no form with a {button_label!r} button on the page")
 
 
-def fill(form, button):
-    """The data a shopper posts: hidden and preset values kept, text fields typed in, the first
-    radio of each group unless one is checked, then the button pressed."""
-    data, radios = {}, {}
+def fill(form, button, choose=(), values=None):
+    """The data a shopper posts: hidden and preset values kept, text fields typed in, for each
+    radio group the option whose value contains one of ``choose`` (else the checked one, else
+    the first), ``values`` typed over everything, then the button pressed."""
+    data, radios, chosen = {}, {}, set()
     for kind, name, value, attrs in form.fields:
         if kind == "hidden":
             data[name] = value
         elif kind == "radio":
-            if "checked" in attrs or name not in radios:
+            if any(wanted in value for wanted in choose):
+                radios[name] = value
+                chosen.add(name)
+            elif name not in chosen and ("checked" in attrs or name not in radios):
                 radios[name] = value
         elif kind == "checkbox":
             if "checked" in attrs:
@@ -135,6 +139,7 @@ def fill(form, button):
             else:
                 data[name] = ""
     data.update(radios)
+    data.update(values or {})
     if button[0]:
         data[button[0]] = button[1]
     return data
