@@ -10,9 +10,9 @@ PORT ?= 8000
 # Two pytest workers: these machines have two cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install system-deps check lint bench clean
+.PHONY: run test install system-deps wheelhouse check lint bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-build.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
@@ -30,8 +30,12 @@ run: $(STAMP)
 
 ## system-deps: Debian packages the tests use (browser for e2e tests); installed when missing and root
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh $(BIN)/python
 	@bash scripts/link-xapian.sh $(BIN)/python
+
+## wheelhouse: wheels of the pinned requirements in ~/.cache/coleman-wheelhouse (built once, kept; deploys and the deploy tests install from it offline)
+wheelhouse: $(STAMP)
+	@$(BIN)/fab wheelhouse
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)
@@ -42,8 +46,9 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 
 ## test: everything above, then the whole test suite (DATABASE_URL=postgres://… runs it on PostgreSQL)
-test: $(STAMP) system-deps check
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+# --dist loadgroup: the tests that share a server (sshd, the nginx cluster…) stay on one worker.
+test: $(STAMP) system-deps wheelhouse check
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## bench: the catalog benchmark (see bench/README.md)
 bench: $(STAMP)
