@@ -617,21 +617,36 @@ def clear_cache(connection, config):
     )
 
 
-def go_live(connection, config, release, previous):
-    """Switch to ``release``, restart, check; on a failed check switch back to ``previous``."""
+def go_live(connection, config, release):
+    """Switch to ``release``, restart, and check /healthz; raises DeployError when it fails."""
     switch_current(connection, config, release)
     restart_app_server(connection, config)
     healthy, answer = health(connection, config)
-    if healthy:
-        clear_cache(connection, config)
-        return
-    if previous:
-        switch_current(connection, config, previous)
-        restart_app_server(connection, config)
-        raise DeployError(f"{connection.host}: {release} failed its health check ({answer}); back on {previous}")
-    raise DeployError(
-        f"{connection.host}: {release} failed its health check ({answer}) and there is no release before it"
-    )
+    if not healthy:
+        raise DeployError(f"{connection.host}: {release} failed its health check ({answer})")
+    clear_cache(connection, config)
+
+
+def switch_all(connections, config, targets, previous):
+    """Put ``targets[host]`` live on every host in turn. When one fails (restart or health
+    check), every host switched so far, that one included, goes back to ``previous[host]``
+    (when there is one), so the site never stays half on one release and half on another."""
+    switched = []
+    for connection in connections:
+        switched.append(connection)
+        try:
+            go_live(connection, config, targets[connection.host])
+        except DeployError as failure:
+            restored = []
+            for done in switched:
+                earlier = previous.get(done.host)
+                if earlier:
+                    switch_current(done, config, earlier)
+                    restart_app_server(done, config)
+                    restored.append(f"{done.host} on {earlier}")
+            note = f"; back: {', '.join(restored)}" if restored else "; no earlier release to go back to"
+            raise DeployError(f"{failure}{note}") from None
+        print(f"{connection.host}: {targets[connection.host]} is live")
 
 
 # --- tasks -------------------------------------------------------------------------------
@@ -683,9 +698,7 @@ def deploy(c, yes=False, config=""):
                 wheelhouse=local_wheelhouse,
                 migrate=index == 0,
             )
-    for connection in connections:
-        go_live(connection, settings, release, previous[connection.host])
-        print(f"{connection.host}: {release} is live")
+    switch_all(connections, settings, {connection.host: release for connection in connections}, previous)
 
 
 @task(help={"config": "deploy config file (default deploy.toml or $COLEMAN_DEPLOY_CONFIG)"})
@@ -701,8 +714,9 @@ def rollback(c, config=""):
         if not older:
             raise DeployError(f"{connection.host}: no release before {current or '(none live)'} to roll back to")
         plans.append((connection, older[-1], current))
+    targets = {connection.host: target for connection, target, _ in plans}
+    switch_all([connection for connection, _, _ in plans], settings, targets, {c.host: cur for c, _, cur in plans})
     for connection, target, current in plans:
-        go_live(connection, settings, target, current)
         print(f"{connection.host}: rolled back from {current} to {target}")
 
 

@@ -7,6 +7,7 @@ loopback port, on a database of its own (PostgreSQL on PostgreSQL runs, else SQL
 """
 
 import os
+import re
 import secrets
 import subprocess
 from pathlib import Path
@@ -141,7 +142,8 @@ def add_failing_migration(repo):
 def test_deploy_second_release_rollback_and_a_failing_migration(site):
     """First release goes live through gunicorn; a second replaces it (sharing the pinned
     requirements' env); ``rollback`` brings the first back; a release whose migration fails
-    stops before the switch and the live release keeps answering; status and pruning work."""
+    stops before the switch and the live release keeps answering; a release whose site does
+    not answer after the restart is switched back; status and pruning work."""
     first = fab(site.repo, "deploy", env=site.env)
     print(first.stdout)
     assert first.returncode == 0, first.stderr + first.stdout
@@ -181,9 +183,24 @@ def test_deploy_second_release_rollback_and_a_failing_migration(site):
     assert sorted(p.name for p in (site.server / "releases").iterdir()) == [release_one, release_two]
     assert get(site.app_port, "/healthz")[0] == 200
 
+    (site.repo / "coleman" / "products" / "migrations").joinpath(
+        next(p.name for p in (site.repo / "coleman" / "products" / "migrations").glob("*_deploy_test_failure.py"))
+    ).unlink()
+    commit_and_push(site.repo, "release 4: no failing migration, but its site will not answer")
+    unhealthy = fab(
+        site.repo, "deploy", env=site.write_config(health_url="http://127.0.0.1:1/healthz", health_timeout=2)
+    )
+    site.write_config()
+    assert unhealthy.returncode == 1
+    assert "failed its health check" in unhealthy.stderr and f"on {release_one}" in unhealthy.stderr
+    assert current_release(site) == release_one, "switched back after the failed health check"
+    assert get(site.app_port, "/healthz")[0] == 200
+
     listing = fab(site.repo, "status", env=site.env)
     assert listing.returncode == 0, listing.stderr
     assert f"* {release_one}" in listing.stdout and f"  {release_two}" in listing.stdout
+    listed = re.findall(r"^  [* ] (\d{8}-\d{6}-\w+)$", listing.stdout, re.M)
+    assert len(listed) == 3, "releases one, two and four (ready, not live); three was removed"
     assert "health: ok" in listing.stdout
 
     pruned = fab(site.repo, "releases", "--keep", "1", env=site.env)
