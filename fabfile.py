@@ -54,6 +54,7 @@ DEFAULT_WHEELHOUSE = Path("~/.cache/coleman-wheelhouse").expanduser()
 PROJECT_PATHS = ("manage.py", "ecommerce_book", "templates", "static", "deploy", "requirements.txt")
 REQUIREMENT_FILES = ("requirements.txt", "requirements-build.txt")
 READY_MARKER = ".ready"
+SAFE_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 # COLEMAN_DEPLOY_VERBOSE=1 prints each remote step with its duration.
 VERBOSE = os.environ.get("COLEMAN_DEPLOY_VERBOSE", "") not in ("", "0")
 
@@ -145,6 +146,10 @@ class DeployConfig:
             value = getattr(self, name)
             if not value or not value.startswith("/"):
                 raise DeployError(f"{name} must be an absolute path on the servers, not {value!r}")
+            if not SAFE_PATH.fullmatch(value):
+                raise DeployError(
+                    f"{name} {value!r}: use letters, digits and . _ - / only (it goes into shell commands)"
+                )
         if self.keep < 1:
             raise DeployError("keep must be at least 1")
 
