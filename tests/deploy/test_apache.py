@@ -2,9 +2,10 @@
 Apache serves the store through mod_wsgi in daemon mode on loopback ports (HTTPS, with the
 HTTP virtual host redirecting), static files straight from the release.
 
-The "release" links this checkout's project and apps and has a venv made with Debian's
+The "release" holds a copy of this checkout's project and apps and a venv made with Debian's
 python3 (the Python Debian's mod_wsgi embeds) that reads the test venv's packages through a
-.pth file; the WSGI entry point is the project's ``ecommerce_book/wsgi.py``, unchanged.
+.pth file (or, where Apache's user cannot read them, has the pinned requirements installed
+from the wheelhouse); the WSGI entry point is the project's ``ecommerce_book/wsgi.py``, unchanged.
 """
 
 import os
@@ -38,8 +39,14 @@ def mod_wsgi_python():
     return found.group(1) if found else ""
 
 
+def readable_by_www_data(path):
+    """Whether Apache's user can read ``path`` (a checkout under /root, say, it cannot)."""
+    check = ["su", "-s", "/bin/sh", "www-data", "-c", f"test -r '{path}' && test -x '{path}'"]
+    return subprocess.run(check, capture_output=True).returncode == 0
+
+
 @pytest.fixture(scope="module")
-def apache_site():
+def apache_site(wheelhouse):
     """A rendered site config, a release directory and an Apache main config around them, in a
     folder Apache's www-data user can read (pytest's own temp folders are private to root)."""
     require_tool(APACHE)
@@ -53,17 +60,33 @@ def apache_site():
     base.chmod(0o755)
     release = base / "releases" / "r1"
     release.mkdir(parents=True)
-    for name in ("coleman", "ecommerce_book", "templates", "static", "manage.py"):
-        (release / name).symlink_to(ROOT / name)
+    for name in ("coleman", "ecommerce_book", "templates", "static"):
+        shutil.copytree(ROOT / name, release / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "manage.py", release / "manage.py")
     (base / "current").symlink_to(release)
-    subprocess.run([DEBIAN_PYTHON, "-m", "venv", "--without-pip", str(release / "venv")], check=True)
-    purelib = subprocess.run(
-        [str(release / "venv" / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(purelib, "coleman-requirements.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    venv = release / "venv"
+    subprocess.run([DEBIAN_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
+    ours = sysconfig.get_path("purelib")
+    if readable_by_www_data(ours):
+        # The test venv's packages, read through a .pth file (as fab deploy links a release
+        # venv to the shared requirements).
+        purelib = subprocess.run(
+            [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        Path(purelib, "coleman-requirements.pth").write_text(ours + "\n")
+    else:
+        # The checkout's venv is private to root here: install the pinned requirements from
+        # the wheelhouse instead, offline.
+        pip = sorted(Path(wheelhouse).glob("pip-*.whl"))[-1]
+        subprocess.run(
+            [str(venv / "bin" / "python"), f"{pip}/pip", "install", "--quiet", "--no-compile", "--no-index"]
+            + ["--find-links", str(wheelhouse), "-r", str(ROOT / "requirements.txt")],
+            check=True,
+            timeout=600,
+        )
     (release / "staticfiles").mkdir()
     (release / "staticfiles" / "probe.txt").write_text("static from the release\n")
     var = base / "var"
