@@ -45,7 +45,7 @@ def readable_by_www_data(path):
     return subprocess.run(check, capture_output=True).returncode == 0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def apache_site(wheelhouse):
     """A rendered site config, a release directory and an Apache main config around them, in a
     folder Apache's www-data user can read (pytest's own temp folders are private to root)."""

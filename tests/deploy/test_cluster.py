@@ -152,7 +152,7 @@ http {{
             self.stop_server(port)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster():
     """PostgreSQL database and Redis prefix of their own, collected static files, a small
     catalog, two app servers and nginx."""

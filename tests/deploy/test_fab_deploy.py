@@ -41,7 +41,7 @@ def tree(path):
     return {str(p.relative_to(path)): p.lstat().st_mtime_ns for p in path.rglob("*")}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(sshd, wheelhouse, tmp_path_factory):
     """A project repository, a deploy directory on the SSH "server", its environment file and
     a deploy config pointing at them. Stops the deployed gunicorn at the end."""

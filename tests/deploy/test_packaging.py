@@ -91,7 +91,7 @@ print(response.content.decode())
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dist(tmp_path_factory):
     """The sdist and wheel of this checkout, built as ``fab deploy`` builds them (``python -m build``)."""
     out = tmp_path_factory.mktemp("dist")
