@@ -46,9 +46,8 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 
 ## test: everything above, then the whole test suite (DATABASE_URL=postgres://… runs it on PostgreSQL)
-# --dist loadgroup: the tests that share a server (sshd, the nginx cluster…) stay on one worker.
 test: $(STAMP) system-deps wheelhouse check
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## bench: the catalog benchmark (see bench/README.md)
 bench: $(STAMP)

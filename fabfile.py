@@ -28,6 +28,7 @@ there and the live release keeps serving.
 """
 
 import datetime
+import fcntl
 import functools
 import hashlib
 import os
@@ -310,6 +311,16 @@ def ensure_wheelhouse(wheelhouse):
     if stamp.exists():
         return wheelhouse
     wheelhouse.mkdir(parents=True, exist_ok=True)
+    with open(wheelhouse / ".lock", "w") as lock:
+        # Two test workers (or two deploys) may ask at once: one builds, the other waits.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stamp.exists():
+            build_wheelhouse(wheelhouse, stamp)
+    return wheelhouse
+
+
+def build_wheelhouse(wheelhouse, stamp):
+    """``pip wheel`` every pinned requirement into ``wheelhouse``, then write ``stamp``."""
     print(f"Building the wheelhouse in {wheelhouse} (once per set of pinned requirements)…")
     command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(wheelhouse)]
     command += ["--find-links", str(wheelhouse)]
@@ -319,7 +330,6 @@ def ensure_wheelhouse(wheelhouse):
     if result.returncode != 0:
         raise DeployError(f"building the wheelhouse failed: {result.stderr.strip().splitlines()[-1:]}")
     stamp.touch()
-    return wheelhouse
 
 
 PACKAGE_PATHS = ("coleman", "setup.py", "MANIFEST.in", "README.md", "requirements.txt", "pyproject.toml")
@@ -660,7 +670,7 @@ def switch_all(connections, config, targets, previous):
 @task(help={"args": "extra pytest arguments, e.g. '-k cart'"})
 def test(c, args=""):
     """Run the test suite as the README does (the book's run_tests); stops a `fab test deploy` on failure."""
-    c.run(f"{shlex.quote(sys.executable)} -m pytest -n 2 --dist loadgroup {args}", pty=False)
+    c.run(f"{shlex.quote(sys.executable)} -m pytest -n 2 {args}", pty=False)
 
 
 @task(help={"wheelhouse": "where to keep the wheels (default ~/.cache/coleman-wheelhouse)"})

@@ -1,8 +1,8 @@
 """Real servers for the deployment tests: sshd, gunicorn, Apache, nginx, on loopback ports.
 
-Each fixture starts what it needs once per test session (per xdist worker; the tests that use
-one share an ``xdist_group`` so one worker runs them) and stops exactly the processes it
-started. A tool that is not installed fails with the command that installs it
+Each fixture starts what it needs once per test session (per xdist worker: the scenarios that
+share an expensive server are one test, so one worker starts it) and stops exactly the
+processes it started. A tool that is not installed fails with the command that installs it
 (``scripts/system-deps.sh``); a database or Redis that is down skips with the reason.
 """
 

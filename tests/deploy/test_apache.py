@@ -25,7 +25,6 @@ import fabfile
 
 from .conftest import ROOT, free_port, require_tool, stop_process, wait_for_port
 
-pytestmark = pytest.mark.xdist_group("deploy-apache")
 APACHE = "/usr/sbin/apache2"
 MOD_WSGI = "/usr/lib/apache2/modules/mod_wsgi.so"
 DEBIAN_PYTHON = "/usr/bin/python3"

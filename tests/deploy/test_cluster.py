@@ -29,7 +29,6 @@ import fabfile
 from .conftest import ROOT, ScratchDatabase, free_port, require_tool, stop_process, wait_for_port
 from .shopper import Shopper
 
-pytestmark = pytest.mark.xdist_group("deploy-cluster")
 NGINX = "/usr/sbin/nginx"
 HOST = "shop.test"
 REDIS_URL = os.environ.get("COLEMAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -232,7 +231,15 @@ def sales(cluster):
     return tuple(int(n) for n in cluster.manage("shell", script=COUNT_SALES).split())
 
 
-def test_cart_on_one_server_checkout_on_the_other(cluster):
+def test_two_app_servers_behind_nginx(cluster):
+    """The three scenarios of the module docstring, in one test so that one worker starts one
+    cluster (each scenario below states what it proves)."""
+    cart_on_one_server_checkout_on_the_other(cluster)
+    concurrent_checkouts_over_both_servers_sell_exactly_the_stock(cluster)
+    stopping_one_server_mid_run_loses_no_shopper_and_no_request(cluster)
+
+
+def cart_on_one_server_checkout_on_the_other(cluster):
     """The session (cart, checkout token) lives in Redis and PostgreSQL, not in a server:
     adding on server A and checking out on server B places the order, which A then shows."""
     first, second = cluster.ports
@@ -246,7 +253,7 @@ def test_cart_on_one_server_checkout_on_the_other(cluster):
     assert "Plenty" in order_page.text and "Thank you" in order_page.text
 
 
-def test_concurrent_checkouts_over_both_servers_sell_exactly_the_stock(cluster):
+def concurrent_checkouts_over_both_servers_sell_exactly_the_stock(cluster):
     """200 shoppers fill carts through nginx, then press "Place order" together (64 at a time):
     exactly the 100 jars in stock are sold, the rest are told it is sold out, both servers served,
     and each order's email waits in the task queue instead of the request."""
@@ -293,7 +300,7 @@ def test_concurrent_checkouts_over_both_servers_sell_exactly_the_stock(cluster):
     assert emails - before[3] == STOCK, "one order email queued per order, none sent in the request"
 
 
-def test_stopping_one_server_mid_run_loses_no_shopper_and_no_request(cluster):
+def stopping_one_server_mid_run_loses_no_shopper_and_no_request(cluster):
     """A shopper has a cart; a load run goes through nginx; the server that served the
     shopper's last request is stopped mid-run. nginx sends everything to the other server:
     the load run sees no failure, and the shopper's cart is intact and checks out there."""

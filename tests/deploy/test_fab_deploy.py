@@ -18,7 +18,6 @@ import requests
 
 from .conftest import ScratchDatabase, commit_and_push, copy_project, fab, free_port
 
-pytestmark = pytest.mark.xdist_group("deploy-ssh")
 SITE_HOST = "shop.test"
 
 

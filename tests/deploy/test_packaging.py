@@ -13,8 +13,6 @@ import pytest
 
 import fabfile
 
-pytestmark = pytest.mark.xdist_group("deploy-packaging")
-
 TINY_SETTINGS = """
 SECRET_KEY = "tiny-project-not-secret"
 DEBUG = False
