@@ -8,3 +8,6 @@ PostgreSQL database per catalog size).
 from ecommerce_book.settings.production import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+
+# `manage.py load_cranstore --extra N` builds the benchmark catalogs.
+INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]  # noqa: F405

@@ -29,6 +29,9 @@ DEFAULTS = {
     "PRODUCTS_PER_PAGE": 24,
     # How many new and featured products the home page shows.
     "HOME_NEW_PRODUCTS": 8,
+    # Title of the home page (before " · " and the store's name); empty: the store's name alone.
+    # A translatable title: gettext_lazy("…") in the project's settings.
+    "PRODUCTS_HOME_TITLE": "",
     # Seconds a rendered catalog fragment may be served from the cache; edits to the
     # catalog invalidate it at once regardless.
     "CATALOG_CACHE_SECONDS": 600,
@@ -68,6 +71,10 @@ DEFAULTS = {
     "SHIPPING_FREE_OVER_BASE": "coleman.orders.shipping.FlatRateShipping",
     # NEW orders older than this many days count as abandoned (cleanup_abandoned_orders).
     "ORDER_ABANDONED_DAYS": 14,
+    # The address book checkout offers signed-in shoppers: the dotted path of a callable
+    # user -> list of address dicts (see coleman/orders/address_book.py). None: the customers
+    # app's book when coleman.customers is installed, else none; "": no address book.
+    "ORDERS_ADDRESS_BOOK": None,
     # Guest order look-ups allowed per client address in ORDER_LOOKUP_WINDOW seconds.
     "ORDER_LOOKUP_ATTEMPTS": 10,
     "ORDER_LOOKUP_WINDOW": 600,
@@ -169,6 +176,13 @@ DEFAULTS = {
     "REVIEWS_MAX_LENGTH": 5000,
     # How many of the newest approved reviews an object's page lists.
     "REVIEWS_SHOWN": 50,
+    # Rating and review posts one client address may make within RATINGS_POSTS_WINDOW
+    # seconds; beyond them the posts are refused with 429 until the window has passed.
+    # Every post counts, including refused ones. An office or campus shares one address,
+    # so keep the limits well above what one shopper needs.
+    "RATINGS_RATE_POSTS": 60,
+    "RATINGS_REVIEW_POSTS": 10,
+    "RATINGS_POSTS_WINDOW": 600,
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:

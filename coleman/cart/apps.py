@@ -1,6 +1,7 @@
 """App configuration for :mod:`coleman.cart`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CartConfig(AppConfig):
@@ -8,7 +9,7 @@ class CartConfig(AppConfig):
 
     name = "coleman.cart"
     label = "cart"
-    verbose_name = "Shopping cart"
+    verbose_name = _("Shopping cart")
 
     def ready(self):
         from . import checks  # noqa: F401

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
+from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
-from coleman.core.money import to_money
+from coleman.products.models import Product
 
-from .exceptions import CartFull, InvalidQuantity, OutOfStock, UnknownItem
+from .exceptions import CartError, CartFull, InvalidQuantities, InvalidQuantity, OutOfStock, UnknownItem
+from .lines import Line, Lines
 
 SESSION_KEY = "coleman_cart"
 _REQUEST_CACHE_ATTR = "_coleman_cart"
@@ -42,47 +44,43 @@ def parse_quantity(value, *, allow_zero: bool = False) -> int:
     """
     limit = max_quantity()
     if isinstance(value, bool):
-        raise InvalidQuantity("Please enter a whole number of items.")
+        raise InvalidQuantity(_("Please enter a whole number of items."))
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     elif isinstance(value, str) and value.strip().startswith("-") and _DIGITS.fullmatch(value.strip()[1:]):
-        raise InvalidQuantity("The quantity cannot be negative.")
+        raise InvalidQuantity(_("The quantity cannot be negative."))
     else:
-        raise InvalidQuantity("Please enter a whole number of items.")
+        raise InvalidQuantity(_("Please enter a whole number of items."))
     if number < 0:
-        raise InvalidQuantity("The quantity cannot be negative.")
+        raise InvalidQuantity(_("The quantity cannot be negative."))
     if number == 0 and not allow_zero:
-        raise InvalidQuantity("The quantity must be at least 1.")
+        raise InvalidQuantity(_("The quantity must be at least 1."))
     if number > limit:
-        raise InvalidQuantity(f"You can buy at most {limit} of one product.")
+        raise InvalidQuantity(_("You can buy at most %(limit)s of one product.") % {"limit": limit})
     return number
 
 
+def check_stock(product, quantity: int) -> None:
+    """Raise :class:`OutOfStock` when ``quantity`` units of ``product`` pass its tracked stock.
+
+    The one stock rule of the cart: adding, setting and updating quantities all use it.
+    """
+    if product.stock is not None and quantity > product.stock:
+        if product.stock == 0:
+            raise OutOfStock(_("%(product)s is sold out.") % {"product": product.name})
+        raise OutOfStock(
+            _("Only %(stock)s of %(product)s left in stock.") % {"stock": product.stock, "product": product.name}
+        )
+
+
 @dataclass
-class CartItem:
-    """One line of the cart: a product, how many, and the price read from the database."""
+class CartItem(Line):
+    """A :class:`~coleman.cart.lines.Line` of the session cart, with its own ``item_id``."""
 
-    item_id: str
-    product: object
-    quantity: int
+    item_id: str = ""
     entered: str | None = None  # what the shopper typed, when a form is shown again with errors
-
-    @property
-    def unit_price(self) -> Decimal:
-        """The product's current price."""
-        return to_money(self.product.price)
-
-    @property
-    def line_total(self) -> Decimal:
-        """Unit price times quantity, in cents."""
-        return to_money(self.unit_price * self.quantity)
-
-    @property
-    def weight(self) -> Decimal:
-        """Shipping weight of the whole line in pounds (0 when the product has none)."""
-        return (self.product.weight or Decimal("0")) * self.quantity
 
 
 class Cart:
@@ -90,6 +88,8 @@ class Cart:
 
     Iterate it for :class:`CartItem` lines (in the order they were added). Each line has its
     own ``item_id`` (the book's unique item ids), which the remove and update views use.
+    :attr:`lines` are the same lines as :class:`~coleman.cart.lines.Lines`, whose totals
+    (``count``, ``subtotal``, ``total_weight``, ``is_empty``) the cart repeats for templates.
     Use :meth:`from_request` in views and templates so one request reads the products once.
     """
 
@@ -129,24 +129,29 @@ class Cart:
         return self._items
 
     @property
+    def lines(self) -> Lines:
+        """The lines with their totals, for order placing and shipping quotes."""
+        return Lines(self.items)
+
+    @property
     def is_empty(self) -> bool:
         """True when the cart holds no lines."""
-        return not self.items
+        return self.lines.is_empty
 
     @property
     def count(self) -> int:
         """Units in the cart (the sum of the quantities)."""
-        return sum(item.quantity for item in self.items)
+        return self.lines.count
 
     @property
     def subtotal(self) -> Decimal:
-        """Sum of the line totals, from current database prices."""
-        return to_money(sum((item.line_total for item in self.items), Decimal("0")))
+        """Sum of the line totals, from current database prices, in the store's currency."""
+        return self.lines.subtotal
 
     @property
     def total_weight(self) -> Decimal:
         """Shipping weight of everything in the cart, in pounds; products without a weight count 0."""
-        return sum((item.weight for item in self.items), Decimal("0"))
+        return self.lines.total_weight
 
     def get_item(self, item_id) -> CartItem:
         """The line with ``item_id``, or :class:`UnknownItem`."""
@@ -154,7 +159,7 @@ class Cart:
         for item in self.items:
             if item.item_id == item_id:
                 return item
-        raise UnknownItem("That item is not in your cart.")
+        raise UnknownItem(_("That item is not in your cart."))
 
     # --- changing ---------------------------------------------------------------------
 
@@ -167,19 +172,24 @@ class Cart:
         """
         quantity = parse_quantity(quantity)
         if not product.is_active:
-            raise OutOfStock(f"{product.name} is no longer available.")
+            raise OutOfStock(_("%(product)s is no longer available.") % {"product": product.name})
         existing = next((item for item in self.items if item.product.pk == product.pk), None)
         wanted = quantity + (existing.quantity if existing else 0)
         if wanted > max_quantity():
-            raise InvalidQuantity(f"You can buy at most {max_quantity()} of {product.name}.")
-        self._check_stock(product, wanted)
+            raise InvalidQuantity(
+                _("You can buy at most %(limit)s of %(product)s.") % {"limit": max_quantity(), "product": product.name}
+            )
+        check_stock(product, wanted)
         if existing:
             existing.quantity = wanted
             existing.product = product
             item = existing
         else:
             if len(self.items) >= coleman_settings.CART_MAX_LINES:
-                raise CartFull(f"Your cart is full: it holds at most {coleman_settings.CART_MAX_LINES} products.")
+                raise CartFull(
+                    _("Your cart is full: it holds at most %(limit)s products.")
+                    % {"limit": coleman_settings.CART_MAX_LINES}
+                )
             item = CartItem(item_id=str(self._next_id), product=product, quantity=quantity)
             self._next_id += 1
             self.items.append(item)
@@ -195,13 +205,32 @@ class Cart:
     def set_quantity(self, item_id, quantity) -> None:
         """Set the line ``item_id`` to ``quantity`` units (0 removes the line)."""
         item = self.get_item(item_id)
-        quantity = parse_quantity(quantity, allow_zero=True)
-        if quantity == 0:
-            self.remove(item_id)
-            return
-        self._check_stock(item.product, quantity)
-        item.quantity = quantity
-        self._save()
+        self._apply({item.item_id: self._checked_quantity(item.product, quantity)})
+
+    def update_quantities(self, wanted) -> list[str]:
+        """Set several lines at once from ``{item_id: quantity}`` (0 removes a line).
+
+        Every quantity is checked first: if one is bad, nothing changes and
+        :class:`InvalidQuantities` carries each bad line's message by item id (and each line
+        keeps what was typed in ``entered``, to show it again). Item ids that name no line of
+        the cart are skipped and returned.
+        """
+        lines = {item.item_id: item for item in self.items}
+        unknown = [str(item_id) for item_id in wanted if str(item_id) not in lines]
+        quantities, errors = {}, {}
+        for item_id, raw in wanted.items():
+            item = lines.get(str(item_id))
+            if item is None:
+                continue
+            item.entered = str(raw)[:20]
+            try:
+                quantities[item.item_id] = self._checked_quantity(item.product, raw)
+            except CartError as error:
+                errors[item.item_id] = str(error)
+        if errors:
+            raise InvalidQuantities(errors)
+        self._apply(quantities)
+        return unknown
 
     def clear(self) -> None:
         """Empty the cart."""
@@ -211,11 +240,24 @@ class Cart:
     # --- internals --------------------------------------------------------------------
 
     @staticmethod
-    def _check_stock(product, quantity):
-        if product.stock is not None and quantity > product.stock:
-            if product.stock == 0:
-                raise OutOfStock(f"{product.name} is sold out.")
-            raise OutOfStock(f"Only {product.stock} of {product.name} left in stock.")
+    def _checked_quantity(product, raw) -> int:
+        """``raw`` as a quantity for a line of ``product`` (0 removes it), or a :class:`CartError`."""
+        quantity = parse_quantity(raw, allow_zero=True)
+        if quantity:
+            check_stock(product, quantity)
+        return quantity
+
+    def _apply(self, quantities) -> None:
+        """Set checked ``{item_id: quantity}`` on the lines (0 removes the line) and save."""
+        if not quantities:
+            return
+        for item in list(self.items):
+            if item.item_id in quantities:
+                if quantities[item.item_id] == 0:
+                    self._items.remove(item)
+                else:
+                    item.quantity = quantities[item.item_id]
+        self._save()
 
     def _read_session(self):
         """Validated ``(next_id, entries, repaired)`` from the session; bad data is dropped."""
@@ -263,27 +305,30 @@ class Cart:
         """Read the products of the entries in one query; drop or trim lines that no longer fit."""
         if not self._entries:
             return []
-        from coleman.products.models import Product
-
         products = Product.objects.in_bulk([product_id for _, product_id, _ in self._entries])
         items, changed = [], False
         for item_id, product_id, quantity in self._entries:
             product = products.get(product_id)
             if product is None:
-                self._warn("An item that is no longer sold was removed from your cart.")
+                self._warn(_("An item that is no longer sold was removed from your cart."))
                 changed = True
                 continue
             if not product.is_active:
-                self._warn(f"{product.name} is no longer available and was removed from your cart.")
+                self._warn(
+                    _("%(product)s is no longer available and was removed from your cart.") % {"product": product.name}
+                )
                 changed = True
                 continue
             if product.stock is not None and quantity > product.stock:
                 changed = True
                 if product.stock == 0:
-                    self._warn(f"{product.name} is sold out and was removed from your cart.")
+                    self._warn(_("%(product)s is sold out and was removed from your cart.") % {"product": product.name})
                     continue
                 quantity = product.stock
-                self._warn(f"Only {quantity} of {product.name} left in stock; your cart now holds {quantity}.")
+                self._warn(
+                    _("Only %(stock)s of %(product)s left in stock; your cart now holds %(stock)s.")
+                    % {"stock": quantity, "product": product.name}
+                )
             items.append(CartItem(item_id=item_id, product=product, quantity=quantity))
         if changed:
             self._items = items

@@ -1,5 +1,7 @@
 """Errors raised by the cart; each carries a message fit to show the shopper."""
 
+from django.utils.translation import gettext as _
+
 
 class CartError(Exception):
     """Base class of every cart error; ``str(error)`` is a shopper-facing message."""
@@ -19,3 +21,11 @@ class OutOfStock(CartError):
 
 class CartFull(CartError):
     """A new line would pass ``COLEMAN_CART_MAX_LINES``."""
+
+
+class InvalidQuantities(CartError):
+    """Some of the quantities of a cart update are bad; ``item_errors`` maps item ids to messages."""
+
+    def __init__(self, item_errors):
+        super().__init__(_("Your cart was not updated: please correct the quantities below."))
+        self.item_errors = dict(item_errors)

@@ -12,15 +12,16 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from coleman.core.http import wants_json
+from coleman.core.http import safe_next_url, wants_json
 from coleman.core.templatetags.coleman import currency
+from coleman.products.models import Product
 
-from .cart import Cart, parse_quantity
-from .exceptions import CartError, UnknownItem
+from .cart import Cart
+from .exceptions import CartError, InvalidQuantities, UnknownItem
 
 
 def cart_summary(cart, message=""):
@@ -83,26 +84,22 @@ class CartChangeView(CartMixin, View):
 
     def redirect(self):
         """Back to a safe ``next`` page of this site, or to the cart."""
-        target = self.request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            target = reverse("cart:detail")
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(safe_next_url(self.request, reverse("cart:detail")))
 
 
 class AddItemView(CartChangeView):
     """Add ``quantity`` (default 1) of an active product; redirect to the cart (or a safe ``next``)."""
 
     def post(self, request, product_id):
-        from coleman.products.models import Product
-
         product = get_object_or_404(Product.objects.active(), pk=product_id)
         try:
             item = self.cart.add(product, request.POST.get("quantity", "1"))
         except CartError as exc:
             return self.error(str(exc))
-        return self.done(f"Added {product.name} to your cart ({item.quantity} in cart).")
+        return self.done(
+            _("Added %(product)s to your cart (%(quantity)s in cart).")
+            % {"product": product.name, "quantity": item.quantity}
+        )
 
 
 class RemoveItemView(CartChangeView):
@@ -114,7 +111,7 @@ class RemoveItemView(CartChangeView):
             self.cart.remove(item_id)
         except UnknownItem as exc:
             return self.error(str(exc), status=404)
-        return self.done(f"Removed {item.product.name} from your cart.")
+        return self.done(_("Removed %(product)s from your cart.") % {"product": item.product.name})
 
 
 class UpdateCartView(CartChangeView):
@@ -124,29 +121,13 @@ class UpdateCartView(CartChangeView):
     """
 
     def post(self, request):
-        wanted, errors = {}, {}
-        for item in self.cart:
-            raw = request.POST.get(f"quantity-{item.item_id}")
-            if raw is None:
-                continue
-            item.entered = raw[:20]  # shown back in the field if the form is re-rendered
-            try:
-                quantity = parse_quantity(raw, allow_zero=True)
-                if quantity and item.product.stock is not None and quantity > item.product.stock:
-                    raise CartError(f"Only {item.product.stock} of {item.product.name} left in stock.")
-            except CartError as exc:
-                errors[item.item_id] = str(exc)
-                continue
-            wanted[item.item_id] = quantity
-        unknown = [
-            key.removeprefix("quantity-")
-            for key in request.POST
-            if key.startswith("quantity-") and key.removeprefix("quantity-") not in {i.item_id for i in self.cart}
-        ]
-        if errors:
-            return self.error("Your cart was not updated: please correct the quantities below.", item_errors=errors)
-        for item_id, quantity in wanted.items():
-            self.cart.set_quantity(item_id, quantity)
+        wanted = {
+            key.removeprefix("quantity-"): value for key, value in request.POST.items() if key.startswith("quantity-")
+        }
+        try:
+            unknown = self.cart.update_quantities(wanted)
+        except InvalidQuantities as exc:
+            return self.error(str(exc), item_errors=exc.item_errors)
         if unknown:
-            messages.warning(request, "Some items were no longer in your cart.")
-        return self.done("Your cart was updated.")
+            messages.warning(request, _("Some items were no longer in your cart."))
+        return self.done(_("Your cart was updated."))

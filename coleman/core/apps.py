@@ -1,6 +1,7 @@
 """App configuration for :mod:`coleman.core`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -8,7 +9,7 @@ class CoreConfig(AppConfig):
 
     name = "coleman.core"
     label = "coleman_core"
-    verbose_name = "Coleman core"
+    verbose_name = _("Coleman core")
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)

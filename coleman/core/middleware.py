@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
 
@@ -15,6 +16,6 @@ class QueryStringLimitMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > coleman_settings.MAX_QUERY_STRING_LENGTH:
-            body = render_to_string("400.html", {"reason": "The address of this page is too long."}, request)
+            body = render_to_string("400.html", {"reason": _("The address of this page is too long.")}, request)
             return HttpResponseBadRequest(body)
         return self.get_response(request)

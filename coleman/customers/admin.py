@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from .forms import ThrottledAdminAuthenticationForm
 from .models import Customer, CustomerAddress
@@ -50,19 +51,19 @@ class CustomerAdmin(admin.ModelAdmin):
         # Profiles are made with their user (post_save); adding one here would duplicate it.
         return False
 
-    @admin.display(ordering="user__username", description="username")
+    @admin.display(ordering="user__username", description=_("username"))
     def username(self, customer):
         return customer.user.get_username()
 
-    @admin.display(ordering="user__last_name", description="name")
+    @admin.display(ordering="user__last_name", description=_("name"))
     def full_name(self, customer):
         return customer.full_name
 
-    @admin.display(ordering="user__email", description="email")
+    @admin.display(ordering="user__email", description=_("email"))
     def email(self, customer):
         return customer.email
 
-    @admin.display(ordering="address_count", description="addresses")
+    @admin.display(ordering="address_count", description=_("addresses"))
     def address_count(self, customer):
         return customer.address_count
 
@@ -88,7 +89,7 @@ def _extend_user_admin():
             profiles = Customer.objects.filter(user=OuterRef("pk"))
             return super().get_queryset(request).annotate(customer_profile_exists=Exists(profiles))
 
-        @admin.display(boolean=True, ordering="customer_profile_exists", description="customer profile")
+        @admin.display(boolean=True, ordering="customer_profile_exists", description=_("customer profile"))
         def has_customer_profile(self, user):
             return user.customer_profile_exists
 

@@ -1,6 +1,7 @@
 """App configuration for :mod:`coleman.customers`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomersConfig(AppConfig):
@@ -8,7 +9,7 @@ class CustomersConfig(AppConfig):
 
     name = "coleman.customers"
     label = "customers"
-    verbose_name = "Customers"
+    verbose_name = _("Customers")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -7,8 +7,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_registration.forms import RegistrationForm
-from localflavor.us.us_states import STATES_NORMALIZED
+
+from coleman.core.addresses import ADDRESS_FIELDS, AddressFields
 
 from .models import CustomerAddress, phone_number_validator
 from .throttling import login_throttle
@@ -33,8 +35,8 @@ class CustomerRegistrationForm(RegistrationForm):
     creates no account but emails the address's owner instead.
     """
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(max_length=150, label=_("First name"))
+    last_name = forms.CharField(max_length=150, label=_("Last name"))
 
     class Meta(RegistrationForm.Meta):
         fields = [UserModel.USERNAME_FIELD, "first_name", "last_name", UserModel.get_email_field_name()]
@@ -60,7 +62,7 @@ class CustomerRegistrationForm(RegistrationForm):
 class ResendActivationForm(forms.Form):
     """The email address an activation link should be sent to again."""
 
-    email = forms.EmailField(max_length=254, label="Email address")
+    email = forms.EmailField(max_length=254, label=_("Email address"))
 
 
 class LoginThrottleMixin:
@@ -71,7 +73,7 @@ class LoginThrottleMixin:
     until the window has passed, and ``throttled`` is set (our login view answers 429).
     """
 
-    throttled_message = "Too many failed attempts to log in. Please wait %(minutes)s minutes and try again."
+    throttled_message = _("Too many failed attempts to log in. Please wait %(minutes)s minutes and try again.")
     throttled = False
 
     def clean(self):
@@ -97,7 +99,7 @@ class ThrottledAuthenticationForm(LoginThrottleMixin, AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": (
+        "invalid_login": _(
             "Please enter a correct %(username)s and password. Both fields may be case-sensitive. "
             "If you registered recently, open the activation link we emailed you first."
         ),
@@ -115,21 +117,21 @@ class ProfileForm(forms.Form):
     current password, so a borrowed session cannot redirect password-reset mail.
     """
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
-    email = forms.EmailField(max_length=254, label="Email address")
+    first_name = forms.CharField(max_length=150, label=_("First name"))
+    last_name = forms.CharField(max_length=150, label=_("Last name"))
+    email = forms.EmailField(max_length=254, label=_("Email address"))
     phone_number = forms.CharField(
         max_length=32,
         required=False,
-        label="Phone number",
+        label=_("Phone number"),
         validators=[phone_number_validator],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     current_password = forms.CharField(
         required=False,
         strip=False,
-        label="Current password",
-        help_text="Needed only when you change your email address.",
+        label=_("Current password"),
+        help_text=_("Needed only when you change your email address."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -140,7 +142,7 @@ class ProfileForm(forms.Form):
     def clean_email(self):
         email = UserModel.objects.normalize_email(self.cleaned_data["email"])
         if email.casefold() != (self.user.email or "").casefold() and email_in_use(email, exclude_user=self.user):
-            raise ValidationError("This email address is already used by another account.", code="email_in_use")
+            raise ValidationError(_("This email address is already used by another account."), code="email_in_use")
         return email
 
     def clean(self):
@@ -149,7 +151,7 @@ class ProfileForm(forms.Form):
         if email and email.casefold() != (self.user.email or "").casefold():
             password = cleaned_data.get("current_password") or ""
             if not self.user.check_password(password):
-                self.add_error("current_password", "Enter your current password to change your email address.")
+                self.add_error("current_password", _("Enter your current password to change your email address."))
         return cleaned_data
 
     @property
@@ -158,30 +160,15 @@ class ProfileForm(forms.Form):
         return (self.cleaned_data.get("email") or "").casefold() != (self.user.email or "").casefold()
 
 
-class AddressForm(forms.ModelForm):
-    """An address-book entry; US addresses need a real state and ZIP code."""
+class AddressForm(AddressFields, forms.ModelForm):
+    """An address-book entry: the store's one address form (:mod:`coleman.core.addresses`).
 
-    make_default = forms.BooleanField(required=False, label="Use as my default shipping address")
+    US addresses need a real state (typed as a code or a name, stored as the code) and ZIP
+    code; the model's ``clean()`` applies that rule, as it does in the admin.
+    """
+
+    make_default = forms.BooleanField(required=False, label=_("Use as my default shipping address"))
 
     class Meta:
         model = CustomerAddress
-        fields = ["name", "line1", "line2", "line3", "city", "state", "postal_code", "country"]
-        widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "line3": forms.TextInput(attrs={"autocomplete": "address-line3"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "state": forms.TextInput(attrs={"autocomplete": "address-level1"}),
-            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
-        }
-
-    def clean_state(self):
-        """Accept US state names and abbreviations ("California", "calif") as codes."""
-        state = (self.cleaned_data.get("state") or "").strip()
-        if self.data.get(self.add_prefix("country")) == "US":
-            return STATES_NORMALIZED.get(state.casefold(), state.upper())
-        return state
-
-    def clean_postal_code(self):
-        return (self.cleaned_data.get("postal_code") or "").strip().upper()
+        fields = list(ADDRESS_FIELDS)

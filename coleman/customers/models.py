@@ -11,16 +11,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import BooleanField, Case, F, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from localflavor.us.us_states import STATE_CHOICES
 
-US_STATE_CODES = frozenset(code for code, _name in STATE_CHOICES)
+from coleman.core.addresses import DEFAULT_COUNTRY, MAX_LENGTHS, apply_country_rules
 
 phone_number_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{6,24}$",
-    "Enter a phone number: digits, spaces and + ( ) . - only, for example +1 555 010 0199.",
+    _("Enter a phone number: digits, spaces and + ( ) . - only, for example +1 555 010 0199."),
 )
-us_zip_code_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a US ZIP code: 12345 or 12345-6789.")
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -45,7 +44,7 @@ class Customer(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Where orders are shipped unless the customer chooses another address.",
+        help_text=_("Where orders are shipped unless the customer chooses another address."),
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -54,8 +53,8 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["user__username"]
-        verbose_name = "customer"
-        verbose_name_plural = "customers"
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
 
     def __str__(self):
         return self.full_name or self.user.get_username()
@@ -65,7 +64,7 @@ class Customer(models.Model):
 
     def clean(self):
         if self.default_address_id and self.default_address.customer_id != self.pk:
-            raise ValidationError({"default_address": "Choose one of this customer's own addresses."})
+            raise ValidationError({"default_address": _("Choose one of this customer's own addresses.")})
 
     @property
     def full_name(self):
@@ -102,23 +101,25 @@ class CustomerAddress(models.Model):
     """One address in a customer's address book.
 
     Biased toward US addresses like the book's model (a US address needs a valid state and
-    ZIP code) but any country works: elsewhere the state or region is free text.
+    ZIP code) but any country works: elsewhere the state or region is free text. Fields,
+    lengths and rules are the store's one address (:mod:`coleman.core.addresses`), the same
+    as an order's shipping address.
     """
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
-    name = models.CharField("full name", max_length=150, help_text="Who receives the parcel.")
-    line1 = models.CharField("address line 1", max_length=300)
-    line2 = models.CharField("address line 2", max_length=300, blank=True)
-    line3 = models.CharField("address line 3", max_length=300, blank=True)
-    city = models.CharField(max_length=150)
+    name = models.CharField(_("full name"), max_length=MAX_LENGTHS["name"], help_text=_("Who receives the parcel."))
+    line1 = models.CharField(_("address line 1"), max_length=MAX_LENGTHS["line1"])
+    line2 = models.CharField(_("address line 2"), max_length=MAX_LENGTHS["line2"], blank=True)
+    line3 = models.CharField(_("address line 3"), max_length=MAX_LENGTHS["line3"], blank=True)
+    city = models.CharField(max_length=MAX_LENGTHS["city"])
     state = models.CharField(
-        "state / region",
-        max_length=100,
+        _("state / region"),
+        max_length=MAX_LENGTHS["state"],
         blank=True,
-        help_text="For US addresses, the state: CA or California.",
+        help_text=_("For US addresses, the state: CA or California."),
     )
-    postal_code = models.CharField(max_length=20)
-    country = CountryField(default="US")
+    postal_code = models.CharField(max_length=MAX_LENGTHS["postal_code"])
+    country = CountryField(default=DEFAULT_COUNTRY)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -126,8 +127,8 @@ class CustomerAddress(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
-        verbose_name = "customer address"
-        verbose_name_plural = "customer addresses"
+        verbose_name = _("customer address")
+        verbose_name_plural = _("customer addresses")
 
     def __str__(self):
         parts = [self.name, self.line1, self.city, self.state, self.postal_code, self.country.code]
@@ -137,17 +138,11 @@ class CustomerAddress(models.Model):
         return reverse("customers:address-edit", args=[self.pk])
 
     def clean(self):
-        errors = {}
-        if self.country == "US":
-            state = (self.state or "").strip().upper()
-            if state not in US_STATE_CODES:
-                errors["state"] = "Choose a US state (a two-letter code such as CA or NY)."
-            else:
-                self.state = state
-            if self.postal_code and not us_zip_code_validator.regex.match(self.postal_code.strip()):
-                errors["postal_code"] = us_zip_code_validator.message
+        address = {"country": self.country.code, "state": self.state, "postal_code": (self.postal_code or "").strip()}
+        errors = apply_country_rules(address)
         if errors:
             raise ValidationError(errors)
+        self.state, self.postal_code = address["state"], address["postal_code"]
 
     @property
     def lines(self):

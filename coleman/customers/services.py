@@ -1,8 +1,8 @@
 """Business operations on customers and their address books.
 
-Views stay thin and call these; other apps (orders) call :func:`address_book_for` and
-``CustomerAddress.as_shipping_dict()`` only, and only when ``coleman.customers`` is
-installed.
+Views stay thin and call these. Other apps never import this app: the orders app's checkout
+reaches :func:`shipping_addresses_for` through its ``COLEMAN_ORDERS_ADDRESS_BOOK`` hook (a
+dotted path it imports only while ``coleman.customers`` is installed).
 """
 
 from datetime import timedelta
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
 
@@ -47,6 +48,18 @@ def address_book_for(user):
     return CustomerAddress.objects.owned_by(user).default_first()
 
 
+def shipping_addresses_for(user) -> list[dict]:
+    """The address book of ``user`` as plain dicts, default first (the orders checkout hook).
+
+    Each is ``CustomerAddress.as_shipping_dict()`` plus ``"id"`` (the address's key) and
+    ``"is_default"``; one query.
+    """
+    return [
+        {"id": address.pk, "is_default": address.is_default, **address.as_shipping_dict()}
+        for address in address_book_for(user)
+    ]
+
+
 @transaction.atomic
 def save_address(user, address, *, make_default=False):
     """Save ``address`` (new or edited) in the address book of ``user``.
@@ -60,12 +73,12 @@ def save_address(user, address, *, make_default=False):
     if address.pk is None:
         if customer.addresses.count() >= coleman_settings.CUSTOMERS_MAX_ADDRESSES:
             raise AddressBookFull(
-                f"Your address book is full ({coleman_settings.CUSTOMERS_MAX_ADDRESSES} addresses). "
-                "Delete an address before adding another."
+                _("Your address book is full (%(limit)s addresses). Delete an address before adding another.")
+                % {"limit": coleman_settings.CUSTOMERS_MAX_ADDRESSES}
             )
         address.customer = customer
     elif address.customer_id != customer.pk:
-        raise NotYourAddress("This address belongs to another customer.")
+        raise NotYourAddress(_("This address belongs to another customer."))
     address.save()
     if make_default or customer.default_address_id is None:
         customer.default_address = address
@@ -78,7 +91,7 @@ def set_default_address(user, address):
     """Make ``address`` (one of ``user``'s own) the default shipping address."""
     customer = customer_for(user)
     if address.customer_id != customer.pk:
-        raise NotYourAddress("This address belongs to another customer.")
+        raise NotYourAddress(_("This address belongs to another customer."))
     customer.default_address = address
     customer.save(update_fields=["default_address", "updated"])
     return customer
@@ -93,7 +106,7 @@ def delete_address(user, address):
     """
     customer = customer_for(user)
     if address.customer_id != customer.pk:
-        raise NotYourAddress("This address belongs to another customer.")
+        raise NotYourAddress(_("This address belongs to another customer."))
     address.delete()
 
 

@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DeleteView, FormView, ListView, TemplateView, UpdateView
 from django.views.generic.edit import CreateView
@@ -48,7 +49,8 @@ class EmailThrottleMixin:
         """A 429 response if this client has sent too many emails, else ``None`` (counted)."""
         throttle = email_throttle(self.request)
         if throttle.is_exceeded():
-            form.add_error(None, f"Too many requests. Please wait {throttle.minutes} minutes and try again.")
+            message = _("Too many requests. Please wait %(minutes)s minutes and try again.")
+            form.add_error(None, message % {"minutes": throttle.minutes})
             return self.render_to_response(self.get_context_data(form=form), status=429)
         throttle.hit()
         return None
@@ -167,7 +169,7 @@ class ActivationView(activation_views.ActivationView):
 
     def activate(self, form):
         user = super().activate(form)
-        messages.success(self.request, "Your account is active. Log in to start shopping.")
+        messages.success(self.request, _("Your account is active. Log in to start shopping."))
         return user
 
     def render_to_response(self, context, **response_kwargs):
@@ -248,7 +250,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You have been logged out.")
+        messages.info(request, _("You have been logged out."))
         return response
 
 
@@ -366,7 +368,7 @@ class ProfileUpdateView(LoginRequiredMixin, BadRequestOnInvalidFormMixin, FormVi
                 body_template="customers/email/email_changed_body.txt",
                 context={"user": user, "new_email": user.email},
             )
-        messages.success(self.request, "Your details have been saved.")
+        messages.success(self.request, _("Your details have been saved."))
         return super().form_valid(form)
 
 
@@ -415,7 +417,7 @@ class AddressFormMixin(BadRequestOnInvalidFormMixin):
         except AddressBookFull as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, "Address saved.")
+        messages.success(self.request, _("Address saved."))
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -441,7 +443,7 @@ class AddressDeleteView(OwnAddressMixin, DeleteView):
 
     def form_valid(self, form):
         services.delete_address(self.request.user, self.object)
-        messages.success(self.request, "Address deleted.")
+        messages.success(self.request, _("Address deleted."))
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -453,5 +455,5 @@ class AddressMakeDefaultView(OwnAddressMixin, View):
     def post(self, request, pk):
         address = get_object_or_404(self.get_queryset(), pk=pk)
         services.set_default_address(request.user, address)
-        messages.success(request, "Default shipping address updated.")
+        messages.success(request, _("Default shipping address updated."))
         return HttpResponseRedirect(self.get_success_url())

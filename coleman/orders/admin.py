@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .exceptions import IllegalTransition
@@ -55,8 +56,8 @@ class OrderFeedbackInline(admin.StackedInline):
     readonly_fields = ["created_at", "is_staff_reply", "author"]
     extra = 1
     can_delete = False
-    verbose_name = "message"
-    verbose_name_plural = "Feedback (add a message to reply to the customer)"
+    verbose_name = _("message")
+    verbose_name_plural = _("Feedback (add a message to reply to the customer)")
 
     def has_change_permission(self, request, obj=None):
         return False  # sent messages are part of the record
@@ -68,13 +69,13 @@ class OrderFeedbackInline(admin.StackedInline):
 class TrackingForm(forms.Form):
     """Intermediate form of "Mark shipped": a tracking number for each order."""
 
-    note = forms.CharField(required=False, max_length=500, help_text="Optional; included in the email.")
+    note = forms.CharField(required=False, max_length=500, help_text=_("Optional; included in the email."))
 
     def __init__(self, *args, orders=(), **kwargs):
         super().__init__(*args, **kwargs)
         for order in orders:
             self.fields[f"tracking_{order.pk}"] = forms.CharField(
-                label=f"Tracking number for {order.number}", max_length=100
+                label=_("Tracking number for %(number)s") % {"number": order.number}, max_length=100
             )
 
 
@@ -82,7 +83,7 @@ class NoteForm(forms.Form):
     """Intermediate form of "Flag exception": why (shown to the customer)."""
 
     note = forms.CharField(
-        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text="Emailed to the customer."
+        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Emailed to the customer.")
     )
 
 
@@ -120,9 +121,9 @@ class OrderAdmin(admin.ModelAdmin):
     actions = ["mark_paid", "mark_shipped", "mark_closed", "flag_exception", "cancel_orders"]
     fieldsets = [
         (None, {"fields": ["number", "status", "user", "email", "placed_at", "updated_at"]}),
-        ("Amounts", {"fields": ["currency", "subtotal", "shipping_method", "shipping", "total"]}),
+        (_("Amounts"), {"fields": ["currency", "subtotal", "shipping_method", "shipping", "total"]}),
         (
-            "Shipping",
+            _("Shipping"),
             {
                 "fields": [
                     "ship_name",
@@ -137,7 +138,7 @@ class OrderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Customer notes", {"fields": ["comments"]}),
+        (_("Customer notes"), {"fields": ["comments"]}),
     ]
     readonly_fields = [
         "number",
@@ -193,7 +194,12 @@ class OrderAdmin(admin.ModelAdmin):
                 moved.append(order.number)
         label = Status.label_for(to_status)
         if moved:
-            self.message_user(request, f"{len(moved)} order(s) now {label}: {', '.join(moved)}.", messages.SUCCESS)
+            text = _("%(count)d order(s) now %(status)s: %(numbers)s.") % {
+                "count": len(moved),
+                "status": label,
+                "numbers": ", ".join(moved),
+            }
+            self.message_user(request, text, messages.SUCCESS)
         for reason in refused:
             self.message_user(request, reason, messages.WARNING)
 
@@ -211,12 +217,12 @@ class OrderAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/orders/order/transition_form.html", context)
 
-    @admin.action(description="Mark paid", permissions=["change"])
+    @admin.action(description=_("Mark paid"), permissions=["change"])
     def mark_paid(self, request, queryset):
         """Record a payment received outside a payment service."""
         self._move(request, queryset, Status.PAID)
 
-    @admin.action(description="Mark shipped (with tracking numbers)…", permissions=["change"])
+    @admin.action(description=_("Mark shipped (with tracking numbers)…"), permissions=["change"])
     def mark_shipped(self, request, queryset):
         """Ask for a tracking number per order, then move them to SHIPPED."""
         orders = list(queryset.order_by("placed_at"))
@@ -234,17 +240,17 @@ class OrderAdmin(admin.ModelAdmin):
             queryset,
             form,
             action="mark_shipped",
-            title="Mark orders shipped",
-            explanation="Enter the carrier's tracking number for each order; the customer is emailed.",
-            submit_label="Mark shipped",
+            title=_("Mark orders shipped"),
+            explanation=_("Enter the carrier's tracking number for each order; the customer is emailed."),
+            submit_label=_("Mark shipped"),
         )
 
-    @admin.action(description="Close", permissions=["change"])
+    @admin.action(description=_("Close"), permissions=["change"])
     def mark_closed(self, request, queryset):
         """Close delivered orders."""
         self._move(request, queryset, Status.CLOSED)
 
-    @admin.action(description="Flag exception…", permissions=["change"])
+    @admin.action(description=_("Flag exception…"), permissions=["change"])
     def flag_exception(self, request, queryset):
         """Ask why, then move the orders to EXCEPTION."""
         if "apply" in request.POST:
@@ -260,12 +266,12 @@ class OrderAdmin(admin.ModelAdmin):
             queryset,
             form,
             action="flag_exception",
-            title="Flag orders as needing attention",
-            explanation="Say what went wrong; the note is emailed to the customer.",
-            submit_label="Flag exception",
+            title=_("Flag orders as needing attention"),
+            explanation=_("Say what went wrong; the note is emailed to the customer."),
+            submit_label=_("Flag exception"),
         )
 
-    @admin.action(description="Cancel (release stock)", permissions=["change"])
+    @admin.action(description=_("Cancel (release stock)"), permissions=["change"])
     def cancel_orders(self, request, queryset):
         """Cancel orders and put their reserved stock back."""
         self._move(request, queryset, Status.CANCELLED)

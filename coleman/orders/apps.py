@@ -1,6 +1,8 @@
 """App configuration for :mod:`coleman.orders`."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
@@ -8,11 +10,9 @@ class OrdersConfig(AppConfig):
 
     name = "coleman.orders"
     label = "orders"
-    verbose_name = "Orders"
+    verbose_name = _("Orders")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         from . import checks  # noqa: F401
         from .receivers import ensure_status_codes
 

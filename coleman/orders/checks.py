@@ -7,6 +7,8 @@ from django.utils.module_loading import import_string
 
 from coleman.conf import coleman_settings
 
+from .address_book import address_book_path
+
 
 def _importable(path):
     try:
@@ -63,3 +65,27 @@ def check_shipping_settings(app_configs, **kwargs):
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         errors.append(Error("COLEMAN_ORDER_ABANDONED_DAYS must be a positive integer.", id="coleman.E044"))
     return errors
+
+
+@register()
+def check_address_book(app_configs, **kwargs):
+    """``COLEMAN_ORDERS_ADDRESS_BOOK`` is None, "" or the dotted path of a callable."""
+    setting = coleman_settings.ORDERS_ADDRESS_BOOK
+    if setting is not None and not isinstance(setting, str):
+        return [Error("COLEMAN_ORDERS_ADDRESS_BOOK must be None, '' or a dotted path.", id="coleman.E045")]
+    path = address_book_path()
+    if not path:
+        return []
+    try:
+        book = import_string(path)
+    except ImportError:
+        book = None
+    if not callable(book):
+        return [
+            Error(
+                "COLEMAN_ORDERS_ADDRESS_BOOK does not name an importable callable.",
+                hint=f"{path!r}: a function taking a user and returning address dicts.",
+                id="coleman.E045",
+            )
+        ]
+    return []

@@ -1,111 +1,88 @@
 """Forms of the orders app: checkout, guest order look-up and order feedback."""
 
-import re
-
 from django import forms
-from django.apps import apps
+from django.utils.translation import gettext_lazy as _
 
+from coleman.core.addresses import ADDRESS_FIELDS, REQUIRED_ADDRESS_FIELDS, AddressForm
+
+from .address_book import saved_addresses_for
 from .models import OrderFeedback
 
 NEW_ADDRESS = "new"
-_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
-def address_book_for(user):
-    """The customer's saved addresses when the customers app is installed, else an empty list."""
-    if user is None or not user.is_authenticated or not apps.is_installed("coleman.customers"):
-        return []
-    from coleman.customers.services import address_book_for as customers_address_book
-
-    return list(customers_address_book(user))
-
-
-class CheckoutForm(forms.Form):
+class CheckoutForm(AddressForm):
     """Where the order ships and where updates go.
 
-    Guests give an email; signed-in customers use their account's email. A customer with an
-    address book picks a saved address or "a new address" and types it in. ``checkout_token``
-    is the one-time token that makes a double-submitted "Place order" place one order.
+    The address fields and their rules are the store's one address form
+    (:class:`coleman.core.addresses.AddressForm`). Guests give an email; signed-in customers
+    use their account's email. A customer with saved addresses (``addresses``, by default
+    from the ``COLEMAN_ORDERS_ADDRESS_BOOK`` hook: dicts with an ``id`` and the address
+    fields) picks one or "a new address" and types it in. ``checkout_token`` is the one-time
+    token that makes a double-submitted "Place order" place one order.
     """
 
-    email = forms.EmailField(label="Email", help_text="We send order updates here.")
-    address_choice = forms.ChoiceField(label="Ship to", widget=forms.RadioSelect, required=False)
-    name = forms.CharField(label="Full name", max_length=200, required=False)
-    line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
-    line3 = forms.CharField(label="Address line 3", max_length=200, required=False)
-    city = forms.CharField(label="City", max_length=100, required=False)
-    state = forms.CharField(label="State or region", max_length=100, required=False)
-    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
-    country = forms.CharField(
-        label="Country",
-        max_length=2,
-        min_length=2,
-        initial="US",
-        required=False,
-        help_text="Two-letter code, such as US or CA.",
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send order updates here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    address_choice = forms.ChoiceField(label=_("Ship to"), widget=forms.RadioSelect, required=False)
     comments = forms.CharField(
-        label="Notes for the store", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes for the store"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     # Optional here so other checkout views may reuse the form; CheckoutView requires it.
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
-    typed_address_fields = ("name", "line1", "line2", "line3", "city", "state", "postal_code", "country")
-    required_address_fields = ("name", "line1", "city", "postal_code", "country")
+    field_order = ["email", "address_choice", *ADDRESS_FIELDS, "comments", "checkout_token"]
+    typed_address_fields = ADDRESS_FIELDS
+    required_address_fields = REQUIRED_ADDRESS_FIELDS
 
     def __init__(self, *args, user=None, addresses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user if user is not None and user.is_authenticated else None
-        self.addresses = list(addresses if addresses is not None else address_book_for(self.user))
+        self.addresses = list(addresses if addresses is not None else saved_addresses_for(self.user))
         if self.user is not None and self.user.email:
             del self.fields["email"]
         if self.addresses:
             self.fields["address_choice"].choices = [
-                (str(address.pk), ", ".join(part for part in self._summary(address) if part))
-                for address in self.addresses
-            ] + [(NEW_ADDRESS, "A new address (type it below)")]
+                (str(address["id"]), self._summary(address)) for address in self.addresses
+            ] + [(NEW_ADDRESS, _("A new address (type it below)"))]
             self.fields["address_choice"].required = True
-            self.fields["address_choice"].initial = str(self.addresses[0].pk)
+            self.fields["address_choice"].initial = str(self.addresses[0]["id"])
+            for name in self.typed_address_fields:  # needed only for "a new address"
+                self.fields[name].required = False
         else:
             del self.fields["address_choice"]
 
     @staticmethod
-    def _summary(address):
-        data = address.as_shipping_dict()
-        return [
-            data.get("name"),
-            data.get("line1"),
-            data.get("city"),
-            data.get("postal_code"),
-            data.get("country"),
-        ]
+    def _summary(address) -> str:
+        parts = [address.get(field) for field in ("name", "line1", "city", "postal_code", "country")]
+        return ", ".join(str(part) for part in parts if part)
 
-    def uses_address_book(self):
+    def uses_address_book(self) -> bool:
         """True when the shopper picked a saved address."""
         return bool(self.addresses) and self.cleaned_data.get("address_choice") not in (None, "", NEW_ADDRESS)
 
-    def clean_country(self):
-        country = self.cleaned_data.get("country", "").strip().upper()
-        if country and not _COUNTRY_CODE.fullmatch(country):
-            raise forms.ValidationError("Use the two-letter country code, such as US.")
-        return country
+    def address_is_typed(self) -> bool:
+        """The typed fields count (and are checked) unless a saved address was picked."""
+        return not self.uses_address_book()
 
     def clean(self):
         cleaned = super().clean()
-        if "address_choice" in self.fields and self.uses_address_book():
+        if self.uses_address_book():
             return cleaned
         for field in self.required_address_fields:
             if not (cleaned.get(field) or "").strip() and field not in self.errors:
-                self.add_error(field, "This field is required.")
+                self.add_error(field, forms.Field.default_error_messages["required"])
         return cleaned
 
     def shipping_address(self) -> dict:
         """The chosen or typed-in address as the dict ``make_order_from_cart`` takes."""
         if self.uses_address_book():
-            chosen = next(a for a in self.addresses if str(a.pk) == self.cleaned_data["address_choice"])
-            return chosen.as_shipping_dict()
-        return {field: self.cleaned_data.get(field, "").strip() for field in self.typed_address_fields}
+            chosen = next(a for a in self.addresses if str(a["id"]) == self.cleaned_data["address_choice"])
+            return {field: chosen.get(field) or "" for field in ADDRESS_FIELDS}
+        return {field: (self.cleaned_data.get(field) or "").strip() for field in self.typed_address_fields}
 
     def order_email(self) -> str:
         """The email for order updates: the account's for customers, the typed one for guests."""
@@ -117,8 +94,8 @@ class CheckoutForm(forms.Form):
 class OrderLookupForm(forms.Form):
     """A guest finds an order by its number and the email it was placed with."""
 
-    number = forms.CharField(label="Order number", max_length=20)
-    email = forms.EmailField(label="Email")
+    number = forms.CharField(label=_("Order number"), max_length=20)
+    email = forms.EmailField(label=_("Email"))
 
     def clean_number(self):
         return self.cleaned_data["number"].strip().upper()
@@ -131,4 +108,4 @@ class OrderFeedbackForm(forms.ModelForm):
         model = OrderFeedback
         fields = ["body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": 4000})}
-        labels = {"body": "Your message"}
+        labels = {"body": _("Your message")}

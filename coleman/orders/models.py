@@ -13,6 +13,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coleman.core.addresses import MAX_LENGTHS
 
 from .statuses import Status
 
@@ -35,6 +38,8 @@ class StatusCode(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("status code")
+        verbose_name_plural = _("status codes")
 
     def __str__(self):
         return self.name
@@ -69,9 +74,9 @@ class Order(models.Model):
         blank=True,
         null=True,
         related_name="orders",
-        help_text="Empty for guest orders.",
+        help_text=_("Empty for guest orders."),
     )
-    email = models.EmailField(help_text="Where order updates are sent.")
+    email = models.EmailField(help_text=_("Where order updates are sent."))
     status = models.ForeignKey(
         StatusCode, on_delete=models.PROTECT, to_field="short_name", default=Status.NEW, related_name="orders"
     )
@@ -81,15 +86,19 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     shipping_method = models.CharField(max_length=100, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)
-    comments = models.TextField(blank=True, help_text="The customer's notes at checkout.")
-    ship_name = models.CharField("name", max_length=200)
-    ship_line1 = models.CharField("address line 1", max_length=200)
-    ship_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    ship_line3 = models.CharField("address line 3", max_length=200, blank=True)
-    ship_city = models.CharField("city", max_length=100)
-    ship_state = models.CharField("state or region", max_length=100, blank=True)
-    ship_postal_code = models.CharField("postal code", max_length=20)
-    ship_country = models.CharField("country", max_length=2, help_text="ISO 3166 code, e.g. US.")
+    comments = models.TextField(blank=True, help_text=_("The customer's notes at checkout."))
+    # The store's one address (coleman.core.addresses): the checkout and address book forms
+    # are sized to these columns.
+    ship_name = models.CharField(_("name"), max_length=MAX_LENGTHS["name"])
+    ship_line1 = models.CharField(_("address line 1"), max_length=MAX_LENGTHS["line1"])
+    ship_line2 = models.CharField(_("address line 2"), max_length=MAX_LENGTHS["line2"], blank=True)
+    ship_line3 = models.CharField(_("address line 3"), max_length=MAX_LENGTHS["line3"], blank=True)
+    ship_city = models.CharField(_("city"), max_length=MAX_LENGTHS["city"])
+    ship_state = models.CharField(_("state or region"), max_length=MAX_LENGTHS["state"], blank=True)
+    ship_postal_code = models.CharField(_("postal code"), max_length=MAX_LENGTHS["postal_code"])
+    ship_country = models.CharField(
+        _("country"), max_length=MAX_LENGTHS["country"], help_text=_("ISO 3166 code, e.g. US.")
+    )
     checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     placed_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -98,6 +107,8 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-placed_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         indexes = [
             models.Index(fields=["user", "-placed_at"], name="orders_user_placed_idx"),
             models.Index(fields=["status", "placed_at"], name="orders_status_placed_idx"),
@@ -146,18 +157,18 @@ class ProductInOrder(models.Model):
         "products.Product", on_delete=models.SET_NULL, blank=True, null=True, related_name="order_lines"
     )
     name = models.CharField(max_length=300)
-    sku = models.CharField("product slug", max_length=150, blank=True)
+    sku = models.CharField(_("product slug"), max_length=150, blank=True)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     line_total = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    weight = models.DecimalField("unit weight (lb)", max_digits=9, decimal_places=3, blank=True, null=True)
+    weight = models.DecimalField(_("unit weight (lb)"), max_digits=9, decimal_places=3, blank=True, null=True)
     stock_reserved = models.BooleanField(
-        default=False, help_text="The quantity was taken from tracked stock when the order was placed."
+        default=False, help_text=_("The quantity was taken from tracked stock when the order was placed.")
     )
     comments = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "order line"
+        verbose_name = _("order line")
         ordering = ["id"]
 
     def __str__(self):
@@ -178,13 +189,13 @@ class OrderStatusChange(models.Model):
     actor = models.CharField(
         max_length=150,
         blank=True,
-        help_text="Who or what made the change: a user name, 'system', a processor.",
+        help_text=_("Who or what made the change: a user name, 'system', a processor."),
     )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "status change"
+        verbose_name = _("status change")
         ordering = ["created_at", "id"]
 
     def __str__(self):
@@ -198,12 +209,12 @@ class OrderFeedback(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    is_staff_reply = models.BooleanField("staff reply", default=False)
-    body = models.TextField("message", max_length=4000)
+    is_staff_reply = models.BooleanField(_("staff reply"), default=False)
+    body = models.TextField(_("message"), max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "feedback message"
+        verbose_name = _("feedback message")
         ordering = ["created_at", "id"]
 
     def __str__(self):

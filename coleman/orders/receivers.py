@@ -1,5 +1,6 @@
 """Signal receivers of the orders app."""
 
+from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, router
 
 from .statuses import status_code_rows
@@ -11,8 +12,6 @@ def ensure_status_codes(sender, *, apps=None, using=DEFAULT_DB_ALIAS, **kwargs):
     Missing rows are created; rows staff renamed are left as they are.
     """
     if apps is None:
-        from django.apps import apps as global_apps
-
         apps = global_apps
     try:
         StatusCode = apps.get_model("orders", "StatusCode")

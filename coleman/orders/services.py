@@ -5,18 +5,21 @@ functions; nothing else writes an order's status.
 """
 
 import logging
-import re
-from dataclasses import dataclass
-from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from coleman.cart.cart import Cart
+from coleman.cart.lines import Line, Lines
 from coleman.conf import coleman_settings
+from coleman.core.addresses import validate_address
 from coleman.core.mail import render_subject, send_templated_mail
 from coleman.core.money import to_money
+from coleman.products.models import Product
 
 from .exceptions import (
     DuplicateCheckout,
@@ -26,106 +29,77 @@ from .exceptions import (
     InvalidShippingDetails,
     ProductUnavailable,
 )
-from .models import Order, OrderStatusChange, ProductInOrder, Status, StatusCode, generate_order_number
+from .models import (
+    Order,
+    OrderFeedback,
+    OrderStatusChange,
+    ProductInOrder,
+    Status,
+    StatusCode,
+    generate_order_number,
+)
 from .shipping import get_shipping_calculator
 from .signals import order_placed, order_status_changed
 from .statuses import CUSTOMER_EMAIL_STATUSES, RELEASES_STOCK, TRANSITIONS
 
 logger = logging.getLogger("coleman.orders")
 
-REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
-ADDRESS_FIELDS = ("name", "line1", "line2", "line3", "city", "state", "postal_code", "country")
-
 
 # --- placing orders ---------------------------------------------------------------------
 
 
-@dataclass
-class _PricedLine:
-    product: object
-    quantity: int
-
-    @property
-    def unit_price(self) -> Decimal:
-        return to_money(self.product.price)
-
-    @property
-    def line_total(self) -> Decimal:
-        return to_money(self.unit_price * self.quantity)
-
-    @property
-    def weight(self) -> Decimal:
-        return (self.product.weight or Decimal("0")) * self.quantity
-
-
-class _PricedCart:
-    """The cart's lines re-read from the database inside the order transaction.
-
-    Quacks like a cart for the shipping calculator, so shipping is quoted on the same prices
-    and weights the order records.
-    """
-
-    def __init__(self, lines):
-        self.lines = lines
-
-    def __iter__(self):
-        return iter(self.lines)
-
-    @property
-    def is_empty(self):
-        return not self.lines
-
-    @property
-    def count(self):
-        return sum(line.quantity for line in self.lines)
-
-    @property
-    def subtotal(self):
-        return to_money(sum((line.line_total for line in self.lines), Decimal("0")))
-
-    @property
-    def total_weight(self):
-        return sum((line.weight for line in self.lines), Decimal("0"))
-
-
 def _clean_shipping_details(email, shipping_address):
+    """The address checked and normalised by the store's one address rule, or
+    :class:`InvalidShippingDetails` saying what is wrong (addresses also come from gateways)."""
     if not email or "@" not in str(email):
-        raise InvalidShippingDetails("An email address is needed for order updates.")
+        raise InvalidShippingDetails(_("An email address is needed for order updates."))
     if not isinstance(shipping_address, dict):
-        raise InvalidShippingDetails("A shipping address is needed.")
-    address = {field: str(shipping_address.get(field) or "").strip() for field in ADDRESS_FIELDS}
-    missing = [field for field in REQUIRED_ADDRESS_FIELDS if not address[field]]
-    if missing:
-        raise InvalidShippingDetails(f"The shipping address is missing: {', '.join(missing)}.")
-    address["country"] = address["country"].upper()
-    if not re.fullmatch(r"[A-Z]{2}", address["country"]):
-        raise InvalidShippingDetails("The country must be a two-letter code such as US.")
-    too_long = [
-        field for field, value in address.items() if len(value) > Order._meta.get_field(f"ship_{field}").max_length
-    ]
-    if too_long or len(str(email).strip()) > Order._meta.get_field("email").max_length:
-        raise InvalidShippingDetails(f"Too long: {', '.join(too_long) or 'email'}.")
+        raise InvalidShippingDetails(_("A shipping address is needed."))
+    try:
+        address = validate_address(shipping_address)
+    except ValidationError as error:
+        raise InvalidShippingDetails(_address_problem(error)) from None
+    if len(str(email).strip()) > Order._meta.get_field("email").max_length:
+        raise InvalidShippingDetails(_("Too long: %(fields)s.") % {"fields": "email"})
     return address
 
 
-def _price_cart(cart):
-    from coleman.products.models import Product
+def _address_problem(error: ValidationError) -> str:
+    """One sentence for the shopper out of :func:`validate_address`'s errors by field."""
+    by_code: dict[str, list[str]] = {}
+    others = []
+    for field, errors in error.error_dict.items():
+        for problem in errors:
+            if problem.code in ("required", "max_length"):
+                by_code.setdefault(problem.code, []).append(field)
+            else:
+                others.extend(problem.messages)
+    sentences = []
+    if "required" in by_code:
+        sentences.append(_("The shipping address is missing: %(fields)s.") % {"fields": ", ".join(by_code["required"])})
+    if "max_length" in by_code:
+        sentences.append(_("Too long: %(fields)s.") % {"fields": ", ".join(by_code["max_length"])})
+    return " ".join([*sentences, *others])
 
+
+def _price_lines(cart) -> Lines:
+    """The cart's products and quantities re-read from the database (inside the order's
+    transaction), so the order and its shipping are priced on the same rows the order records."""
     items = list(cart)
     products = Product.objects.in_bulk([item.product.pk for item in items])
     lines = []
     for item in items:
         product = products.get(item.product.pk)
         if product is None or not product.is_active:
-            raise ProductUnavailable(f"{item.product.name} is no longer available; please review your cart.")
-        lines.append(_PricedLine(product=product, quantity=item.quantity))
-    return _PricedCart(lines)
+            raise ProductUnavailable(
+                _("%(product)s is no longer available; please review your cart.") % {"product": item.product.name}
+            )
+        lines.append(Line(product=product, quantity=item.quantity))
+    return Lines(lines)
 
 
 def _reserve_stock(line):
     """Take ``line.quantity`` from tracked stock in one conditional UPDATE; True if stock is tracked."""
-    from coleman.products.models import Product
-
     if line.product.stock is None:
         return False
     taken = Product.objects.filter(pk=line.product.pk, stock__gte=line.quantity).update(
@@ -133,7 +107,8 @@ def _reserve_stock(line):
     )
     if taken != 1:
         raise InsufficientStock(
-            f"Sorry, there are not enough of {line.product.name} left in stock; please review your cart."
+            _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
+            % {"product": line.product.name}
         )
     return True
 
@@ -149,7 +124,7 @@ def _save_new_order(order):
             if order.checkout_token:
                 existing = Order.objects.filter(checkout_token=order.checkout_token).first()
                 if existing is not None:
-                    raise DuplicateCheckout("This order was already placed.", order=existing) from None
+                    raise DuplicateCheckout(_("This order was already placed."), order=existing) from None
             if not Order.objects.filter(number=order.number).exists():
                 raise
             order.number = generate_order_number()
@@ -158,6 +133,10 @@ def _save_new_order(order):
 
 def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None) -> Order:
     """Turn ``cart`` into a NEW order, in one transaction.
+
+    ``cart`` is the shopper's session :class:`~coleman.cart.cart.Cart` (emptied once the order
+    commits) or any :class:`~coleman.cart.lines.Lines` of products and quantities (a "Buy It
+    Now" order, a gateway's cart), which is left as it is.
 
     Prices and weights are read from the database; tracked stock is taken with a
     conditional UPDATE per line, so two shoppers racing for the last unit cannot both get it.
@@ -169,7 +148,7 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
     "Place order" raise :class:`DuplicateCheckout` carrying the first order.
     """
     if cart.is_empty:
-        raise EmptyCart("Your cart is empty.")
+        raise EmptyCart(_("Your cart is empty."))
     address = _clean_shipping_details(email, shipping_address)
     if user is not None and not user.is_authenticated:
         user = None
@@ -178,8 +157,8 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
         if checkout_token:
             existing = Order.objects.filter(checkout_token=checkout_token).first()
             if existing is not None:
-                raise DuplicateCheckout("This order was already placed.", order=existing)
-        priced = _price_cart(cart)
+                raise DuplicateCheckout(_("This order was already placed."), order=existing)
+        priced = _price_lines(cart)
         shipping = calculator.quote(priced)
         order = Order(
             number=generate_order_number(),
@@ -228,7 +207,8 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
         )
 
         def after_commit():
-            cart.clear()
+            if isinstance(cart, Cart):
+                cart.clear()
             _send_status_email(order, change)
             order_placed.send(sender=Order, order=order)
 
@@ -263,8 +243,6 @@ def release_stock(order) -> int:
 
     Each line is released at most once (its ``stock_reserved`` flag is cleared).
     """
-    from coleman.products.models import Product
-
     released = 0
     # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
     for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
@@ -291,7 +269,8 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
         current = locked.status_id
         if target not in TRANSITIONS.get(current, ()):
             raise IllegalTransition(
-                f"Order {locked.number} cannot move from {Status.label_for(current)} to {Status.label_for(target)}."
+                _("Order %(number)s cannot move from %(current)s to %(target)s.")
+                % {"number": locked.number, "current": Status.label_for(current), "target": Status.label_for(target)}
             )
         locked.status_id = target
         fields = ["status", "updated_at"]
@@ -327,8 +306,6 @@ def add_feedback(order, body, *, author=None, staff_reply=False):
     A staff reply is emailed to the customer; a customer's message is emailed to the site's
     ``MANAGERS`` so someone answers it.
     """
-    from .models import OrderFeedback
-
     message = OrderFeedback.objects.create(
         order=order,
         author=author if author is not None and author.is_authenticated else None,

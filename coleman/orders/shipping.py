@@ -1,15 +1,17 @@
 """Shipping calculators, chosen with ``COLEMAN_SHIPPING_CALCULATOR``.
 
 A calculator has a ``name`` (shown to the shopper and stored on the order) and
-``quote(cart) -> Decimal``. ``cart`` is anything with ``subtotal``, ``count``,
-``total_weight`` and ``is_empty`` (a :class:`coleman.cart.cart.Cart`). An empty cart ships for
-nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
+``quote(lines) -> Decimal``. ``lines`` is a :class:`coleman.cart.lines.Lines` (its
+``subtotal``, ``count``, ``total_weight`` and ``is_empty``); a session
+:class:`coleman.cart.cart.Cart` offers the same totals and may be quoted directly. Empty lines
+ship for nothing. Subclass :class:`ShippingCalculator` for carrier rates or a table of your own.
 """
 
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
@@ -20,10 +22,10 @@ ZERO = Decimal("0.00")
 class ShippingCalculator:
     """Base class: subclasses set ``name`` and implement :meth:`charge`."""
 
-    name = "Shipping"
+    name = _("Shipping")
 
     def quote(self, cart) -> Decimal:
-        """The shipping charge for ``cart`` (0 for an empty cart)."""
+        """The shipping charge for ``cart`` (:class:`~coleman.cart.lines.Lines` or a cart; 0 when empty)."""
         if cart.is_empty:
             return ZERO
         return to_money(self.charge(cart))
@@ -36,7 +38,7 @@ class ShippingCalculator:
 class FlatRateShipping(ShippingCalculator):
     """One price per order (``COLEMAN_SHIPPING_FLAT_RATE``), whatever it holds."""
 
-    name = "Flat rate"
+    name = _("Flat rate")
 
     def charge(self, cart):
         return to_money(coleman_settings.SHIPPING_FLAT_RATE)
@@ -45,7 +47,7 @@ class FlatRateShipping(ShippingCalculator):
 class PerItemShipping(ShippingCalculator):
     """``COLEMAN_SHIPPING_PER_ITEM`` for each unit in the cart."""
 
-    name = "Per item"
+    name = _("Per item")
 
     def charge(self, cart):
         return to_money(coleman_settings.SHIPPING_PER_ITEM) * cart.count
@@ -59,7 +61,7 @@ class WeightTableShipping(ShippingCalculator):
     heavier than every row of a table without such a row costs the last row's price.
     """
 
-    name = "By weight"
+    name = _("By weight")
 
     def rows(self):
         """The table as ``(Decimal | None, Decimal)`` rows."""
@@ -93,7 +95,7 @@ class FreeOverThresholdShipping(ShippingCalculator):
 
     @property
     def name(self):
-        return f"{self.base.name}, free over {self.threshold}"
+        return _("%(base)s, free over %(threshold)s") % {"base": self.base.name, "threshold": self.threshold}
 
     def charge(self, cart):
         if cart.subtotal >= self.threshold:

@@ -7,18 +7,19 @@ names staff may edit, seeded from :data:`STATUS_DESCRIPTIONS`. Only
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
     """Short names of the pipeline's statuses (the rows live in ``StatusCode``)."""
 
-    NEW = "NEW", "Awaiting Payment"
-    NEW_CHKOUT = "NEW_CHKOUT", "Checking Out"
-    PAID = "PAID", "Payment Received"
-    SHIPPED = "SHIPPED", "Shipped"
-    CLOSED = "CLOSED", "Closed"
-    EXCEPTION = "EXCEPTION", "Needs Attention"
-    CANCELLED = "CANCELLED", "Cancelled"
+    NEW = "NEW", _("Awaiting Payment")
+    NEW_CHKOUT = "NEW_CHKOUT", _("Checking Out")
+    PAID = "PAID", _("Payment Received")
+    SHIPPED = "SHIPPED", _("Shipped")
+    CLOSED = "CLOSED", _("Closed")
+    EXCEPTION = "EXCEPTION", _("Needs Attention")
+    CANCELLED = "CANCELLED", _("Cancelled")
 
     @classmethod
     def label_for(cls, short_name):
@@ -28,13 +29,13 @@ class Status(models.TextChoices):
 
 #: What each status means, as seeded into ``StatusCode.description``.
 STATUS_DESCRIPTIONS = {
-    Status.NEW: "The order was placed and is waiting for the customer's payment.",
-    Status.NEW_CHKOUT: "The customer is paying with the payment service.",
-    Status.PAID: "The payment service confirmed the payment; the order can be shipped.",
-    Status.SHIPPED: "The order left the warehouse; see the tracking number.",
-    Status.CLOSED: "The order was delivered and is complete.",
-    Status.EXCEPTION: "Something went wrong (payment, stock, delivery); staff are on it.",
-    Status.CANCELLED: "The order was cancelled and its stock released.",
+    Status.NEW: _("The order was placed and is waiting for the customer's payment."),
+    Status.NEW_CHKOUT: _("The customer is paying with the payment service."),
+    Status.PAID: _("The payment service confirmed the payment; the order can be shipped."),
+    Status.SHIPPED: _("The order left the warehouse; see the tracking number."),
+    Status.CLOSED: _("The order was delivered and is complete."),
+    Status.EXCEPTION: _("Something went wrong (payment, stock, delivery); staff are on it."),
+    Status.CANCELLED: _("The order was cancelled and its stock released."),
 }
 
 #: status → the statuses it may move to.

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from coleman.cart.cart import Cart
@@ -180,7 +181,7 @@ class OrderFeedbackView(OrderDetailView):
             context = self.get_context_data(object=self.object, feedback_form=form)
             return self.render_to_response(context, status=400)
         services.add_feedback(self.object, form.cleaned_data["body"], author=request.user)
-        messages.success(request, "Thank you: your message was sent to the store.")
+        messages.success(request, _("Thank you: your message was sent to the store."))
         return HttpResponseRedirect(f"{self.object.get_absolute_url()}#feedback")
 
 
@@ -208,7 +209,7 @@ class OrderLookupView(FormView):
         if throttle.is_exceeded():
             form = self.get_form()
             form.is_valid()
-            form.add_error(None, "Too many attempts; please wait a few minutes and try again.")
+            form.add_error(None, _("Too many attempts; please wait a few minutes and try again."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         throttle.hit()
         return super().post(request, *args, **kwargs)
@@ -221,7 +222,7 @@ class OrderLookupView(FormView):
         given = form.cleaned_data["email"].strip().lower().encode()
         expected = order.email.strip().lower().encode() if order else secrets.token_hex(16).encode()
         if order is None or not hmac.compare_digest(given, expected):
-            form.add_error(None, "No order matches that number and email.")
+            form.add_error(None, _("No order matches that number and email."))
             return self.form_invalid(form)
         remember_order(self.request, order)
         return HttpResponseRedirect(order.get_absolute_url())

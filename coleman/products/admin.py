@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .cache import bump_catalog_version
 from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
@@ -39,7 +41,7 @@ class CatalogAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(category_count=Count("categories"))
 
-    @admin.display(description="categories", ordering="category_count")
+    @admin.display(description=_("categories"), ordering="category_count")
     def category_count(self, obj):
         return obj.category_count
 
@@ -68,7 +70,7 @@ class ProductDetailInline(admin.TabularInline):
 class CatalogListFilter(admin.SimpleListFilter):
     """Filter products by the catalog of their category."""
 
-    title = "catalog"
+    title = _("catalog")
     parameter_name = "catalog"
 
     def lookups(self, request, model_admin):
@@ -119,9 +121,9 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [ProductDetailInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "photo"]}),
-        ("Selling", {"fields": ["price", "is_active", "is_featured", "stock", "weight"]}),
-        ("Maker", {"fields": ["manufacturer"]}),
-        ("History", {"fields": ["created", "updated"], "classes": ["collapse"]}),
+        (_("Selling"), {"fields": ["price", "is_active", "is_featured", "stock", "weight"]}),
+        (_("Maker"), {"fields": ["manufacturer"]}),
+        (_("History"), {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
     actions = ["mark_active", "mark_inactive"]
 
@@ -133,23 +135,25 @@ class ProductAdmin(admin.ModelAdmin):
             kwargs["queryset"] = CatalogCategory.objects.select_related("catalog", "parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def thumbnail(self, obj):
         if obj.photo:
             return format_html('<img src="{}" alt="" width="40" height="40" style="object-fit:cover">', obj.photo.url)
         return "–"
 
-    @admin.action(description="Put selected products on sale", permissions=["change"])
+    @admin.action(description=_("Put selected products on sale"), permissions=["change"])
     def mark_active(self, request, queryset):
         updated = queryset.update(is_active=True)
         bump_catalog_version()  # update() sends no signals
-        self.message_user(request, f"{updated} products are now on sale.")
+        message = ngettext("%(count)d product is now on sale.", "%(count)d products are now on sale.", updated)
+        self.message_user(request, message % {"count": updated})
 
-    @admin.action(description="Discontinue selected products", permissions=["change"])
+    @admin.action(description=_("Discontinue selected products"), permissions=["change"])
     def mark_inactive(self, request, queryset):
         updated = queryset.update(is_active=False)
         bump_catalog_version()  # update() sends no signals
-        self.message_user(request, f"{updated} products were discontinued.")
+        message = ngettext("%(count)d product was discontinued.", "%(count)d products were discontinued.", updated)
+        self.message_user(request, message % {"count": updated})
 
 
 @admin.register(ProductAttribute)

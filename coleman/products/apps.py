@@ -1,6 +1,9 @@
 """App configuration for :mod:`coleman.products`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from .receivers import connect_catalog_receivers
 
 
 class ProductsConfig(AppConfig):
@@ -8,7 +11,7 @@ class ProductsConfig(AppConfig):
 
     name = "coleman.products"
     label = "products"
-    verbose_name = "Catalog"
+    verbose_name = _("Catalog")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        connect_catalog_receivers()

@@ -5,12 +5,24 @@ The catalog version is a number that changes whenever anything in the catalog ch
 ``update()`` or ``bulk_create()`` calls :func:`bump_catalog_version` itself). Cached fragments
 include it in their keys, so one edit makes every cached page stale at once, in every worker
 process that shares the cache. Old entries are never read again and expire on their own.
+
+A fragment is anything worth caching under the version: a :class:`CatalogFragment` (the
+shared content of a catalog page), the parts of a product page (:func:`render_parts`), a
+listing's count. :func:`cached_fragment` builds and stores it on first use; keys come from
+:func:`fragment_key`, which also tells languages apart. Whole pages for visitors without
+cookies are cached by :mod:`coleman.products.page_cache` on top of these keys.
 """
 
 import hashlib
+import re
 import time
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from coleman.conf import coleman_settings
 
@@ -45,10 +57,11 @@ def bump_catalog_version() -> None:
 def fragment_key(*parts) -> str:
     """The cache key of a catalog fragment identified by ``parts``, under the current version.
 
-    The parts (view name, slugs, page number…) are hashed, so keys stay short and free of
-    characters some cache servers refuse, however long a slug is.
+    The parts (view name, slugs, page number…) and the active language are hashed, so keys
+    stay short and free of characters some cache servers refuse, however long a slug is, and
+    a page rendered in one language is never served in another.
     """
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((get_language(), *parts)).encode()).hexdigest()[:32]
     return f"{FRAGMENT_KEY_PREFIX}:{catalog_version()}:{digest}"
 
 
@@ -63,3 +76,46 @@ def cached_fragment(parts, build):
         fragment = build()
         cache.set(key, fragment, coleman_settings.CATALOG_CACHE_SECONDS)
     return fragment
+
+
+@dataclass
+class CatalogFragment:
+    """The cacheable content of a catalog page: rendered HTML plus what the page frame shows
+    about it (title, breadcrumbs as ``(label, url or None)`` pairs, meta description)."""
+
+    title: str
+    html: SafeString
+    breadcrumbs: list[tuple[str, str | None]] = field(default_factory=list)
+    meta_description: str = ""
+
+    @classmethod
+    def render(cls, template_name, context, request, *, title="", breadcrumbs=(), meta_description=""):
+        """Render ``template_name`` with ``context`` into a fragment described by the rest.
+
+        Labels are turned into plain strings here (a lazy translation is stored as the text
+        of the language it was rendered in); the meta description is cut to 30 words.
+        """
+        return cls(
+            title=str(title),
+            html=SafeString(render_to_string(template_name, context, request)),
+            breadcrumbs=[(str(label), url) for label, url in breadcrumbs],
+            meta_description=Truncator(meta_description).words(30),
+        )
+
+
+# Separates the named parts of a template rendered by render_parts().
+PART_MARKER = re.compile(r"<!--part:(\w+)-->")
+
+
+def render_parts(template_name, context, request) -> dict[str, SafeString]:
+    """Render a template made of named parts (``<!--part:NAME-->`` before each) into a dict.
+
+    A page whose shared content is interleaved with per-shopper includes (the product page)
+    caches its shared pieces this way and places them around the live ones. The part
+    ``meta_description``, if any, is stripped of surrounding white space.
+    """
+    pieces = PART_MARKER.split(render_to_string(template_name, context, request))[1:]
+    parts = {name: SafeString(piece) for name, piece in zip(pieces[::2], pieces[1::2], strict=True)}
+    if "meta_description" in parts:
+        parts["meta_description"] = SafeString(parts["meta_description"].strip())
+    return parts

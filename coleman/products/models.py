@@ -7,21 +7,26 @@ which keeps the admin usable with thousands of products.
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .tree import CategoryTree
 
 
 class Catalog(models.Model):
     """A published collection of products, such as "Fall Collection"."""
 
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=150, unique=True)
-    publisher = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
-    pub_date = models.DateTimeField("publication date", default=timezone.now)
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    pub_date = models.DateTimeField(_("publication date"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("catalog")
+        verbose_name_plural = _("catalogs")
         ordering = ["name"]
 
     def __str__(self):
@@ -30,19 +35,25 @@ class Catalog(models.Model):
     def get_absolute_url(self):
         return reverse("products:catalog", kwargs={"slug": self.slug})
 
+    def category_tree(self) -> CategoryTree:
+        """The catalog's categories as a :class:`~coleman.products.tree.CategoryTree`, read in one query."""
+        return CategoryTree(self, list(self.categories.order_by("name", "id")))
+
 
 class CatalogCategory(models.Model):
     """A category inside one catalog; ``parent`` makes the category tree."""
 
-    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="categories")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, blank=True, null=True, related_name="children")
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=150, help_text="Unique within its catalog.")
-    description = models.TextField(blank=True)
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="categories", verbose_name=_("catalog"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, blank=True, null=True, related_name="children", verbose_name=_("parent")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=150, help_text=_("Unique within its catalog."))
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        verbose_name = "category"
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["catalog__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["catalog", "slug"], name="products_category_unique_slug_per_catalog"),
@@ -68,41 +79,63 @@ class ProductQuerySet(models.QuerySet):
         """Active products with what a product card shows, in one query."""
         return self.active().select_related("category__catalog")
 
+    def for_detail(self):
+        """Active products with what a product page shows: category, catalog and attributes
+        (the attributes in one more query, in name order)."""
+        details = ProductDetail.objects.select_related("attribute").order_by("attribute__name", "id")
+        return self.for_listing().prefetch_related(Prefetch("details", queryset=details))
+
+    def newest(self):
+        """Newest first (the ``products_listing_new_idx`` order)."""
+        return self.order_by("-created", "-id")
+
+    def featured(self):
+        """Featured products in name order (the ``products_featured_idx`` order)."""
+        return self.filter(is_featured=True).order_by("name", "id")
+
 
 class Product(models.Model):
     """Something the store sells."""
 
     # Indexed by ``products_category_active_idx`` below (category first), which also makes
     # counting a category's active products an index-only scan.
-    category = models.ForeignKey(CatalogCategory, on_delete=models.PROTECT, related_name="products", db_index=False)
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=150, unique=True)
-    description = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="product_photo", blank=True)
-    manufacturer = models.CharField(max_length=300, blank=True, db_index=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    is_active = models.BooleanField(
-        "active", default=True, help_text="Untick to discontinue: the product disappears from the store."
+    category = models.ForeignKey(
+        CatalogCategory,
+        on_delete=models.PROTECT,
+        related_name="products",
+        db_index=False,
+        verbose_name=_("category"),
     )
-    is_featured = models.BooleanField("featured", default=False, help_text="Shown on the home page.")
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="product_photo", blank=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=300, blank=True, db_index=True)
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to discontinue: the product disappears from the store.")
+    )
+    is_featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown on the home page."))
     weight = models.DecimalField(
-        "weight (lb)",
+        _("weight (lb)"),
         max_digits=9,
         decimal_places=3,
         blank=True,
         null=True,
         validators=[MinValueValidator(0)],
-        help_text="Shipping weight in pounds; blank if it does not matter.",
+        help_text=_("Shipping weight in pounds; blank if it does not matter."),
     )
     stock = models.PositiveIntegerField(
-        blank=True, null=True, help_text="Units in stock; leave blank if stock is not tracked."
+        _("stock"), blank=True, null=True, help_text=_("Units in stock; leave blank if stock is not tracked.")
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True, db_index=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = ProductQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["name", "id"]
         # Partial indexes over the active products, one per listing order, so that a page of
         # a listing is read in index order (no sort) on SQLite and PostgreSQL alike. SQLite
@@ -144,10 +177,12 @@ class Product(models.Model):
 class ProductAttribute(models.Model):
     """A kind of product feature, such as "Tartness" or "Size"; values live in details."""
 
-    name = models.CharField(max_length=300, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        verbose_name = _("product attribute")
+        verbose_name_plural = _("product attributes")
         ordering = ["name"]
 
     def __str__(self):
@@ -157,12 +192,16 @@ class ProductAttribute(models.Model):
 class ProductDetail(models.Model):
     """The value of one attribute for one product, such as "Tartness: Highly Tart"."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="details")
-    attribute = models.ForeignKey(ProductAttribute, on_delete=models.PROTECT, related_name="details")
-    value = models.CharField(max_length=500)
-    description = models.TextField(blank=True)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="details", verbose_name=_("product"))
+    attribute = models.ForeignKey(
+        ProductAttribute, on_delete=models.PROTECT, related_name="details", verbose_name=_("attribute")
+    )
+    value = models.CharField(_("value"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        verbose_name = _("product detail")
+        verbose_name_plural = _("product details")
         ordering = ["attribute__name"]
         constraints = [
             models.UniqueConstraint(fields=["product", "attribute"], name="products_detail_unique_attribute"),

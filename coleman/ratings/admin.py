@@ -1,6 +1,7 @@
 """Admin of ratings and reviews: staff moderate reviews (approve, remove) and can delete ratings."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Rating, RatingSummary, Review, ReviewStatus, describe_target
@@ -9,7 +10,7 @@ from .models import Rating, RatingSummary, Review, ReviewStatus, describe_target
 class TargetAdminMixin:
     """Name the rated object by its kind and id (no query per row)."""
 
-    @admin.display(description="about")
+    @admin.display(description=_("about"))
     def target(self, obj):
         return describe_target(obj)
 
@@ -30,19 +31,19 @@ class ReviewAdmin(TargetAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="review", ordering="body")
+    @admin.display(description=_("review"), ordering="body")
     def excerpt(self, obj):
         return obj.body if len(obj.body) <= 80 else f"{obj.body[:80]}…"
 
-    @admin.action(description="Approve selected reviews (publish them)", permissions=["change"])
+    @admin.action(description=_("Approve selected reviews (publish them)"), permissions=["change"])
     def approve(self, request, queryset):
         changed = services.set_review_status(queryset, ReviewStatus.APPROVED)
-        self.message_user(request, f"{changed} review(s) approved.", messages.SUCCESS)
+        self.message_user(request, _("%(count)d review(s) approved.") % {"count": changed}, messages.SUCCESS)
 
-    @admin.action(description="Remove selected reviews (hide them)", permissions=["change"])
+    @admin.action(description=_("Remove selected reviews (hide them)"), permissions=["change"])
     def remove(self, request, queryset):
         changed = services.set_review_status(queryset, ReviewStatus.REMOVED)
-        self.message_user(request, f"{changed} review(s) removed.", messages.SUCCESS)
+        self.message_user(request, _("%(count)d review(s) removed.") % {"count": changed}, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,6 +1,7 @@
 """App configuration for :mod:`coleman.ratings`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RatingsConfig(AppConfig):
@@ -8,7 +9,7 @@ class RatingsConfig(AppConfig):
 
     name = "coleman.ratings"
     label = "ratings"
-    verbose_name = "Ratings and reviews"
+    verbose_name = _("Ratings and reviews")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -39,3 +39,16 @@ def check_allowed_models(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@register()
+def check_post_limits(app_configs=None, **kwargs):
+    """The rating and review post limits and their window are positive whole numbers."""
+    errors = []
+    for name in ["RATINGS_RATE_POSTS", "RATINGS_REVIEW_POSTS", "RATINGS_POSTS_WINDOW"]:
+        value = getattr(coleman_settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors.append(
+                Error(f"COLEMAN_{name} must be a positive whole number.", hint=f"It is {value!r}.", id="coleman.E063")
+            )
+    return errors

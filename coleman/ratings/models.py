@@ -14,6 +14,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 MIN_STARS = 1
 MAX_STARS = 5
@@ -41,7 +42,7 @@ class Rating(models.Model):
     content_object = GenericForeignKey("content_type", "object_id")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
     value = models.PositiveSmallIntegerField(
-        "stars", validators=[MinValueValidator(MIN_STARS), MaxValueValidator(MAX_STARS)]
+        _("stars"), validators=[MinValueValidator(MIN_STARS), MaxValueValidator(MAX_STARS)]
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -50,6 +51,8 @@ class Rating(models.Model):
 
     class Meta:
         ordering = ["-updated", "-id"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id", "user"], name="ratings_one_rating_per_user"),
             models.CheckConstraint(
@@ -64,9 +67,9 @@ class Rating(models.Model):
 class ReviewStatus(models.TextChoices):
     """Where a review stands in moderation."""
 
-    PENDING = "pending", "Waiting for approval"
-    APPROVED = "approved", "Published"
-    REMOVED = "removed", "Removed"
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Published")
+    REMOVED = "removed", _("Removed")
 
 
 class ReviewQuerySet(TargetQuerySet):
@@ -84,7 +87,7 @@ class Review(models.Model):
     object_id = models.PositiveBigIntegerField()
     content_object = GenericForeignKey("content_type", "object_id")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    body = models.TextField("review")
+    body = models.TextField(_("review"))
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.APPROVED)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -93,6 +96,8 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id", "user"], name="ratings_one_review_per_user"),
         ]
@@ -127,7 +132,8 @@ class RatingSummary(models.Model):
     objects = TargetQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "rating summaries"
+        verbose_name = _("rating summary")
+        verbose_name_plural = _("rating summaries")
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="ratings_one_summary_per_object"),
         ]

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
 from coleman.conf import coleman_settings
 
@@ -42,12 +43,12 @@ def content_type_for_label(label: str) -> ContentType:
     """
     label = label.lower()
     if label not in allowed_model_labels():
-        raise NotRateable("Objects of this kind cannot be rated or reviewed.")
+        raise NotRateable(gettext("Objects of this kind cannot be rated or reviewed."))
     app_label, _, model_name = label.partition(".")
     try:
         model = apps.get_model(app_label, model_name)
     except (LookupError, ValueError) as exc:
-        raise NotRateable("Objects of this kind cannot be rated or reviewed.") from exc
+        raise NotRateable(gettext("Objects of this kind cannot be rated or reviewed.")) from exc
     return ContentType.objects.get_for_model(model)
 
 
@@ -59,21 +60,24 @@ def get_target(label: str, object_id: str):
     """
     content_type = content_type_for_label(label)
     if not _DIGITS.fullmatch(str(object_id)) or int(object_id) > MAX_OBJECT_ID:
-        raise UnknownObject("We could not find what you wanted to rate.")
+        raise UnknownObject(gettext("We could not find what you wanted to rate."))
     queryset = content_type.model_class()._default_manager.all()
     if callable(getattr(queryset, "active", None)):
         queryset = queryset.active()
     try:
         return queryset.get(pk=int(object_id))
     except queryset.model.DoesNotExist as exc:
-        raise UnknownObject("We could not find what you wanted to rate.") from exc
+        raise UnknownObject(gettext("We could not find what you wanted to rate.")) from exc
 
 
 def parse_stars(raw) -> int:
     """A number of stars from a URL segment or form value, or :class:`InvalidRating`."""
     text = str(raw).strip()
     if not re.fullmatch(r"[0-9]{1,2}", text) or not MIN_STARS <= int(text) <= MAX_STARS:
-        raise InvalidRating(f"A rating is a whole number of stars from {MIN_STARS} to {MAX_STARS}.")
+        raise InvalidRating(
+            gettext("A rating is a whole number of stars from %(min)d to %(max)d.")
+            % {"min": MIN_STARS, "max": MAX_STARS}
+        )
     return int(text)
 
 
@@ -234,7 +238,7 @@ def _content_type_of(obj) -> ContentType:
 
 def _check_rateable(obj) -> None:
     if not is_rateable(obj):
-        raise NotRateable("Objects of this kind cannot be rated or reviewed.")
+        raise NotRateable(gettext("Objects of this kind cannot be rated or reviewed."))
 
 
 def _lock_summary(content_type_id: int, object_id: int) -> RatingSummary:

@@ -4,29 +4,28 @@ Both answer ordinary form posts with a redirect back to the page the shopper cam
 they work without JavaScript; the rating view answers JSON instead when the request
 prefers it (``Accept: application/json``), which is what ``ratings.js`` sends. A GET of the
 rating URL (the star links of product cards) shows a page that confirms with a POST.
+
+Posts are limited per client address (``COLEMAN_RATINGS_RATE_POSTS`` ratings and
+``COLEMAN_RATINGS_REVIEW_POSTS`` reviews per ``COLEMAN_RATINGS_POSTS_WINDOW`` seconds); beyond
+the limit they answer 429 in the format the view answers, with ``Retry-After``.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from coleman.conf import coleman_settings
 from coleman.core.http import safe_next_url, wants_json
+from coleman.core.throttling import Throttle
 
 from . import services
 from .exceptions import RatingError
 from .forms import ReviewForm
-from .templatetags.ratings import rating_payload
-
-
-def login_redirect_url(next_url: str) -> str | None:
-    """The login page's address with ``next``; ``None`` while no login page is configured."""
-    try:
-        return redirect_to_login(next_url).url
-    except NoReverseMatch:
-        return None
+from .presentation import count_of_stars, login_redirect_url, rating_payload
 
 
 def object_url(obj) -> str:
@@ -44,10 +43,9 @@ class TargetMixin:
             return JsonResponse({"ok": False, "error": message}, status=status)
         return render(request, "ratings/problem.html", {"message": message}, status=status)
 
-    def login_required(self, request, next_url: str, action: str):
-        """Send an anonymous shopper to log in, coming back to ``next_url`` afterwards."""
+    def login_required(self, request, next_url: str, message: str):
+        """Send an anonymous shopper to log in (``message`` says why), coming back to ``next_url``."""
         login_url = login_redirect_url(next_url)
-        message = f"Please log in to {action}."
         if wants_json(request):
             return JsonResponse({"ok": False, "error": message, "login_url": login_url}, status=401)
         if login_url is None:
@@ -55,7 +53,38 @@ class TargetMixin:
         return HttpResponseRedirect(login_url)
 
 
-class RateView(TargetMixin, View):
+class PostThrottleMixin:
+    """Limits a view's POSTs per client address; ``throttle_scope`` names what is counted and
+    ``throttle_limit_setting`` the ``COLEMAN_`` setting with the limit."""
+
+    throttle_scope = ""
+    throttle_limit_setting = ""
+    throttled_message = _("Too many posts in a short time. Please wait %(minutes)s minutes and try again.")
+
+    def post_throttle(self, request) -> Throttle:
+        """The throttle on this view's posts from the request's client address."""
+        return Throttle.for_client(
+            request,
+            self.throttle_scope,
+            limit=getattr(coleman_settings, self.throttle_limit_setting),
+            window=coleman_settings.RATINGS_POSTS_WINDOW,
+        )
+
+    def refuse_when_throttled(self, request):
+        """Count this post; the 429 answer instead when the client has reached the limit.
+
+        A refused post is not counted, so the client's window runs out while it waits.
+        """
+        throttle = self.post_throttle(request)
+        if throttle.is_exceeded():
+            response = self.problem(request, self.throttled_message % {"minutes": throttle.minutes}, 429)
+            response["Retry-After"] = str(throttle.window)
+            return response
+        throttle.hit()
+        return None
+
+
+class RateView(PostThrottleMixin, TargetMixin, View):
     """``/ratings/<app_label.model>/<object_id>/<rating>/``: rate an object.
 
     A POST rates. A GET (the star links of product cards, which carry no CSRF token because
@@ -64,6 +93,9 @@ class RateView(TargetMixin, View):
 
     http_method_names = ["get", "post"]
     confirm_template_name = "ratings/rate_confirm.html"
+    throttle_scope = "ratings-rate"
+    throttle_limit_setting = "RATINGS_RATE_POSTS"
+    throttled_message = _("Too many ratings in a short time. Please wait %(minutes)s minutes and try again.")
 
     def get(self, request, model, object_id, rating):
         try:
@@ -72,17 +104,20 @@ class RateView(TargetMixin, View):
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
         if not request.user.is_authenticated:
-            return self.login_required(request, request.get_full_path(), "rate")
+            return self.login_required(request, request.get_full_path(), gettext("Please log in to rate."))
         context = {
             "object": target,
             "stars": stars,
-            "stars_display": f"{stars} star{'s' if stars != 1 else ''}",
+            "stars_display": count_of_stars(stars),
             "action": request.path,
             "next": safe_next_url(request, object_url(target), use_referer=True),
         }
         return render(request, self.confirm_template_name, context)
 
     def post(self, request, model, object_id, rating):
+        refused = self.refuse_when_throttled(request)
+        if refused is not None:
+            return refused
         try:
             target = services.get_target(model, object_id)
             stars = services.parse_stars(rating)
@@ -90,19 +125,21 @@ class RateView(TargetMixin, View):
             return self.problem(request, str(error), error.status_code)
         back = safe_next_url(request, object_url(target), use_referer=True)
         if not request.user.is_authenticated:
-            return self.login_required(request, back, "rate")
+            return self.login_required(request, back, gettext("Please log in to rate."))
         try:
             result = services.rate(request.user, target, stars)
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
-        message = f"Thanks! You rated {target} {stars} star{'s' if stars != 1 else ''}."
+        message = ngettext(
+            "Thanks! You rated %(object)s %(count)s star.", "Thanks! You rated %(object)s %(count)s stars.", stars
+        ) % {"object": target, "count": stars}
         if wants_json(request):
             return JsonResponse({"ok": True, "message": message, **rating_payload(result.summary, stars)})
         messages.success(request, message)
         return HttpResponseRedirect(back)
 
 
-class ReviewView(TargetMixin, View):
+class ReviewView(PostThrottleMixin, TargetMixin, View):
     """``/ratings/reviews/<app_label.model>/<object_id>/``: write or rewrite a review.
 
     The form normally sits on the object's page and posts here; this view also shows it on
@@ -111,6 +148,9 @@ class ReviewView(TargetMixin, View):
 
     http_method_names = ["get", "post"]
     template_name = "ratings/review_form.html"
+    throttle_scope = "ratings-review"
+    throttle_limit_setting = "RATINGS_REVIEW_POSTS"
+    throttled_message = _("Too many reviews in a short time. Please wait %(minutes)s minutes and try again.")
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -119,15 +159,18 @@ class ReviewView(TargetMixin, View):
             return self.problem(request, str(error), error.status_code)
         self.back = object_url(self.target)
         if not request.user.is_authenticated:
-            return self.login_required(request, request.get_full_path(), "write a review")
+            return self.login_required(request, request.get_full_path(), gettext("Please log in to write a review."))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, **kwargs):
-        _, own = services.reviews_to_show(self.target, request.user)
+        _published, own = services.reviews_to_show(self.target, request.user)
         initial = {"body": own.body, "stars": own.stars} if own is not None else {}
         return self.render_form(ReviewForm(initial=initial))
 
     def post(self, request, **kwargs):
+        refused = self.refuse_when_throttled(request)
+        if refused is not None:
+            return refused
         form = ReviewForm(request.POST)
         if not form.is_valid():
             return self.render_form(form, status=400)
@@ -138,9 +181,9 @@ class ReviewView(TargetMixin, View):
         except RatingError as error:
             return self.problem(request, str(error), error.status_code)
         if review.is_published:
-            messages.success(request, "Thanks! Your review is published.")
+            messages.success(request, gettext("Thanks! Your review is published."))
         else:
-            messages.info(request, "Thanks! Your review will appear once our staff have approved it.")
+            messages.info(request, gettext("Thanks! Your review will appear once our staff have approved it."))
         return HttpResponseRedirect(f"{self.back}#reviews")
 
     def render_form(self, form, status=200):

@@ -1,6 +1,7 @@
 """App configuration for :mod:`coleman.search`."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
@@ -8,7 +9,7 @@ class SearchConfig(AppConfig):
 
     name = "coleman.search"
     label = "coleman_search"
-    verbose_name = "Search"
+    verbose_name = _("Search")
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks

@@ -7,12 +7,12 @@ from django.utils.module_loading import import_string
 
 from coleman.conf import coleman_settings
 
+from .backends import HAYSTACK_BACKEND, backend_path
+
 
 @register()
 def check_search_backend(app_configs, **kwargs):
     """The configured backend must import and its requirements must be met."""
-    from .backends import HAYSTACK_BACKEND, backend_path
-
     path = backend_path()
     try:
         import_string(path)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 
@@ -11,7 +12,7 @@ from .backends.base import SORT_CHOICES, SearchRequest, parse_price_band
 class SearchForm(forms.Form):
     """``/search/?q=…&catalog=…&category=…&manufacturer=…&price=…&sort=…&page=…``."""
 
-    q = forms.CharField(label="Search", required=False, strip=True)
+    q = forms.CharField(label=_("Search"), required=False, strip=True)
     catalog = forms.SlugField(required=False, max_length=150)
     category = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     manufacturer = forms.CharField(required=False, max_length=300)
@@ -29,7 +30,7 @@ class SearchForm(forms.Form):
         """A price band like ``10-25`` or ``100-``."""
         price = self.cleaned_data["price"]
         if price and parse_price_band(price) is None:
-            raise forms.ValidationError("Choose a price range from the list.")
+            raise forms.ValidationError(_("Choose a price range from the list."))
         return price
 
     def search_request(self):

@@ -17,6 +17,7 @@ from haystack.signals import BaseSignalProcessor
 from haystack.utils import get_identifier
 
 from coleman.conf import coleman_settings
+from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
 
 from . import tasks
 
@@ -28,8 +29,6 @@ class ProductSignalProcessor(BaseSignalProcessor):
 
     def setup(self):
         """Connect to the catalog models' save and delete signals."""
-        from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
-
         self._models = (Product, ProductDetail, CatalogCategory, Catalog)
         signals.post_save.connect(self.handle_save, sender=Product)
         signals.post_delete.connect(self.handle_delete, sender=Product)
@@ -39,8 +38,6 @@ class ProductSignalProcessor(BaseSignalProcessor):
 
     def teardown(self):
         """Disconnect everything :meth:`setup` connected."""
-        from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
-
         signals.post_save.disconnect(self.handle_save, sender=Product)
         signals.post_delete.disconnect(self.handle_delete, sender=Product)
         for model in (ProductDetail, CatalogCategory, Catalog):
@@ -63,8 +60,6 @@ class ProductSignalProcessor(BaseSignalProcessor):
         """Re-index the products whose document includes a changed detail, category or catalog."""
         if not coleman_settings.SEARCH_REALTIME or kwargs.get("raw"):
             return
-        from coleman.products.models import Catalog, CatalogCategory, Product
-
         if isinstance(instance, Catalog):
             lookup = {"category__catalog_id": instance.pk}
         elif isinstance(instance, CatalogCategory):
@@ -80,13 +75,9 @@ class ProductSignalProcessor(BaseSignalProcessor):
         transaction.on_commit(partial(self._safely, reindex))
 
     def _product_index(self, using):
-        from coleman.products.models import Product
-
         return self.connections[using].get_unified_index().get_index(Product)
 
     def _update_products(self, ids):
-        from coleman.products.models import Product
-
         if not ids:
             return
         products = list(
@@ -108,8 +99,6 @@ class ProductSignalProcessor(BaseSignalProcessor):
                 backend.update(index, active)
 
     def _remove_document(self, identifier):
-        from coleman.products.models import Product
-
         for using in self.connection_router.for_write(models=[Product]):
             try:
                 self._product_index(using).get_backend(using).remove(identifier)

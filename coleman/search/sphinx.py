@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 
 from coleman.conf import coleman_settings
+from coleman.products.models import Product
 
 STOPWORDS_EN = """a about above after again against all am an and any are as at be because been before being
 below between both but by can did do does doing down during each few for from further had has have
@@ -49,8 +50,6 @@ def xml_text(value):
 
 def write_xmlpipe2(stream, queryset=None, chunk_size=500):
     """Write the active products as an xmlpipe2 document set to the text ``stream``."""
-    from coleman.products.models import Product
-
     if queryset is None:
         queryset = (
             Product.objects.active()

@@ -4,6 +4,7 @@ import logging
 
 from django.http import Http404, JsonResponse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -78,7 +79,7 @@ class AutocompleteView(View):
     def get(self, request):
         prefix = request.GET.get("q", "").replace("\x00", "").strip()
         if len(prefix) > coleman_settings.SEARCH_MAX_QUERY_LENGTH:
-            return JsonResponse({"error": "Query too long."}, status=400)
+            return JsonResponse({"error": _("Query too long.")}, status=400)
         try:
             pairs = get_backend().autocomplete(prefix, coleman_settings.SEARCH_AUTOCOMPLETE_LIMIT)
         except BackendUnavailable:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -191,6 +192,7 @@ LOGGING = {
 }
 
 COLEMAN_STORE_NAME = "CranStore"
+COLEMAN_PRODUCTS_HOME_TITLE = _("Cranberry foods, drinks and gifts")
 
 # Search engines (coleman.search). Whoosh keeps its index in a folder: the embedded default.
 # Xapian, Solr and Elasticsearch settings are in README.md ("Search").

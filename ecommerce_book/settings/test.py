@@ -32,3 +32,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
 INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]
+
+# The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
+INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]

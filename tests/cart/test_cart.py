@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from coleman.cart.cart import SESSION_KEY, Cart, parse_quantity
 from coleman.cart.exceptions import InvalidQuantity, OutOfStock, UnknownItem
-from tests.cart.conftest import make_request
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.helpers import make_request
 
 pytestmark = pytest.mark.django_db
 

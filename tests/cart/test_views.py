@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from coleman.cart.cart import SESSION_KEY
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import PASSWORD, UserFactory
+from tests.factories.users import PASSWORD, UserFactory
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from coleman.customers.models import CustomerAddress
 from coleman.customers.services import customer_for
-
-from .factories import AddressFactory, UserFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +74,9 @@ def test_us_state_names_and_codes_are_normalised(shopper_client, typed, stored):
         ({"postal_code": "ABC"}, "postal_code", "US ZIP code"),
         ({"postal_code": "025711"}, "postal_code", "US ZIP code"),
         ({"line1": ""}, "line1", "This field is required."),
-        ({"name": "n" * 151}, "name", "at most 150 characters"),
-        ({"line1": "l" * 301}, "line1", "at most 300 characters"),
-        ({"city": "c" * 151}, "city", "at most 150 characters"),
+        ({"name": "n" * 201}, "name", "at most 200 characters"),
+        ({"line1": "l" * 201}, "line1", "at most 200 characters"),
+        ({"city": "c" * 101}, "city", "at most 100 characters"),
         ({"postal_code": "9" * 21}, "postal_code", "at most 20 characters"),
         ({"country": "XX"}, "country", "Select a valid choice"),
         ({"country": "United States"}, "country", "Select a valid choice"),

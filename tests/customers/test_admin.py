@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from coleman.customers.models import Customer
 from coleman.customers.services import customer_for
-
-from .factories import AddressFactory, UserFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.users import UserFactory
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

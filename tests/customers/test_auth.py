@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from .factories import PASSWORD, UserFactory
+from tests.factories.users import PASSWORD, UserFactory
+
 from .helpers import links_in, path_of
 
 User = get_user_model()

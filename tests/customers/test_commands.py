@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from .factories import UserFactory
+from tests.factories.users import UserFactory
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

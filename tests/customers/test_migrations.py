@@ -6,8 +6,7 @@ import pytest
 from django.apps import apps
 
 from coleman.customers.models import Customer
-
-from .factories import UserFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

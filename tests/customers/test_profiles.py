@@ -9,8 +9,8 @@ from django.test import Client
 
 from coleman.customers.models import Customer, CustomerQuerySet
 from coleman.customers.services import customer_for
-
-from .factories import PASSWORD, AddressFactory, UserFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.users import PASSWORD, UserFactory
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from coleman.customers.models import Customer
+from tests.factories.users import PASSWORD, UserFactory
 
-from .factories import PASSWORD, UserFactory
 from .helpers import activation_key_of, activation_link, path_of
 
 User = get_user_model()

@@ -13,8 +13,8 @@ from coleman.customers.services import (
     save_address,
     set_default_address,
 )
-
-from .factories import AddressFactory, UserFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from coleman.orders.models import Order
 from coleman.products.models import Product
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -76,9 +76,9 @@ def test_cart_to_order_journey(live_server, page):
     page.get_by_label("Full name").fill("Ada Lovelace")
     page.get_by_label("Address line 1").fill("12 Bog Road")
     page.get_by_label("City").fill("Wareham")
-    page.get_by_label("State or region").fill("MA")
+    page.get_by_label("State / region").fill("MA")
     page.get_by_label("Postal code").fill("02571")
-    page.get_by_label("Country").fill("US")
+    page.get_by_label("Country").select_option("US")
     page.get_by_role("button", name="Place order").click()
 
     if apps.is_installed("coleman.payments"):

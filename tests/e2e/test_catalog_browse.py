@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import CatalogFactory, CategoryFactory, ProductFactory
+from tests.factories.products import CatalogFactory, CategoryFactory, ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,8 @@
 import pytest
 
 from coleman.customers.services import set_default_address
-from tests.customers.factories import PASSWORD, AddressFactory, UserFactory
+from tests.factories.customers import AddressFactory
+from tests.factories.users import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

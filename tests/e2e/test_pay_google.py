@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentEvent
 from tests.e2e.checkout import place_guest_order
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 
 from coleman.ratings import services
 from coleman.ratings.models import Rating
-from tests.e2e.test_ratings_stars import fail_on_dialogs, log_in
-from tests.factories import ProductFactory
-from tests.ratings.factories import UserFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
+from tests.helpers import fail_on_dialogs, log_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def card_of(page, product):
 def test_card_click_updates_the_average_in_place(page, live_server, rated_product, customer):
     """With JavaScript, clicking a card's "Rate 4 stars" saves the rating with fetch, updates the
     card's stars and average and announces it politely; the page is not reloaded."""
-    log_in(page.context, live_server, customer)
+    log_in_browser(page.context, live_server, customer)
     fail_on_dialogs(page)
     page.goto(live_server.url + "/products/")
     card = card_of(page, rated_product)
@@ -81,7 +81,7 @@ def test_without_javascript_the_card_link_goes_through_the_confirmation(browser,
     and comes back to the list, which shows the new average."""
     context = browser.new_context(java_script_enabled=False)
     try:
-        log_in(context, live_server, customer)
+        log_in_browser(context, live_server, customer)
         page = context.new_page()
         list_url = live_server.url + "/products/"
         page.goto(list_url)
@@ -102,7 +102,7 @@ def test_without_javascript_the_card_link_goes_through_the_confirmation(browser,
 def test_without_a_csrf_cookie_the_script_follows_the_link(page, live_server, settings, rated_product, customer):
     """With JavaScript but no CSRF cookie (cleared here), the click follows the link to the
     confirmation page instead of posting; nothing is rated before the shopper confirms."""
-    log_in(page.context, live_server, customer)
+    log_in_browser(page.context, live_server, customer)
     fail_on_dialogs(page)
     page.goto(live_server.url + "/products/")
     page.context.clear_cookies(name=settings.CSRF_COOKIE_NAME)
@@ -111,7 +111,7 @@ def test_without_a_csrf_cookie_the_script_follows_the_link(page, live_server, se
     assert not Rating.objects.filter(user=customer).exists()
 
 
-def test_anonymous_click_goes_to_log_in(page, live_server, settings, rated_product):
+def test_anonymous_click_goes_to_log_in_browser(page, live_server, settings, rated_product):
     """An anonymous shopper's click (no token on the cached page) leads to the login page,
     which will come back to the confirmation page."""
     settings.LOGIN_URL = "/accounts/login/"

@@ -8,13 +8,13 @@ import re
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from coleman.ratings import services
 from coleman.ratings.models import Rating
-from tests.factories import ProductFactory
-from tests.ratings.factories import UserFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
+from tests.helpers import fail_on_dialogs, log_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,28 +33,10 @@ def customer(db):
     return UserFactory(username="jesse", first_name="Jesse")
 
 
-def log_in(context, live_server, user):
-    """Give the browser context a logged-in session cookie for ``user``."""
-    client = Client()
-    client.force_login(user)
-    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_server.url}])
-
-
-def fail_on_dialogs(page):
-    """Any alert()/confirm() fails the test: the tool must never use them."""
-
-    def on_dialog(dialog):
-        dialog.dismiss()
-        pytest.fail(f"unexpected dialog: {dialog.message}")
-
-    page.on("dialog", on_dialog)
-
-
 def test_click_fourth_star_updates_average_without_page_load(page, live_server, rated_product, customer):
     """With JavaScript, clicking "Rate 4 stars" saves the rating with fetch and updates the
     average, the count, the stars and a polite status in place; the page is not reloaded."""
-    log_in(page.context, live_server, customer)
+    log_in_browser(page.context, live_server, customer)
     fail_on_dialogs(page)
     page.goto(live_server.url + rated_product.get_absolute_url())
     tool = page.locator("[data-rating-tool]")
@@ -83,7 +65,7 @@ def test_without_javascript_the_click_posts_and_redirects_back(browser, live_ser
     to the product page, which shows the new average and a confirmation."""
     context = browser.new_context(java_script_enabled=False)
     try:
-        log_in(context, live_server, customer)
+        log_in_browser(context, live_server, customer)
         page = context.new_page()
         product_url = live_server.url + rated_product.get_absolute_url()
         page.goto(product_url)
@@ -102,7 +84,7 @@ def test_without_javascript_the_click_posts_and_redirects_back(browser, live_ser
 def test_keyboard_only_rating(page, live_server, rated_product, customer):
     """A keyboard user tabs to the stars (each focus visible), moves to "Rate 5 stars" and presses
     Enter; the rating is saved and announced."""
-    log_in(page.context, live_server, customer)
+    log_in_browser(page.context, live_server, customer)
     fail_on_dialogs(page)
     page.goto(live_server.url + rated_product.get_absolute_url())
     for _ in range(60):
@@ -127,7 +109,7 @@ def test_keyboard_only_rating(page, live_server, rated_product, customer):
 def test_first_rating_of_an_unrated_product_shows_the_count(page, live_server, customer):
     """On a product nobody rated, the count appears with the first rating (it was hidden)."""
     product = ProductFactory(name="Fresh Jam")
-    log_in(page.context, live_server, customer)
+    log_in_browser(page.context, live_server, customer)
     page.goto(live_server.url + product.get_absolute_url())
     expect(page.locator("[data-rating-average]")).to_have_text("Not rated yet")
     expect(page.locator("[data-rating-count]")).to_be_hidden()
@@ -149,7 +131,7 @@ def test_anonymous_click_goes_to_login_and_comes_back(page, live_server, setting
 
 def test_failure_is_shown_inline_never_in_an_alert(page, live_server, rated_product, customer):
     """When saving fails (here the CSRF cookie is gone) the tool says so in its status line."""
-    log_in(page.context, live_server, customer)
+    log_in_browser(page.context, live_server, customer)
     fail_on_dialogs(page)
     page.goto(live_server.url + rated_product.get_absolute_url())
     page.context.clear_cookies(name=settings.CSRF_COOKIE_NAME)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from tests.factories import CategoryFactory, ProductFactory
+from tests.factories.products import CategoryFactory, ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.cart.conftest import make_request  # noqa: F401 - shared helper
-from tests.orders.factories import ADDRESS
+from tests.factories.orders import ADDRESS
 
 
 @pytest.fixture

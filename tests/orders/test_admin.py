@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from coleman.orders.models import OrderFeedback
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory, UserFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from coleman.orders.models import Order
 from coleman.products.models import Product
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from coleman.orders.models import OrderStatusChange, Status
 from coleman.orders.signals import order_status_changed
 from coleman.orders.statuses import TRANSITIONS
 from coleman.products.models import Product
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory, UserFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

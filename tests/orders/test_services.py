@@ -20,9 +20,9 @@ from coleman.orders.exceptions import (
 from coleman.orders.models import Order, OrderStatusChange, ProductInOrder
 from coleman.orders.signals import order_placed
 from coleman.products.models import Product
-from tests.cart.conftest import make_request
-from tests.factories import ProductFactory
-from tests.orders.factories import UserFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
+from tests.helpers import make_request
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from coleman.orders.exceptions import InsufficientStock
 from coleman.orders.models import Order
 from coleman.orders.services import make_order_from_cart
 from coleman.products.models import Product
-from tests.cart.conftest import make_request
-from tests.factories import ProductFactory
-from tests.orders.factories import ADDRESS
+from tests.factories.orders import ADDRESS
+from tests.factories.products import ProductFactory
+from tests.helpers import make_request
 
 pytestmark = [
     pytest.mark.postgres,

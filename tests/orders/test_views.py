@@ -11,8 +11,9 @@ from coleman.cart.cart import SESSION_KEY
 from coleman.orders.models import Order, OrderFeedback
 from coleman.orders.views import CHECKOUT_TOKEN_KEY
 from coleman.products.models import Product
-from tests.factories import ProductFactory
-from tests.orders.factories import ADDRESS, LineFactory, OrderFactory, UserFactory
+from tests.factories.orders import ADDRESS, LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,13 +115,18 @@ def test_someone_elses_checkout_token_shows_nothing(client):
     [
         ("email", "not-an-email", "Enter a valid email"),
         ("city", "", "This field is required"),
-        ("country", "USA", "at most 2"),
-        ("country", "1X", "two-letter"),
+        ("country", "USA", "Select a valid choice"),
+        ("country", "1X", "Select a valid choice"),
+        ("country", "XX", "Select a valid choice"),
         ("postal_code", "9" * 50, "at most 20"),
+        ("state", "ZZ", "Choose a US state"),
+        ("state", "", "Choose a US state"),
+        ("postal_code", "0257", "Enter a US ZIP code"),
     ],
 )
 def test_bad_checkout_details_answer_400(client, field, value, error):
-    """Invalid email or address fields re-render the form with the error and a 400."""
+    """Invalid email or address fields re-render the form with the error and a 400: the same
+    address rules as the address book (a country from the list, a US state and ZIP code)."""
     fill_cart(client, ProductFactory())
     data = checkout_form(client)
     data[field] = value

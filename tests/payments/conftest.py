@@ -10,8 +10,8 @@ from django.urls import reverse
 from coleman.payments.processors import get_processor
 from coleman.payments.sandbox import google as sandbox_google
 from coleman.payments.services import record_checkout
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
 
 MERCHANT_ID = "1234567890"
 MERCHANT_KEY = "sandbox-google-merchant-key-not-secret"  # noqa: S105 - the sandbox's dev/test key

@@ -240,7 +240,7 @@ def test_the_return_costs_the_same_queries_for_any_order_size(processor, order, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.orders.factories import LineFactory, OrderFactory
+    from tests.factories.orders import LineFactory, OrderFactory
 
     big = OrderFactory(user=order.user, subtotal=Decimal("25.00"), shipping=Decimal("5.00"), total=Decimal("30.00"))
     LineFactory.create_batch(27, order=big, unit_price=Decimal("1.00"), line_total=Decimal("1.00"))

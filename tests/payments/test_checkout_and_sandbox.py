@@ -12,8 +12,8 @@ from django.urls import reverse
 from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from coleman.payments.sandbox import google as sandbox_google
-from tests.factories import ProductFactory
-from tests.orders.factories import ADDRESS
+from tests.factories.orders import ADDRESS
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from coleman.payments.services import record_checkout
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
 from tests.payments.conftest import GOOD_AUTH, NOTIFY_URL, amount_xml, new_order_xml
 
 

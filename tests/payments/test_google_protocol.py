@@ -10,7 +10,7 @@ from lxml import etree
 
 from coleman.payments.exceptions import GatewayError, Unauthenticated
 from coleman.payments.processors import google as g
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 
 NS = {"g": g.NAMESPACE}
 

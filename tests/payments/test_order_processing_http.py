@@ -9,8 +9,8 @@ from coleman.payments.models import PaymentTransaction
 from coleman.payments.processors import get_processor
 from coleman.payments.sandbox import google as sandbox_google
 from coleman.payments.services import record_checkout
-from tests.factories import ProductFactory
-from tests.orders.factories import LineFactory, OrderFactory
+from tests.factories.orders import LineFactory, OrderFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

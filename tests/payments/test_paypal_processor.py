@@ -267,7 +267,7 @@ def test_return_and_place_order_cost_the_same_queries_for_any_order_size(process
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.orders.factories import LineFactory, OrderFactory
+    from tests.factories.orders import LineFactory, OrderFactory
 
     big = OrderFactory(user=order.user, subtotal=Decimal("27.00"), shipping=Decimal("5.00"), total=Decimal("32.00"))
     LineFactory.create_batch(27, order=big, unit_price=Decimal("1.00"), line_total=Decimal("1.00"))

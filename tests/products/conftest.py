@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import AttributeFactory, CatalogFactory, CategoryFactory, DetailFactory, ProductFactory
+from tests.factories.products import AttributeFactory, CatalogFactory, CategoryFactory, DetailFactory, ProductFactory
 
 
 @pytest.fixture

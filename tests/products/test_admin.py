@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from coleman.products.models import Product
+from tests.factories.products import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,6 @@ def test_every_catalog_admin_page_loads_for_staff(staff_client, store):
 
 def test_product_admin_pages_do_not_query_per_row(staff_client, store, django_assert_max_num_queries):
     """The product changelist and form stay within a small query budget (no query per category or row)."""
-    from tests.factories import CategoryFactory, ProductFactory
-
     for _ in range(30):
         ProductFactory(category=CategoryFactory(catalog=store.fall, parent=store.gifts))
     with django_assert_max_num_queries(15):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from coleman.products.models import CatalogCategory, Product
-from tests.factories import CatalogFactory, CategoryFactory, DetailFactory, ProductFactory
+from tests.factories.products import CatalogFactory, CategoryFactory, DetailFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

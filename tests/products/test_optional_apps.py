@@ -4,35 +4,14 @@ Written against ``settings.OPTIONAL_APPS`` rather than a list of names, so it ke
 the promise as apps (ratings, search…) are added to that list.
 """
 
-import importlib
-from contextlib import contextmanager
-
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.test import override_settings
-from django.urls import clear_url_caches, get_resolver
+from django.urls import get_resolver
+
+from tests.helpers import site_without
 
 pytestmark = pytest.mark.django_db
-
-
-def reload_urlconf():
-    """Rebuild the root URLconf so that it mounts exactly the installed apps."""
-    clear_url_caches()
-    importlib.reload(importlib.import_module(settings.ROOT_URLCONF))
-    clear_url_caches()
-
-
-@contextmanager
-def site_without(removed):
-    """The site as if the ``removed`` apps had been deleted from INSTALLED_APPS."""
-    remaining = [app for app in settings.INSTALLED_APPS if app not in removed]
-    try:
-        with override_settings(INSTALLED_APPS=remaining):
-            reload_urlconf()
-            yield list(removed)
-    finally:
-        reload_urlconf()
 
 
 @pytest.fixture

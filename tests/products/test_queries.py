@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from coleman.products.models import Product
-from tests.factories import CategoryFactory, DetailFactory, ProductFactory
+from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +104,6 @@ def test_a_deep_page_costs_the_same_queries(client, shop_of, django_assert_num_q
 
 def test_more_attributes_do_not_add_queries(client, store, django_assert_num_queries):
     """The product page reads all its attributes in one query however many there are."""
-    from tests.factories import DetailFactory
-
     for n in range(10):
         DetailFactory(product=store.preserves, attribute__name=f"Trait {n}", value="yes")
     cache.clear()
@@ -116,8 +114,6 @@ def test_more_attributes_do_not_add_queries(client, store, django_assert_num_que
 
 def test_deep_categories_do_not_add_queries(client, store, django_assert_num_queries):
     """A deeper category tree is still read in one query."""
-    from tests.factories import CategoryFactory
-
     parent = store.candles
     for depth in range(6):
         parent = CategoryFactory(catalog=store.fall, parent=parent, name=f"Level {depth}", slug=f"level-{depth}")

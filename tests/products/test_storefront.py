@@ -1,9 +1,11 @@
 """The storefront pages: what a shopper sees, and the answers to bad addresses."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.helpers import site_without
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,18 @@ def test_home_shows_catalogs_featured_and_new_products(client, store):
     assert "Cranberry Scented Candle" in featured and "Cranberry Juice" not in featured
     assert "Cranberry Juice" in page.split('id="new-heading"')[1]
     assert "Bog Mouse Pad" not in page
+
+
+def test_home_title_is_the_stores_setting(client, store, settings):
+    """The home page's title is COLEMAN_PRODUCTS_HOME_TITLE with the store's name (the project
+    sets CranStore's); without that setting the title is the store's name alone."""
+    assert "<title>Cranberry foods, drinks and gifts · CranStore</title>" in text(client.get("/"))
+    del settings.COLEMAN_PRODUCTS_HOME_TITLE
+    cache.clear()
+    assert "<title>CranStore</title>" in text(client.get("/"))
+    settings.COLEMAN_PRODUCTS_HOME_TITLE = "Fresh from the bog"
+    cache.clear()
+    assert "<title>Fresh from the bog · CranStore</title>" in text(client.get("/"))
 
 
 def test_product_list_is_alphabetical_active_and_priced(client, store):
@@ -88,8 +102,6 @@ def test_product_page_shows_price_attributes_and_breadcrumbs(client, store):
 def test_product_page_without_cart_app_has_no_add_to_cart(client, store):
     """With the cart app the product page has an "Add to cart" form; without it (and the apps
     that need it) the form is left out rather than broken."""
-    from tests.products.test_optional_apps import site_without
-
     assert "Add to cart" in text(client.get("/products/cranberry-preserves/"))
     with site_without(["coleman.cart", "coleman.orders", "coleman.payments", "coleman.payments.sandbox"]):
         response = client.get("/products/cranberry-preserves/")

@@ -2,11 +2,10 @@
 
 import pytest
 
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
-from .factories import UserFactory
-
-TEST_LOGIN_URL = "/accounts/login/"
+from .helpers import TEST_LOGIN_URL
 
 
 @pytest.fixture(autouse=True)

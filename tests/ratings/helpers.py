@@ -1,5 +1,8 @@
 """Addresses used by the ratings tests."""
 
+# A login page address that resolves whether or not the customers app is installed.
+TEST_LOGIN_URL = "/accounts/login/"
+
 
 def rate_url(product, stars):
     """The rating URL of ``product`` for ``stars``."""

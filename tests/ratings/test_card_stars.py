@@ -10,11 +10,10 @@ from django.test import Client
 
 from coleman.ratings import services
 from coleman.ratings.models import Rating
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
-from .conftest import TEST_LOGIN_URL
-from .factories import UserFactory
-from .helpers import rate_url
+from .helpers import TEST_LOGIN_URL, rate_url
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.test import override_settings
 
 from coleman.ratings import services
 from coleman.ratings.models import Review, ReviewStatus
-from tests.factories import CategoryFactory, ProductFactory
-
-from .factories import UserFactory
+from tests.factories.products import CategoryFactory, ProductFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

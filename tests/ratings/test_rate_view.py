@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from coleman.ratings.models import Rating, RatingSummary
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
+from tests.factories.users import UserFactory
 
-from .factories import UserFactory
 from .helpers import rate_url
 
 pytestmark = pytest.mark.django_db

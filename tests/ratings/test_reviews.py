@@ -5,8 +5,9 @@ from django.test import Client
 
 from coleman.ratings import services
 from coleman.ratings.models import Rating, RatingSummary, Review, ReviewStatus
+from tests.factories.ratings import RatingFactory, ReviewFactory
+from tests.factories.users import UserFactory
 
-from .factories import RatingFactory, ReviewFactory, UserFactory
 from .helpers import review_url
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_review_list_shows_the_authors_current_rating(client, product):
 
 def test_author_is_never_shown_by_email(client, product):
     """A user without a name is shown by the part of the user name before any @."""
-    ReviewFactory(content_object=product, user=UserFactory(username="secret.person@mail.example"))
+    ReviewFactory(content_object=product, user=UserFactory(username="secret.person@mail.example", first_name=""))
     page = client.get(product.get_absolute_url()).content.decode()
     assert "secret.person" in page
     assert "mail.example" not in page

@@ -11,9 +11,9 @@ from coleman.ratings import services
 from coleman.ratings.exceptions import InvalidRating, NotRateable, UnknownObject
 from coleman.ratings.models import Rating, RatingSummary, Review, ReviewStatus, TargetQuerySet
 from coleman.ratings.signals import summary_changed
-from tests.factories import CategoryFactory, ProductFactory
-
-from .factories import RatingFactory, UserFactory
+from tests.factories.products import CategoryFactory, ProductFactory
+from tests.factories.ratings import RatingFactory
+from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from coleman.products.models import Product
-from tests.factories import ProductFactory
-
-from .factories import cranberry_catalog
+from tests.factories.products import ProductFactory, cranberry_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,7 @@ from django.urls import reverse
 from coleman.products.models import Product
 from coleman.search.backends import get_backend
 from coleman.search.backends.base import SearchRequest
-from tests.factories import CategoryFactory, DetailFactory, ProductFactory
-
-from .factories import cranberry_catalog
+from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory, cranberry_catalog
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test.utils import setup_test_environment
 setup_test_environment()
 call_command("check", fail_level="ERROR")
 call_command("migrate", verbosity=0)
-from tests.factories import ProductFactory
+from tests.factories.products import ProductFactory
 product = ProductFactory(name="Cranberry Sauce", slug="cranberry-sauce")
 client = Client()
 home = client.get("/")

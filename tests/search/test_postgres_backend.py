@@ -6,9 +6,7 @@ from django.db import connection
 from coleman.search.backends.base import SearchRequest
 from coleman.search.backends.postgres import PostgresSearchBackend
 from coleman.search.postgres import GIN_INDEX_NAME, search_products
-from tests.factories import ProductFactory
-
-from .factories import cranberry_catalog
+from tests.factories.products import ProductFactory, cranberry_catalog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

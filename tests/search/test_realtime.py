@@ -6,7 +6,7 @@ import pytest
 
 from coleman.search.backends import get_backend
 from coleman.search.backends.base import SearchRequest
-from tests.factories import CategoryFactory, DetailFactory, ProductFactory
+from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from coleman.search.backends import get_backend
 from coleman.search.backends.base import SearchRequest
 from coleman.search.backends.simple import SimpleSearchBackend
-
-from .factories import cranberry_catalog
+from tests.factories.products import cranberry_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +55,7 @@ def test_like_wildcards_are_literal():
 @pytest.mark.parametrize("count", [3, 40])
 def test_results_page_queries(client, settings, django_assert_num_queries, count):
     """On the simple backend the results page is one query whatever the number of results."""
-    from tests.factories import CategoryFactory, ProductFactory
+    from tests.factories.products import CategoryFactory, ProductFactory
 
     settings.COLEMAN_SEARCH_BACKEND = SIMPLE
     category = CategoryFactory()

@@ -19,9 +19,7 @@ from coleman.search.backends.base import SearchRequest
 from coleman.search.backends.sphinx import SphinxSearchBackend
 from coleman.search.exceptions import BackendUnavailable
 from coleman.search.sphinx import escape_query, render_config, write_config, write_xmlpipe2
-from tests.factories import CategoryFactory, DetailFactory, ProductFactory
-
-from .factories import cranberry_catalog
+from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory, cranberry_catalog
 
 pytestmark = pytest.mark.django_db
 

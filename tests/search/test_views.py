@@ -8,9 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import CategoryFactory, ProductFactory
-
-from .factories import cranberry_catalog
+from tests.factories.products import CategoryFactory, ProductFactory, cranberry_catalog
 
 pytestmark = pytest.mark.django_db
 

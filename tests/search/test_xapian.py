@@ -14,8 +14,7 @@ from haystack import connections
 from coleman.products.models import Product
 from coleman.search.backends.base import SearchRequest
 from coleman.search.backends.haystack import HaystackSearchBackend
-
-from .factories import cranberry_catalog
+from tests.factories.products import cranberry_catalog
 
 pytestmark = [
     pytest.mark.django_db,

@@ -14,46 +14,22 @@ from django import template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from .. import services
 from ..forms import ReviewForm
 from ..models import MAX_STARS, MIN_STARS
+from ..presentation import (
+    average_display,
+    average_label,
+    count_of_ratings,
+    count_of_reviews,
+    count_of_stars,
+    login_redirect_url,
+    rated_label,
+)
 
 register = template.Library()
-
-
-def plural(count: int, word: str) -> str:
-    """``1 rating``, ``2 ratings``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def average_display(summary) -> str:
-    """The average to one decimal place without a trailing ``.0`` (``3.5``, ``4``), or ``""``."""
-    average = summary.average
-    if average is None:
-        return ""
-    return f"{average:.1f}".removesuffix(".0")
-
-
-def average_label(summary) -> str:
-    """What the average stars say to a screen reader."""
-    if not summary.rating_count:
-        return "Not rated yet"
-    return f"Rated {average_display(summary)} out of {MAX_STARS}"
-
-
-def rating_payload(summary, stars) -> dict:
-    """What the rating view answers to scripts: the new average, the count and the user's stars."""
-    return {
-        "stars": stars,
-        "average": None if summary.average is None else str(summary.average),
-        "average_display": average_display(summary),
-        "average_label": average_label(summary),
-        "average_percent": summary.average_percent,
-        "count": summary.rating_count,
-        "count_display": plural(summary.rating_count, "rating"),
-        "max_stars": MAX_STARS,
-    }
 
 
 @register.simple_tag
@@ -77,7 +53,7 @@ def stars(summary):
 @register.inclusion_tag("ratings/_stars.html")
 def stars_given(value):
     """Read-only stars for one rating (of a review)."""
-    return {"percent": round(value * 100 / MAX_STARS), "label": f"Rated {value} out of {MAX_STARS}"}
+    return {"percent": round(value * 100 / MAX_STARS), "label": rated_label(value)}
 
 
 def star_buttons(obj, filled_up_to, pressed=None, next_url=""):
@@ -87,7 +63,7 @@ def star_buttons(obj, filled_up_to, pressed=None, next_url=""):
     return [
         {
             "value": n,
-            "label": f"Rate {plural(n, 'star')}",
+            "label": ngettext("Rate %(count)s star", "Rate %(count)s stars", n) % {"count": n},
             "url": reverse("ratings:rate", kwargs={"model": label, "object_id": obj.pk, "rating": n}) + query,
             "filled": filled_up_to is not None and n <= filled_up_to,
             "pressed": n == pressed,
@@ -126,9 +102,9 @@ def rating_tool(context, obj):
         "object": obj,
         "summary": summary,
         "average_display": average_display(summary),
-        "count_display": plural(summary.rating_count, "rating"),
+        "count_display": count_of_ratings(summary.rating_count),
         "user_rating": given,
-        "user_rating_display": plural(given, "star") if given else "",
+        "user_rating_display": count_of_stars(given) if given else "",
         "buttons": star_buttons(obj, given, pressed=given),
         "next": request.get_full_path() if request else "",
         "is_authenticated": bool(user and user.is_authenticated),
@@ -153,16 +129,14 @@ def rating_summary(context, obj):
         "percent": summary.average_percent,
         "label": average_label(summary),
         "average_display": average_display(summary),
-        "count_display": plural(summary.rating_count, "rating"),
-        "review_display": plural(summary.review_count, "review"),
+        "count_display": count_of_ratings(summary.rating_count),
+        "review_display": count_of_reviews(summary.review_count),
     }
 
 
 @register.inclusion_tag("ratings/reviews_section.html", takes_context=True)
 def reviews_section(context, obj):
     """The object's published reviews and, for customers, the form to write one."""
-    from ..views import login_redirect_url  # the views import this module
-
     request = context.get("request")
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)

@@ -15,17 +15,30 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
+from coleman.products.models import Product
+
+try:  # Whoosh's Porter stemmer, for highlighting; without Whoosh only whole words are marked
+    from whoosh.lang.porter import stem
+except ImportError:  # pragma: no cover - whoosh is in requirements.txt
+
+    def stem(word):
+        """No stemming: the word itself."""
+        return word
+
 
 SORT_CHOICES = {
-    "relevance": "Best match",
-    "price": "Price: low to high",
-    "-price": "Price: high to low",
+    "relevance": _("Best match"),
+    "price": _("Price: low to high"),
+    "-price": _("Price: high to low"),
 }
 
 
@@ -56,8 +69,6 @@ class Match:
         """URL of the product photo, or "" when it has none."""
         if not self.photo:
             return ""
-        from django.core.files.storage import default_storage
-
         return default_storage.url(self.photo)
 
 
@@ -118,10 +129,10 @@ def price_bands():
 
     bands, low = [], Decimal("0")
     for high in bounds:
-        label = f"{symbol}{plain(low)} to {symbol}{plain(high)}"
+        label = gettext("%(low)s to %(high)s") % {"low": f"{symbol}{plain(low)}", "high": f"{symbol}{plain(high)}"}
         bands.append((f"{plain(low)}-{plain(high)}", label, low, high))
         low = high
-    bands.append((f"{plain(low)}-", f"{symbol}{plain(low)} and up", low, None))
+    bands.append((f"{plain(low)}-", gettext("%(low)s and up") % {"low": f"{symbol}{plain(low)}"}, low, None))
     return bands
 
 
@@ -164,8 +175,6 @@ class SearchBackend:
 
     def autocomplete(self, prefix, limit):
         """Up to ``limit`` (name, url) pairs of active products whose name holds every word typed."""
-        from coleman.products.models import Product
-
         words = prefix.split()
         if not words:
             return []
@@ -289,7 +298,6 @@ def highlight(text, query, *, max_length=220):
     if not text:
         return ""
     words = set(query_words(query))
-    stem = _stemmer()
     stems = {stem(w) for w in words}
     tokens = list(re.finditer(r"\w+", text))
     first = next((t for t in tokens if t.group().lower() in words or stem(t.group().lower()) in stems), None)
@@ -309,11 +317,3 @@ def highlight(text, query, *, max_length=220):
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 - every piece is escaped above
-
-
-def _stemmer():
-    try:
-        from whoosh.lang.porter import stem
-    except ImportError:  # pragma: no cover - whoosh is a runtime requirement
-        return lambda word: word
-    return stem

@@ -5,6 +5,8 @@ weights); product rows for them are then read in one database query, so products
 were deactivated since the last ``indexer`` run are never shown.
 """
 
+import pymysql
+
 from coleman.conf import coleman_settings
 
 from ..exceptions import BackendUnavailable
@@ -20,8 +22,6 @@ class SphinxSearchBackend(SearchBackend):
 
     def connect(self):
         """A SphinxQL connection to searchd."""
-        import pymysql
-
         try:
             return pymysql.connect(
                 host=coleman_settings.SEARCH_SPHINX_HOST,
@@ -37,8 +37,6 @@ class SphinxSearchBackend(SearchBackend):
 
     def scored_ids(self, text, limit):
         """[(product id, weight)] for ``text``, best first, from searchd."""
-        import pymysql
-
         terms = escape_query(text).strip()
         if not terms:
             return []

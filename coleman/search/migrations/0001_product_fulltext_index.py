@@ -5,15 +5,14 @@ RunPython: it applies only when the database is PostgreSQL, and it is built from
 same expression the search uses (see ``coleman.search.postgres``) so the planner uses it.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
 INDEX_NAME = "search_product_fts_gin"
 
 
 def _index():
-    from django.contrib.postgres.indexes import GinIndex
-    from django.contrib.postgres.search import SearchVector
-
     vector = SearchVector("name", weight="A", config="english") + SearchVector(
         "description", weight="B", config="english"
     )

@@ -1,23 +1,12 @@
 """factory_boy factories for ratings and reviews (of products by default)."""
 
 import factory
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from coleman.ratings.models import Rating, Review, ReviewStatus
-from tests.factories import ProductFactory
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    """A customer account with a usable password ("pw-customer-123")."""
-
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
-
-    username = factory.Sequence(lambda n: f"shopper{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("pw-customer-123")
+from .products import ProductFactory
+from .users import UserFactory
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

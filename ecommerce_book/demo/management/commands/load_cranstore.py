@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coleman.products.demo import create_extra_products, load_cranstore
+from ecommerce_book.demo.filler import create_extra_products
+from ecommerce_book.demo.loader import load_cranstore
 
 
 class Command(BaseCommand):
@@ -28,12 +29,7 @@ class Command(BaseCommand):
         if extra < 0:
             raise CommandError("--extra must be zero or more.")
         report = load_cranstore(photos=not no_photos)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"CranStore demo catalog loaded: {report.catalogs} catalogs, {report.categories} categories, "
-                f"{report.products} products, {report.details} details and {report.photos} pictures were new."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"CranStore demo catalog loaded: {report.summary()} were new."))
         if extra:
             try:
                 added = create_extra_products(extra, progress=self._progress)

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
+from ecommerce_book.demo.filler import create_extra_products
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,15 @@ def test_negative_extra_is_refused():
     """A negative --extra is a clear command error."""
     with pytest.raises(CommandError, match="zero or more"):
         load("--extra", "-1")
+
+
+def test_bulk_products_show_on_cached_pages_at_once(client, settings):
+    """Filler products go in with ``bulk_create`` (no signals), and the loader bumps the
+    catalog version itself: they show on a product list that was cached before."""
+    settings.COLEMAN_PRODUCTS_PER_PAGE = 100
+    load("--no-photos")
+    assert "No. 1</h3>" not in client.get("/products/").content.decode()
+    create_extra_products(3)
+    page = client.get("/products/").content.decode()
+    for number in (1, 2, 3):
+        assert f"No. {number}</h3>" in page

@@ -1,12 +1,14 @@
-"""Factories for orders tests."""
+"""factory_boy factories for the orders app: orders, their lines, and a typed-in address."""
 
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
 
 from coleman.orders.models import Order, OrderStatusChange, ProductInOrder
-from tests.factories import ProductFactory
+from coleman.orders.statuses import Status
+
+from .products import ProductFactory
+from .users import UserFactory
 
 ADDRESS = {
     "name": "Ada Lovelace",
@@ -20,18 +22,6 @@ ADDRESS = {
 }
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    """A customer account with a unique username and email."""
-
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"customer{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("pw-customer-123")
-
-
 class OrderFactory(factory.django.DjangoModelFactory):
     """A NEW order for a customer, without lines (add them with ``LineFactory``)."""
 
@@ -41,7 +31,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email = factory.LazyAttribute(lambda order: order.user.email if order.user else "guest@example.com")
-    status_id = "NEW"
+    status_id = Status.NEW
     currency = "USD"
     subtotal = Decimal("9.99")
     shipping = Decimal("5.00")

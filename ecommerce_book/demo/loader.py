@@ -1,0 +1,108 @@
+"""Loading the CranStore.com demo catalog (:mod:`.data`) into the database.
+
+:func:`load_cranstore` creates what is missing and leaves everything that exists alone, so
+staff edits survive a second run. It runs one step per table: to add demo data of a new kind,
+add its table to :mod:`.data`, a counter to :class:`LoadReport` (it then shows in the
+command's summary) and a ``load_…`` step below, called from :func:`load_cranstore`.
+"""
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from coleman.products.models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
+
+from .data import ATTRIBUTES, CATALOGS, PRODUCTS, PUBLISHER
+from .pictures import draw_product_picture
+
+
+@dataclass
+class LoadReport:
+    """How many rows (and pictures) of each kind :func:`load_cranstore` created."""
+
+    catalogs: int = 0
+    categories: int = 0
+    products: int = 0
+    details: int = 0
+    pictures: int = 0
+
+    def summary(self) -> str:
+        """ "2 catalogs, 13 categories, … and 22 pictures", in field order."""
+        counts = [f"{getattr(self, kind.name)} {kind.name}" for kind in fields(self)]
+        return f"{', '.join(counts[:-1])} and {counts[-1]}"
+
+
+@transaction.atomic
+def load_cranstore(*, photos: bool = True) -> LoadReport:
+    """Create whatever is missing of the CranStore.com demo catalog; never change what exists.
+
+    Product pictures are drawn and saved only for products that have none (or whose file has
+    gone from storage), so a second run writes nothing.
+    """
+    report = LoadReport()
+    categories = load_catalogs(report)
+    attributes = load_attributes()
+    load_products(categories, attributes, report, photos=photos)
+    return report
+
+
+def load_catalogs(report) -> dict:
+    """The demo catalogs and their category trees; returns the categories by (catalog slug, slug)."""
+    categories = {}
+    for catalog_slug, spec in CATALOGS.items():
+        catalog, created = Catalog.objects.get_or_create(
+            slug=catalog_slug,
+            defaults={"name": spec["name"], "publisher": PUBLISHER, "description": spec["description"]},
+        )
+        report.catalogs += created
+        stack = [(node, None) for node in spec["categories"]]
+        while stack:
+            node, parent = stack.pop(0)
+            category, created = CatalogCategory.objects.get_or_create(
+                catalog=catalog,
+                slug=node.slug,
+                defaults={"name": node.name, "description": node.description, "parent": parent},
+            )
+            report.categories += created
+            categories[catalog_slug, node.slug] = category
+            stack.extend((child, category) for child in node.children)
+    return categories
+
+
+def load_attributes() -> dict:
+    """The attribute kinds products are described by; returns them by name."""
+    attributes = {}
+    for name, description in ATTRIBUTES.items():
+        attributes[name], _ = ProductAttribute.objects.get_or_create(name=name, defaults={"description": description})
+    return attributes
+
+
+def load_products(categories, attributes, report, *, photos) -> None:
+    """The demo products with their attribute values and (if ``photos``) drawn pictures."""
+    for spec in PRODUCTS:
+        product, created = Product.objects.get_or_create(
+            slug=spec.slug,
+            defaults={
+                "category": categories[spec.catalog, spec.category],
+                "name": spec.name,
+                "description": spec.description,
+                "manufacturer": spec.manufacturer,
+                "price": Decimal(spec.price),
+                "weight": Decimal(spec.weight) if spec.weight else None,
+                "stock": spec.stock,
+                "is_featured": spec.featured,
+                "is_active": spec.active,
+            },
+        )
+        report.products += created
+        for attribute_name, value in spec.details.items():
+            _, created = ProductDetail.objects.get_or_create(
+                product=product, attribute=attributes[attribute_name], defaults={"value": value}
+            )
+            report.details += created
+        if photos and not (product.photo and product.photo.storage.exists(product.photo.name)):
+            png = draw_product_picture(product.name, spec.art, spec.colour)
+            product.photo.save(f"{product.slug}.png", ContentFile(png), save=True)
+            report.pictures += 1
