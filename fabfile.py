@@ -617,16 +617,25 @@ def health(connection, config, timeout=None):
     return result.ok, answer
 
 
-CLEAR_CACHE = "import django; django.setup(); from django.core.cache import caches; [caches[a].clear() for a in caches]"
+# Pages cached by the release before must not be served by the new one: bump the catalog
+# version (every cached catalog fragment and page is keyed by it). Never cache.clear(): on
+# Redis that empties the whole database, sessions, throttles and RQ queues included.
+REFRESH_PAGES = """
+import django
+django.setup()
+from django.apps import apps
+if apps.is_installed("coleman.products"):
+    from coleman.products.cache import bump_catalog_version
+    bump_catalog_version()
+"""
 
 
-def clear_cache(connection, config):
-    """Empty the caches once the switched release answers: they hold pages rendered by the
-    release before (sessions survive: they are in the database, or cached_db with CACHE_URL)."""
+def refresh_cached_pages(connection, config):
+    """Make the pages the previous release cached stale (see REFRESH_PAGES)."""
     run(
         connection,
-        "clearing the cache",
-        f"venv/bin/python -c {shlex.quote(CLEAR_CACHE)}",
+        "refreshing cached pages",
+        f"venv/bin/python -c {shlex.quote(REFRESH_PAGES)}",
         config=config,
         cwd=config.remote("current"),
     )
@@ -639,7 +648,7 @@ def go_live(connection, config, release):
     healthy, answer = health(connection, config)
     if not healthy:
         raise DeployError(f"{connection.host}: {release} failed its health check ({answer})")
-    clear_cache(connection, config)
+    refresh_cached_pages(connection, config)
 
 
 def switch_all(connections, config, targets, previous):
