@@ -10,9 +10,9 @@ PORT ?= 8000
 # Two pytest workers: these machines have two cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install system-deps check lint bench clean
+.PHONY: run test install system-deps wheelhouse check lint bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-build.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
@@ -30,9 +30,13 @@ run: $(STAMP)
 
 ## system-deps: Debian packages the tests use (browser for e2e tests), s3rver from npm; installed when missing
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh $(BIN)/python
 	@bash scripts/link-xapian.sh $(BIN)/python
 	@bash scripts/s3rver.sh >/dev/null || echo "s3rver (npm) is not installed: the S3 storage tests will say why"
+
+## wheelhouse: wheels of the pinned requirements in ~/.cache/coleman-wheelhouse (built once, kept; deploys and the deploy tests install from it offline)
+wheelhouse: $(STAMP)
+	@$(BIN)/fab wheelhouse
 
 ## check: Django system checks, migrations up to date, lint
 check: $(STAMP)
@@ -43,7 +47,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 
 ## test: everything above, then the whole test suite (DATABASE_URL=postgres://… runs it on PostgreSQL)
-test: $(STAMP) system-deps check
+test: $(STAMP) system-deps wheelhouse check
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## bench: the catalog benchmark (see bench/README.md)

@@ -8,6 +8,8 @@ from django.template.loader import render_to_string, select_template
 
 from coleman.conf import coleman_settings
 
+from .tasks import send_email
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,11 +24,14 @@ def render_subject(template_names, context, request=None) -> str:
 
 
 def send_templated_mail(*, to, subject_template, body_template, context, request=None, html_template=None):
-    """Render and send one email to the addresses ``to`` (a string or a list).
+    """Render one email to the addresses ``to`` (a string or a list) and queue it for sending.
 
     Each template argument may be one name or a list of names tried in order. The context
     always holds ``store_name``. ``html_template`` adds an HTML alternative to the plain text.
-    Raises what the mail backend raises; callers that must not fail wrap it themselves.
+    The templates are rendered here, in the request (they may need it and the objects in the
+    context); the sending, which waits on the mail server, is the task
+    :func:`coleman.core.tasks.send_email` on the project's task backend. With the immediate
+    backend (development, tests) it is sent before this returns. Returns the message.
     """
     context = {"store_name": coleman_settings.STORE_NAME, **context}
     recipients = [to] if isinstance(to, str) else list(to)
@@ -35,7 +40,13 @@ def send_templated_mail(*, to, subject_template, body_template, context, request
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     if html_template:
         message.attach_alternative(render_to_string(html_template, context, request), "text/html")
-    message.send()
+    send_email.enqueue(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.from_email,
+        to=message.to,
+        alternatives=[[content, mimetype] for content, mimetype in message.alternatives],
+    )
     return message
 
 

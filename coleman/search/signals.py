@@ -2,9 +2,9 @@
 
 Named by ``HAYSTACK_SIGNAL_PROCESSOR``. Saving or deleting a product (or one of its
 details, its category or catalog, whose names are part of its document) updates the
-index once the transaction commits. ``COLEMAN_SEARCH_REALTIME = False`` turns it off
-(then schedule ``update_index --age=N --remove``). A failure to index is logged and never
-breaks the save that caused it.
+index once the transaction commits, through the tasks in :mod:`coleman.search.tasks`.
+``COLEMAN_SEARCH_REALTIME = False`` turns it off (then schedule ``update_index --age=N --remove``).
+A failure to index is logged and never breaks the save that caused it.
 """
 
 import logging
@@ -18,6 +18,8 @@ from haystack.utils import get_identifier
 
 from coleman.conf import coleman_settings
 from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
+
+from . import tasks
 
 logger = logging.getLogger("coleman.search")
 
@@ -45,14 +47,14 @@ class ProductSignalProcessor(BaseSignalProcessor):
     def handle_save(self, sender, instance, **kwargs):
         """Index a saved product (or remove it when inactive) after commit."""
         if coleman_settings.SEARCH_REALTIME and not kwargs.get("raw"):
-            transaction.on_commit(partial(self._safely, self._update_products, [instance.pk]))
+            transaction.on_commit(partial(self._safely, tasks.update_products_in_index.enqueue, [instance.pk]))
 
     def handle_delete(self, sender, instance, **kwargs):
         """Remove a deleted product from the index after commit."""
         if coleman_settings.SEARCH_REALTIME:
             # Django clears instance.pk after a delete: take the document id now.
             identifier = get_identifier(instance)
-            transaction.on_commit(partial(self._safely, self._remove_document, identifier))
+            transaction.on_commit(partial(self._safely, tasks.remove_document_from_index.enqueue, identifier))
 
     def handle_related(self, sender, instance, **kwargs):
         """Re-index the products whose document includes a changed detail, category or catalog."""
@@ -67,7 +69,8 @@ class ProductSignalProcessor(BaseSignalProcessor):
 
         def reindex():
             ids = list(Product.objects.filter(**lookup).values_list("pk", flat=True))
-            self._update_products(ids)
+            if ids:
+                tasks.update_products_in_index.enqueue(ids)
 
         transaction.on_commit(partial(self._safely, reindex))
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Slow work after a request (emails, search index updates) runs as tasks: Django 6's tasks
+    # framework through its backport, with the database backend as the embedded default.
+    "django_tasks",
+    "django_tasks_db",
     "coleman.core",
     "coleman.products",
     "coleman.customers",
@@ -90,14 +95,22 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache shared by every worker process: file-based by default, Redis with CACHE_URL.
-if os.environ.get("CACHE_URL", "").startswith("redis"):
+# A cache shared by every worker process: file-based by default (one machine), Redis with
+# CACHE_URL (several app servers: cache, sessions, throttles and catalog versions then live in
+# one place, so a shopper's next request may land on any server).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
+            "LOCATION": CACHE_URL,
+            # Several sites (or a staging copy) may share one Redis under different prefixes.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
+    # Sessions read from the shared cache and are written through to the database, so a
+    # cache restart logs nobody out and empties no cart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -108,6 +121,26 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+
+# Task queue (django-tasks). TASKS_BACKEND: "database" (default: tasks are rows in the
+# store's database, run by `manage.py db_worker`; needs no other server), "rq" (Redis queues
+# at TASKS_REDIS_URL or CACHE_URL, run by `manage.py rqworker`), or "immediate" (run inside
+# the request, as development and the tests do).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL", "") or CACHE_URL
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    # Workers run the jobs as django-tasks tasks (results and failures recorded).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,6 +187,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "coleman": {"handlers": ["console"], "level": os.environ.get("COLEMAN_LOG_LEVEL", "INFO")},
+        # Failed tasks are logged with their traceback at ERROR.
+        "django_tasks": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 

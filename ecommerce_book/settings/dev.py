@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import _TASK_BACKENDS, VAR_DIR
 from .gateway_sandbox import *  # noqa: F403
 from .gateway_sandbox import INSTALLED_APPS
 
@@ -13,6 +13,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 INTERNAL_IPS = ["127.0.0.1"]
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Tasks (emails, search index updates) run inside the request, so emails appear on the console
+# at once without a worker; TASKS_BACKEND=database in the environment tries the queue.
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -24,6 +27,9 @@ COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
 COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
+
+# The demo shows Google's Buy It Now button on product pages (see the README's tour).
+COLEMAN_GOOGLE_BUY_IT_NOW = True
 
 # The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
 INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]

@@ -22,6 +22,8 @@ CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
+# Load balancers and the deploy check ask /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -38,6 +40,23 @@ STORAGES = {
 # Production runs behind one TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER): login and
 # email throttles must read the client's address from X-Forwarded-For, not the proxy's.
 COLEMAN_PROXY_COUNT = int(os.environ.get("COLEMAN_PROXY_COUNT", "1"))
+
+# Several app servers share one file store: a shared directory (DJANGO_MEDIA_ROOT on NFS or
+# similar) or an S3-compatible bucket named by AWS_STORAGE_BUCKET_NAME (credentials from the
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables, read by boto3).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    STORAGES = {**STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+
+# Search shared by several app servers: COLEMAN_SEARCH_BACKEND=coleman.search.backends.postgres.
+# PostgresSearchBackend reads the shared database (the Whoosh default keeps a per-machine index).
+if os.environ.get("COLEMAN_SEARCH_BACKEND"):
+    COLEMAN_SEARCH_BACKEND = os.environ["COLEMAN_SEARCH_BACKEND"]
+COLEMAN_SEARCH_REALTIME = os.environ.get("COLEMAN_SEARCH_REALTIME", "1") == "1"
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import _TASK_BACKENDS
 from .gateway_sandbox import *  # noqa: F403
 from .gateway_sandbox import INSTALLED_APPS
 
@@ -15,6 +16,10 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Tasks run at once, in the test's own thread: mail.outbox and the search index see their work
+# (a test of a queue sets TASKS_BACKEND=database or rq for its own process).
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 
 _TEST_VAR = Path(os.environ.get("COLEMAN_TEST_VAR_DIR") or tempfile.mkdtemp(prefix="coleman-test-"))
 MEDIA_ROOT = _TEST_VAR / "media"
