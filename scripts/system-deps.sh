@@ -3,17 +3,24 @@
 # Needs root (CI and the dev machines run as root); otherwise it says what to install.
 set -euo pipefail
 
-# command-to-check  debian-package
+# path-to-check  debian-package
 needed=(
   "/usr/bin/chromium chromium"
   "/usr/bin/indexer sphinxsearch"
   "/usr/lib/python3/dist-packages/xapian python3-xapian"
 )
+# --build: only what `pip install -r requirements.txt` compiles against (pycairo needs cairo's headers).
+build_needed=(
+  "/usr/include/cairo/cairo.h libcairo2-dev"
+  "/usr/bin/pkg-config pkg-config"
+  "/usr/bin/cc gcc"
+)
+[ "${1:-}" = "--build" ] && needed=("${build_needed[@]}")
 
 missing=()
 for entry in "${needed[@]}"; do
   read -r path package <<<"$entry"
-  [ -x "$path" ] || missing+=("$package")
+  [ -e "$path" ] || missing+=("$package")
 done
 
 [ ${#missing[@]} -eq 0 ] && exit 0
