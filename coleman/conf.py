@@ -35,6 +35,12 @@ DEFAULTS = {
     # Labels ("app_label.Model") of other models whose saves and deletes must also refresh
     # cached catalog pages, e.g. a rating model whose averages the product cards show.
     "CATALOG_CACHE_INVALIDATED_BY": [],
+    # Products each RSS/Atom feed lists (the newest first).
+    "FEED_ITEMS": 30,
+    # The deals feed lists products added within this many days.
+    "FEED_DEALS_DAYS": 14,
+    # Paths /robots.txt asks crawlers to leave alone (next to the sitemap's address).
+    "ROBOTS_DISALLOW": ["/cart/", "/checkout/", "/accounts/", "/orders/", "/admin/", "/api/", "/reports/"],
     # --- customers --------------------------------------------------------------------
     # Failed logins allowed for one username from one IP address before further attempts
     # are refused (429) until the window below has passed.
@@ -169,6 +175,18 @@ DEFAULTS = {
     "REVIEWS_MAX_LENGTH": 5000,
     # How many of the newest approved reviews an object's page lists.
     "REVIEWS_SHOWN": 50,
+    # --- data API (coleman.api) -----------------------------------------------------------
+    # Requests allowed per client address (anonymous) and per user: "N/second|minute|hour|day".
+    "API_ANON_RATE": "120/minute",
+    "API_USER_RATE": "600/minute",
+    # Failed HTTP Basic logins one address may make for one user name within the window (s).
+    "API_AUTH_FAILURES": 10,
+    "API_AUTH_WINDOW": 900,
+    # Results per page, and the largest ?page_size= accepted (larger ones are a 400).
+    "API_PAGE_SIZE": 20,
+    "API_MAX_PAGE_SIZE": 100,
+    # Words of ?q= that are matched (the rest are ignored).
+    "API_MAX_QUERY_WORDS": 8,
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:

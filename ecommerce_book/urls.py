@@ -21,6 +21,8 @@ COLEMAN_APP_URLS = [
     ("coleman.orders", "", "coleman.orders.urls"),
     ("coleman.ratings", "ratings/", "coleman.ratings.urls"),
     ("coleman.search", "search/", "coleman.search.urls"),
+    ("coleman.api", "api/", "coleman.api.urls"),
+    ("coleman.reports", "reports/", "coleman.reports.urls"),
     ("coleman.payments.sandbox", "sandbox/", "coleman.payments.sandbox.urls"),
     ("coleman.products", "", "coleman.products.urls"),
 ]

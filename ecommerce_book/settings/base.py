@@ -25,6 +25,15 @@ OPTIONAL_APPS: list[str] = [
     # search: remove both lines to drop search; remove only "haystack" for the book's simple search
     "haystack",
     "coleman.search",
+    # data API at /api/ (Django REST framework): remove these four lines to drop it
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "coleman.api",
+    # staff reports at /reports/ (ReportLab charts, PDF, CSV)
+    "coleman.reports",
+    # push products, customers and orders to Salesforce (manage.py salesforce_sync)
+    "coleman.salesforce",
 ]
 
 INSTALLED_APPS = [

@@ -1,0 +1,1 @@
+"""System checks of the Salesforce app (ids ``coleman.E130``–``coleman.E139``)."""
