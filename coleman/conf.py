@@ -187,6 +187,16 @@ DEFAULTS = {
     "API_MAX_PAGE_SIZE": 100,
     # Words of ?q= that are matched (the rest are ignored).
     "API_MAX_QUERY_WORDS": 8,
+    # --- reports (coleman.reports) -------------------------------------------------------
+    # Longest custom period a report may cover, in days.
+    "REPORTS_MAX_DAYS": 3660,
+    # Best-selling products listed in the sales report.
+    "REPORTS_TOP_PRODUCTS": 10,
+    # Products the inventory table shows on /reports/ and in the PDF (the CSV lists all).
+    "REPORTS_INVENTORY_PAGE_ROWS": 50,
+    "REPORTS_INVENTORY_PDF_ROWS": 2000,
+    # Most products in the deals flyer (new this week or featured).
+    "REPORTS_DEALS_MAX": 60,
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:

@@ -1,0 +1,213 @@
+"""The figures of the reports, aggregated by the database.
+
+Every function runs one query (two for the inventory totals) whose cost does not depend on
+Python looping over orders: ``TruncMonth`` and ``Sum`` group the order lines in SQL. Sales
+count the lines of orders whose money has been received (PAID, SHIPPED, CLOSED), at the
+price they were sold at; shipping is not merchandise and is left out.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from coleman.conf import coleman_settings
+from coleman.core.money import to_money
+from coleman.orders.models import Order, ProductInOrder
+from coleman.orders.statuses import PAID_OR_LATER, Status
+from coleman.products.models import Product
+
+from .periods import ReportScope
+
+ZERO = Decimal("0.00")
+NO_CATEGORY = "Products no longer in the catalog"
+
+
+def _money_sum(field):
+    return Coalesce(Sum(field), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def sold_lines(scope: ReportScope):
+    """Order lines of paid orders placed within the scope (and of its catalog)."""
+    lines = ProductInOrder.objects.filter(
+        order__placed_at__gte=scope.since,
+        order__placed_at__lt=scope.until,
+        order__status_id__in=sorted(PAID_OR_LATER),
+    )
+    if scope.catalog is not None:
+        lines = lines.filter(product__category__catalog=scope.catalog)
+    return lines
+
+
+@dataclass(frozen=True)
+class MonthSales:
+    """Sales of one month."""
+
+    month: date
+    revenue: Decimal
+    units: int
+    orders: int
+
+    @property
+    def label(self) -> str:
+        """``Oct 2026``."""
+        return f"{self.month:%b %Y}"
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first day of every month from ``start``'s to ``end``'s."""
+    months, index, last = [], start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    while index <= last:
+        months.append(date(index // 12, index % 12 + 1, 1))
+        index += 1
+    return months
+
+
+def sales_by_month(scope: ReportScope) -> list[MonthSales]:
+    """Revenue, units and orders per month of the scope (months without sales count zero)."""
+    rows = (
+        sold_lines(scope)
+        .annotate(month=TruncMonth("order__placed_at"))
+        .values("month")
+        .annotate(revenue=_money_sum("line_total"), units=Sum("quantity"), orders=Count("order", distinct=True))
+        .order_by("month")
+    )
+    found = {_as_date(row["month"]): row for row in rows}
+    result = []
+    for month in months_between(scope.start, scope.end):
+        row = found.get(month, {})
+        result.append(
+            MonthSales(
+                month=month,
+                revenue=to_money(row.get("revenue") or ZERO),
+                units=row.get("units") or 0,
+                orders=row.get("orders") or 0,
+            )
+        )
+    return result
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
+@dataclass(frozen=True)
+class CategorySales:
+    """Sales of one category."""
+
+    catalog: str
+    category: str
+    revenue: Decimal
+    units: int
+
+    @property
+    def label(self) -> str:
+        """``Food (Fall Collection)``."""
+        return f"{self.category} ({self.catalog})" if self.catalog else self.category
+
+
+def sales_by_category(scope: ReportScope) -> list[CategorySales]:
+    """Revenue and units per category, largest first."""
+    rows = (
+        sold_lines(scope)
+        .values("product__category__catalog__name", "product__category__name")
+        .annotate(revenue=_money_sum("line_total"), units=Sum("quantity"))
+        .order_by("-revenue", "product__category__name")
+    )
+    return [
+        CategorySales(
+            catalog=row["product__category__catalog__name"] or "",
+            category=row["product__category__name"] or NO_CATEGORY,
+            revenue=to_money(row["revenue"]),
+            units=row["units"] or 0,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    """Sales of one product (by its slug when sold)."""
+
+    sku: str
+    name: str
+    revenue: Decimal
+    units: int
+
+
+def top_products(scope: ReportScope, limit: int | None = None) -> list[ProductSales]:
+    """The best-selling products by revenue (``COLEMAN_REPORTS_TOP_PRODUCTS`` of them)."""
+    limit = limit or coleman_settings.REPORTS_TOP_PRODUCTS
+    rows = (
+        sold_lines(scope)
+        .values("sku")
+        .annotate(name=Max("name"), revenue=_money_sum("line_total"), units=Sum("quantity"))
+        .order_by("-revenue", "sku")[:limit]
+    )
+    return [
+        ProductSales(sku=row["sku"], name=row["name"], revenue=to_money(row["revenue"]), units=row["units"] or 0)
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """Orders in one status."""
+
+    status: str
+    orders: int
+    total: Decimal
+
+    @property
+    def label(self) -> str:
+        """What the status means."""
+        return Status.label_for(self.status)
+
+
+def order_statuses(scope: ReportScope) -> list[StatusCount]:
+    """Orders placed within the scope, per status, with their totals (any status)."""
+    orders = Order.objects.filter(placed_at__gte=scope.since, placed_at__lt=scope.until)
+    if scope.catalog is not None:
+        in_catalog = ProductInOrder.objects.filter(product__category__catalog=scope.catalog).values("order_id")
+        orders = orders.filter(pk__in=in_catalog)
+    rows = orders.values("status_id").annotate(orders=Count("pk"), total=_money_sum("total")).order_by("status_id")
+    return [StatusCount(status=row["status_id"], orders=row["orders"], total=to_money(row["total"])) for row in rows]
+
+
+def inventory(scope: ReportScope):
+    """Every product of the scope's catalog (active or not) as rows for a table:
+    ``(name, slug, catalog, category, price, stock, is_active)``, in catalog order."""
+    products = Product.objects.all()
+    if scope.catalog is not None:
+        products = products.filter(category__catalog=scope.catalog)
+    return products.order_by("category__catalog__name", "category__name", "name", "pk").values_list(
+        "name", "slug", "category__catalog__name", "category__name", "price", "stock", "is_active", named=True
+    )
+
+
+def inventory_totals(scope: ReportScope) -> dict:
+    """How many products, active, out of stock (tracked stock at 0) and stock units."""
+    products = Product.objects.all()
+    if scope.catalog is not None:
+        products = products.filter(category__catalog=scope.catalog)
+    return products.aggregate(
+        products=Count("pk"),
+        active=Count("pk", filter=Q(is_active=True)),
+        out_of_stock=Count("pk", filter=Q(stock=0)),
+        units=Coalesce(Sum("stock"), 0),
+    )
+
+
+def deals(since, limit: int | None = None) -> list[Product]:
+    """Active products added since ``since`` or featured, newest first (at most
+    ``COLEMAN_REPORTS_DEALS_MAX``)."""
+    limit = limit or coleman_settings.REPORTS_DEALS_MAX
+    products = (
+        Product.objects.active()
+        .filter(Q(created__gte=since) | Q(is_featured=True))
+        .select_related("category__catalog")
+        .order_by("-created", "-id")
+    )
+    return list(products[:limit])
