@@ -197,6 +197,94 @@ DEFAULTS = {
     "REPORTS_INVENTORY_PDF_ROWS": 2000,
     # Most products in the deals flyer (new this week or featured).
     "REPORTS_DEALS_MAX": 60,
+    # --- Salesforce sync (coleman.salesforce) -----------------------------------------------
+    # Where to log in (OAuth 2.0 username-password flow): https://login.salesforce.com, or
+    # https://test.salesforce.com for a Salesforce sandbox org. Dev and test settings point it
+    # at the gateway sandbox (http on a loopback address is allowed there only).
+    "SALESFORCE_LOGIN_URL": "https://login.salesforce.com",
+    "SALESFORCE_API_VERSION": "59.0",
+    # The integration user and its connected app. Dev/test values the gateway sandbox knows;
+    # production sets real ones from the environment.
+    "SALESFORCE_USERNAME": "sandbox-sync@coleman.example",
+    "SALESFORCE_PASSWORD": "sandbox-password-not-secret",  # noqa: S105 - sandbox only
+    "SALESFORCE_SECURITY_TOKEN": "sandboxtoken",  # noqa: S105 - sandbox only
+    "SALESFORCE_CONSUMER_KEY": "sandbox-consumer-key",
+    "SALESFORCE_CONSUMER_SECRET": "sandbox-consumer-secret-not-secret",  # noqa: S105 - sandbox only
+    # Seconds to wait for Salesforce.
+    "SALESFORCE_TIMEOUT": 30,
+    # Records per composite/sObject collections call (Salesforce allows at most 200).
+    "SALESFORCE_BATCH_SIZE": 200,
+    # What is synced where: kind -> Salesforce object, its external id field (holding the
+    # store's id, so a re-run updates instead of duplicating) and Salesforce field -> the
+    # store's value (the names each kind offers are listed in coleman/salesforce/sources.py).
+    # The book's Merchandise__c with Name and price_in_dollars__c is the products default.
+    "SALESFORCE_MAPPING": {
+        "products": {
+            "object": "Merchandise__c",
+            "external_id": "Coleman_Id__c",
+            "fields": {
+                "Name": "name",
+                "price_in_dollars__c": "price",
+                "Description__c": "description",
+                "Slug__c": "slug",
+                "Active__c": "is_active",
+            },
+        },
+        "customers": {
+            "object": "Contact",
+            "external_id": "Coleman_Id__c",
+            "fields": {"FirstName": "first_name", "LastName": "last_name", "Email": "email", "Phone": "phone_number"},
+        },
+        "orders": {
+            "object": "Coleman_Order__c",
+            "external_id": "Coleman_Id__c",
+            "fields": {
+                "Name": "number",
+                "Status__c": "status",
+                "Total__c": "total",
+                "Currency__c": "currency",
+                "Placed_At__c": "placed_at",
+                "Customer_Email__c": "email",
+            },
+        },
+    },
+    # Gateway sandbox, Salesforce: the users it accepts, the objects and fields of its org
+    # (type, length, required, external id), and the default query batch size.
+    "SANDBOX_SALESFORCE_ACCOUNTS": {
+        "sandbox-sync@coleman.example": {
+            "password": "sandbox-password-not-secret",
+            "security_token": "sandboxtoken",
+            "consumer_key": "sandbox-consumer-key",
+            "consumer_secret": "sandbox-consumer-secret-not-secret",
+        }
+    },
+    "SANDBOX_SALESFORCE_OBJECTS": {
+        "Merchandise__c": {
+            "Name": {"type": "string", "length": 80, "required": True},
+            "price_in_dollars__c": {"type": "currency"},
+            "Description__c": {"type": "textarea", "length": 32768},
+            "Slug__c": {"type": "string", "length": 150},
+            "Active__c": {"type": "boolean"},
+            "Coleman_Id__c": {"type": "string", "length": 40, "external_id": True},
+        },
+        "Contact": {
+            "FirstName": {"type": "string", "length": 40},
+            "LastName": {"type": "string", "length": 80, "required": True},
+            "Email": {"type": "email", "length": 80},
+            "Phone": {"type": "phone", "length": 40},
+            "Coleman_Id__c": {"type": "string", "length": 40, "external_id": True},
+        },
+        "Coleman_Order__c": {
+            "Name": {"type": "string", "length": 80, "required": True},
+            "Status__c": {"type": "string", "length": 40},
+            "Total__c": {"type": "currency"},
+            "Currency__c": {"type": "string", "length": 3},
+            "Placed_At__c": {"type": "datetime"},
+            "Customer_Email__c": {"type": "email", "length": 80},
+            "Coleman_Id__c": {"type": "string", "length": 40, "external_id": True},
+        },
+    },
+    "SANDBOX_SALESFORCE_QUERY_BATCH": 2000,
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:

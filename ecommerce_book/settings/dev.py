@@ -14,3 +14,6 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
 INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]
+
+# Salesforce sync (manage.py salesforce_sync) talks to the gateway sandbox's Salesforce.
+COLEMAN_SALESFORCE_LOGIN_URL = "http://127.0.0.1:8000/sandbox/salesforce"

@@ -80,3 +80,8 @@ for _name in _PAYMENT_SETTINGS_FROM_ENV:
 COLEMAN_PAYMENTS_PROCESSORS = [
     path.strip() for path in os.environ.get("COLEMAN_PAYMENTS_PROCESSORS", "").split(",") if path.strip()
 ]
+
+# Salesforce sync: the org's login URL and the integration user come only from the environment.
+COLEMAN_SALESFORCE_LOGIN_URL = os.environ.get("COLEMAN_SALESFORCE_LOGIN_URL", "https://login.salesforce.com")
+for _name in ("USERNAME", "PASSWORD", "SECURITY_TOKEN", "CONSUMER_KEY", "CONSUMER_SECRET"):
+    globals()[f"COLEMAN_SALESFORCE_{_name}"] = os.environ.get(f"COLEMAN_SALESFORCE_{_name}", "")

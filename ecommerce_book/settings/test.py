@@ -28,3 +28,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal locally (never in production).
 INSTALLED_APPS = [*INSTALLED_APPS, "coleman.payments.sandbox"]
+
+# Salesforce sync (manage.py salesforce_sync) talks to the gateway sandbox's Salesforce.
+COLEMAN_SALESFORCE_LOGIN_URL = "http://testserver/sandbox/salesforce"
