@@ -107,6 +107,16 @@ class StaticPageSitemap(Sitemap):
         """The page's path."""
         return reverse(name)
 
+    def lastmod(self, name):
+        """Both pages list products: they change when a product does (one query per request)."""
+        if not hasattr(self, "_latest"):
+            self._latest = latest_product_change()
+        return self._latest
+
+    def get_latest_lastmod(self):
+        """The newest change of any active product."""
+        return self.lastmod(None)
+
 
 #: The sections of ``/sitemap.xml``, by the name in their URL (``/sitemap-products.xml``).
 SITEMAPS = {
