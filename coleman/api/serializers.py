@@ -98,6 +98,7 @@ class ProductSerializer(serializers.ModelSerializer):
     attributes = AttributeSerializer(source="details", many=True, read_only=True)
     photo = serializers.SerializerMethodField(help_text="Absolute URL of the photo, or null.")
     rating = serializers.SerializerMethodField(help_text="Average and number of star ratings (null without ratings).")
+    in_stock = serializers.BooleanField(read_only=True, help_text="False when tracked stock has run out.")
     url = serializers.SerializerMethodField(help_text="The product's page on the store.")
 
     class Meta:
@@ -144,6 +145,7 @@ class ProductSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(product.get_absolute_url())
 
 
+@extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+/[-a-zA-Z0-9_]+$"})
 class CategoryPathField(serializers.Field):
     """A category written as ``catalog-slug/category-slug``."""
 

@@ -1,9 +1,12 @@
 """URLs of the data API (mounted at ``/api/`` by the project)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.settings import patched_settings
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from . import views
 from .schema import DOCS_SETTINGS, SCHEMA_SETTINGS
@@ -11,6 +14,10 @@ from .schema import DOCS_SETTINGS, SCHEMA_SETTINGS
 app_name = "api"
 
 
+@extend_schema(
+    responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}},
+    summary="The API's resources and their addresses.",
+)
 class ApiRootView(views.ApiViewMixin, routers.APIRootView):
     """The resources of the store's data API. Catalog data is public; orders need an account."""
 
@@ -42,6 +49,17 @@ class DocsView(SpectacularSwaggerView):
             return super().get(request, *args, **kwargs)
 
 
+class NotFoundView(views.ApiViewMixin, APIView):
+    """Any other address under the API: a 404 in the API's formats, not the site's HTML page."""
+
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        """No such resource, whatever the method."""
+        super().initial(request, *args, **kwargs)
+        raise NotFound("No such resource or object in the API.")
+
+
 router = Router()
 router.register("catalogs", views.CatalogViewSet, basename="catalog")
 router.register("categories", views.CategoryViewSet, basename="category")
@@ -53,4 +71,5 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(custom_settings=SCHEMA_SETTINGS, serve_public=True), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    re_path(r"^", NotFoundView.as_view()),
 ]

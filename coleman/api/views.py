@@ -15,8 +15,6 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import mixins, renderers, viewsets
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import IsAuthenticated
-from rest_framework_xml.renderers import XMLRenderer
-from rest_framework_yaml.renderers import YAMLRenderer
 
 from coleman.orders.models import Order, OrderStatusChange
 from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
@@ -26,11 +24,11 @@ from .filters import ProductFilterBackend
 from .pagination import PageNumberPagination
 from .parsers import PARSERS
 from .permissions import StaffModelPermissionsOrReadOnly, StaffModelViewPermission
+from .renderers import RENDERERS
 from .throttling import AnonRateThrottle, UserRateThrottle
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 ORDER_NUMBER_PATTERN = "[A-Z0-9]{1,10}-[A-Z0-9]{1,10}"
-RENDERERS = [renderers.JSONRenderer, XMLRenderer, YAMLRenderer]
 
 
 class ApiViewMixin:

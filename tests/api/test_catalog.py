@@ -30,7 +30,12 @@ def test_product_detail_by_slug_shows_what_the_shop_shows(api, store):
     body = api.get("/api/products/cranberry-preserves/").json()
     assert body["name"] == "Cranberry Preserves"
     assert body["price"] == "4.50" and body["currency"] == "USD"
-    assert body["category"] == {"name": "Food", "slug": "food", "catalog": "fall-collection", "path": "fall-collection/food"}
+    assert body["category"] == {
+        "name": "Food",
+        "slug": "food",
+        "catalog": "fall-collection",
+        "path": "fall-collection/food",
+    }
     assert body["attributes"] == [{"name": "Tartness", "value": "Extremely Tart"}]
     assert body["rating"] == {"average": None, "count": 0}
     assert body["photo"] is None
@@ -64,7 +69,10 @@ def test_list_shows_only_active_products_alphabetically(api, store):
         ("catalog=standard-collection", {"cranberry-juice"}),
         ("category=gifts", {"cranberry-scented-candle", "harvest-t-shirt"}),
         ("category=gifts&catalog=standard-collection", set()),
-        ("manufacturer=cranstore%20kitchens", {"cranberry-preserves", "cranberry-juice", "harvest-t-shirt", "cranberry-scented-candle"}),
+        (
+            "manufacturer=cranstore%20kitchens",
+            {"cranberry-preserves", "cranberry-juice", "harvest-t-shirt", "cranberry-scented-candle"},
+        ),
         ("min_price=4.50&max_price=14", {"cranberry-preserves", "cranberry-scented-candle"}),
         ("q=cranberry%20jam", {"cranberry-preserves"}),
     ],

@@ -94,7 +94,13 @@ def test_orders_are_for_staff_with_the_view_permission(api, customers, editor, c
     detail = api.get(f"/api/orders/{ada_order.number}/").json()
     assert detail["total"] == "14.00" and detail["status"] == "PAID"
     assert detail["lines"] == [
-        {"name": "Cranberry Preserves", "product": "cranberry-preserves", "unit_price": "4.50", "quantity": 2, "line_total": "9.00"}
+        {
+            "name": "Cranberry Preserves",
+            "product": "cranberry-preserves",
+            "unit_price": "4.50",
+            "quantity": 2,
+            "line_total": "9.00",
+        }
     ]
     assert [step["to_status"] for step in detail["history"]] == ["PAID"]
 
