@@ -39,7 +39,7 @@ def clerk(db):
 
 
 @pytest.fixture
-def customers(store):
+def customers(store):  # noqa: F811 - the shared fixture
     """Two customers, Ada and Bob, with one paid order each (Ada's for preserves)."""
     ada, bob = UserFactory(username="ada"), UserFactory(username="bob")
     ada_order = OrderFactory(user=ada, status_id="PAID", subtotal=Decimal("9.00"), total=Decimal("14.00"))
