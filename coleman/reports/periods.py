@@ -100,6 +100,8 @@ class CatalogChoiceField(forms.ModelChoiceField):
     """A catalog chosen by slug; a value that cannot be a slug is refused before any query
     (PostgreSQL refuses NUL characters in text)."""
 
+    default_error_messages = {"invalid_choice": "Choose a catalog from the list."}
+
     def to_python(self, value):
         """The catalog, or a validation error for an unknown or malformed slug."""
         if value in self.empty_values:
@@ -107,7 +109,7 @@ class CatalogChoiceField(forms.ModelChoiceField):
         try:
             validate_slug(value)
         except forms.ValidationError as exc:
-            raise forms.ValidationError("Choose a catalog from the list.", code="invalid_choice") from exc
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
         return super().to_python(value)
 
 
