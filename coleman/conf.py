@@ -39,6 +39,9 @@ DEFAULTS = {
     "FEED_ITEMS": 30,
     # The deals feed lists products added within this many days.
     "FEED_DEALS_DAYS": 14,
+    # Seconds the sitemap keeps each category's latest change (refreshed at once on any
+    # product edit, since the key holds the catalog's latest change).
+    "SITEMAP_CACHE_SECONDS": 3600,
     # Paths /robots.txt asks crawlers to leave alone (next to the sitemap's address).
     "ROBOTS_DISALLOW": ["/cart/", "/checkout/", "/accounts/", "/orders/", "/admin/", "/api/", "/reports/"],
     # --- customers --------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds
-from .sitemaps import SITEMAPS, RobotsView
+from .sitemaps import SITEMAPS, RobotsView, SitemapSectionView
 
 urlpatterns = [
     path("feeds/products/", feeds.ProductFeed(), name="feed"),
@@ -24,6 +24,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "products:sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<slug:section>.xml", SitemapSectionView.as_view(), name="sitemap-section"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
 ]

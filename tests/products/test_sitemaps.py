@@ -1,6 +1,7 @@
 """/sitemap.xml (index and sections) and /robots.txt, parsed and checked against the catalog."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
@@ -13,10 +14,16 @@ pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
+def body(response):
+    """The whole body, streamed or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def parse(response):
     """The body as XML (entities off)."""
-    assert response.status_code == 200, response.content[:300]
-    return etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    content = body(response)
+    assert response.status_code == 200, content[:300]
+    return etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
 
 
 def test_index_lists_the_four_sections_with_lastmod(client, store):
@@ -55,6 +62,14 @@ def test_sections_list_exactly_the_public_pages(client, store):
     assert urls("pages") == ["http://testserver/", "http://testserver/products/"]
 
 
+def test_section_xml_escapes_and_dates(client, db):
+    """Section entries are well-formed sitemap XML: escaped locations, ISO dates, changefreq."""
+    root = parse(client.get("/sitemap-pages.xml"))
+    url = root.find("s:url", namespaces=NS)
+    assert url.findtext("s:changefreq", namespaces=NS) == "daily"
+    assert url.findtext("s:priority", namespaces=NS) == "0.8"
+
+
 def test_sections_are_paginated_by_django(client, db, monkeypatch):
     """Past the sitemap limit a section gets pages (?p=2) listed in the index; a page past the end is 404."""
     from coleman.products.sitemaps import ProductSitemap
@@ -71,24 +86,31 @@ def test_sections_are_paginated_by_django(client, db, monkeypatch):
 
 
 def test_sitemap_queries_do_not_grow_with_the_catalog(client, db):
-    """The index and each section read the same number of queries with 3 or 30 products: the
-    index one latest-change aggregate per section and one count per database section; a
-    section page its count and its rows."""
+    """The index and each section read the same number of queries with 3 or 30 products.
+
+    Index: each section's latest change (4) and a count per database section (3). Sections
+    (cache cleared): products count, latest change and rows (read while streaming);
+    categories count, rows, the latest change (the cache key) and the grouped latest change
+    per category, and the section's latest change; catalogs one more for the
+    category-to-catalog map."""
     category = CategoryFactory()
     ProductFactory.create_batch(3, category=category)
 
     def counts():
         result = []
         for url in ["/sitemap.xml", "/sitemap-products.xml", "/sitemap-categories.xml", "/sitemap-catalogs.xml"]:
+            cache.clear()
             with CaptureQueriesContext(connection) as queries:
-                assert client.get(url).status_code == 200
+                response = client.get(url)
+                assert response.status_code == 200
+                body(response)
             result.append(len(queries))
         return result
 
     small = counts()
     ProductFactory.create_batch(27, category=category)
     assert counts() == small
-    assert small == [7, 2, 2, 2]
+    assert small == [7, 3, 5, 6]
 
 
 def test_robots_txt_names_the_sitemap_and_private_paths(client, db):
