@@ -100,8 +100,19 @@ def _money(value) -> str:
     return currency(value)
 
 
+# Inventory rows per table: one table per page keeps ReportLab's layout linear (splitting one
+# table of thousands of rows is not), and plain-text cells are far cheaper than paragraphs.
+INVENTORY_ROWS_PER_TABLE = 40
+NAME_CHARS = 48
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def inventory_story(rows, totals, *, limit: int):
-    """Flowables of the inventory report: totals, then the book's product table."""
+    """Flowables of the inventory report: totals, then the book's product table, a page's
+    worth of rows per table, each with the header row."""
     story = [
         Paragraph("Product inventory", STYLES["Heading1"]),
         Paragraph(
@@ -111,23 +122,21 @@ def inventory_story(rows, totals, *, limit: int):
         ),
         Spacer(1, 0.15 * inch),
     ]
-    table_rows = []
-    for row in rows[:limit]:
-        table_rows.append(
-            [
-                Paragraph(escape(row.name), STYLES["BodyText"]),
-                Paragraph(escape(f"{row.category__catalog__name} / {row.category__name}"), STYLES["BodyText"]),
-                _money(row.price),
-                "not tracked" if row.stock is None else str(row.stock),
-                "yes" if row.is_active else "no",
-            ]
-        )
+    table_rows = [
+        [
+            _clip(row.name, NAME_CHARS),
+            _clip(f"{row.category__catalog__name} / {row.category__name}", NAME_CHARS - 8),
+            _money(row.price),
+            "not tracked" if row.stock is None else str(row.stock),
+            "yes" if row.is_active else "no",
+        ]
+        for row in rows[:limit]
+    ]
     widths = [2.6 * inch, 2.2 * inch, 0.8 * inch, 0.8 * inch, 0.6 * inch]
-    story.append(
-        book_table(
-            ("Product Name", "Category", "Price", "Stock", "Active"), table_rows, col_widths=widths, right_align_from=2
-        )
-    )
+    headings = ("Product Name", "Category", "Price", "Stock", "Active")
+    for start in range(0, max(len(table_rows), 1), INVENTORY_ROWS_PER_TABLE):
+        chunk = table_rows[start : start + INVENTORY_ROWS_PER_TABLE]
+        story.append(book_table(headings, chunk, col_widths=widths, right_align_from=2))
     if totals["products"] > limit:
         story += [
             Spacer(1, 0.1 * inch),

@@ -1,7 +1,7 @@
 """Report figures come from database aggregates and match the orders; their queries do not
 grow with the number of orders."""
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -66,7 +66,7 @@ def test_a_deleted_product_still_counts(sales, store):
 
 
 def test_report_queries_do_not_grow_with_orders(sales, store):
-    """Every figure is one query (inventory totals one), with 5 or 45 orders."""
+    """The figures take seven queries (sales by category two: sums, then names), with 5 or 45 orders."""
 
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
@@ -78,10 +78,10 @@ def test_report_queries_do_not_grow_with_orders(sales, store):
             figures.inventory_totals(Q1)
         return len(queries)
 
-    assert count_queries() == 6
+    assert count_queries() == 7
     for day in range(1, 41):
         order("PAID", at(2026, 1 + day % 3, 1 + day % 27), (store.preserves, 1), (store.juice, 2))
-    assert count_queries() == 6
+    assert count_queries() == 7
 
 
 def test_chart_data_is_the_figures(sales):
@@ -139,3 +139,17 @@ def test_bad_parameters_are_explained(db, params, message):
     form = ReportScopeForm(params)
     assert not form.is_valid()
     assert message in form.error_text()
+
+
+def test_months_follow_the_current_time_zone(store):
+    """An order placed at 02:00 UTC on 1 February is a January sale in New York: months are
+    those of the current time zone (TruncMonth), not of the stored UTC text."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    order("PAID", datetime(2026, 2, 1, 2, tzinfo=UTC), (store.preserves, 1))
+    scope = ReportScope(start=date(2026, 1, 1), end=date(2026, 2, 28), period="custom")
+    assert [m.revenue for m in figures.sales_by_month(scope)] == [Decimal("0.00"), Decimal("4.50")]
+    with timezone.override("America/New_York"):
+        assert [m.revenue for m in figures.sales_by_month(scope)] == [Decimal("4.50"), Decimal("0.00")]
