@@ -1,12 +1,14 @@
 """The figures of the reports, aggregated by the database.
 
-Every function runs one or two queries whose number does not depend on the orders, and
-never loops over orders in Python: ``TruncMonth`` (see :func:`month_of`) and ``Sum`` group
-the order lines in SQL. Sales
+Every function runs a few queries whose number does not depend on the orders, and never
+loops over orders in Python: ``TruncMonth`` (see :func:`month_of`) and ``Sum`` group the
+order lines in SQL; :func:`sales_figures` reads the lines of a period once for the monthly,
+category and product figures. Sales
 count the lines of orders whose money has been received (PAID, SHIPPED, CLOSED), at the
 price they were sold at; shipping is not merchandise and is left out.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -81,30 +83,6 @@ def month_of(field: str, using: str = "default"):
     return TruncMonth(field)
 
 
-def sales_by_month(scope: ReportScope) -> list[MonthSales]:
-    """Revenue, units and orders per month of the scope (months without sales count zero)."""
-    rows = (
-        sold_lines(scope)
-        .annotate(month=month_of("order__placed_at"))
-        .values("month")
-        .annotate(revenue=_money_sum("line_total"), units=Sum("quantity"), orders=Count("order", distinct=True))
-        .order_by("month")
-    )
-    found = {_as_date(row["month"]): row for row in rows}
-    result = []
-    for month in months_between(scope.start, scope.end):
-        row = found.get(month, {})
-        result.append(
-            MonthSales(
-                month=month,
-                revenue=to_money(row.get("revenue") or ZERO),
-                units=row.get("units") or 0,
-                orders=row.get("orders") or 0,
-            )
-        )
-    return result
-
-
 def _as_date(value) -> date:
     if isinstance(value, str):  # "2026-01" from month_of() on SQLite
         return date(int(value[:4]), int(value[5:7]), 1)
@@ -126,35 +104,6 @@ class CategorySales:
         return f"{self.category} ({self.catalog})" if self.catalog else self.category
 
 
-def sales_by_category(scope: ReportScope) -> list[CategorySales]:
-    """Revenue and units per category, largest first.
-
-    Lines are grouped by category id (a join with the products only); the names of the
-    categories found are read in one more query.
-    """
-    rows = list(
-        sold_lines(scope)
-        .values("product__category_id")
-        .annotate(revenue=_money_sum("line_total"), units=Sum("quantity"))
-        .order_by()
-    )
-    ids = [row["product__category_id"] for row in rows if row["product__category_id"] is not None]
-    names = {
-        pk: (catalog, name)
-        for pk, catalog, name in CatalogCategory.objects.filter(pk__in=ids).values_list("pk", "catalog__name", "name")
-    }
-    result = [
-        CategorySales(
-            catalog=names.get(row["product__category_id"], ("", ""))[0],
-            category=names.get(row["product__category_id"], ("", NO_CATEGORY))[1],
-            revenue=to_money(row["revenue"]),
-            units=row["units"] or 0,
-        )
-        for row in rows
-    ]
-    return sorted(result, key=lambda row: (-row.revenue, row.category, row.catalog))
-
-
 @dataclass(frozen=True)
 class ProductSales:
     """Sales of one product (by its slug when sold)."""
@@ -165,19 +114,108 @@ class ProductSales:
     units: int
 
 
+@dataclass(frozen=True)
+class SalesFigures:
+    """The sales of a scope: per month, per category (largest first) and the top products."""
+
+    months: list[MonthSales]
+    categories: list[CategorySales]
+    top: list[ProductSales]
+
+
+def paid_orders(scope: ReportScope):
+    """Paid orders placed within the scope (with a line of its catalog, when it has one)."""
+    orders = Order.objects.filter(
+        placed_at__gte=scope.since, placed_at__lt=scope.until, status_id__in=sorted(PAID_OR_LATER)
+    )
+    if scope.catalog is not None:
+        in_catalog = ProductInOrder.objects.filter(product__category__catalog=scope.catalog).values("order_id")
+        orders = orders.filter(pk__in=in_catalog)
+    return orders
+
+
+def sales_figures(scope: ReportScope, top_limit: int | None = None) -> SalesFigures:
+    """Sales per month, per category and per product of the scope, in three queries.
+
+    The order lines are read once, grouped by the database by month, category and product
+    (at most months × products sold rows, however many orders there are); the months,
+    categories and top products are totals of those groups. Orders per month are counted
+    on the orders; category names are read for the categories found.
+    """
+    top_limit = top_limit or coleman_settings.REPORTS_TOP_PRODUCTS
+    groups = (
+        sold_lines(scope)
+        .annotate(month=month_of("order__placed_at"))
+        .values("month", "product__category_id", "sku")
+        .annotate(revenue=_money_sum("line_total"), units=Sum("quantity"), name=Max("name"))
+        .order_by()
+    )
+    per_month: dict[date, list] = defaultdict(lambda: [ZERO, 0])
+    per_category: dict[int | None, list] = defaultdict(lambda: [ZERO, 0])
+    per_product: dict[str, list] = {}
+    for row in groups:
+        revenue, units = row["revenue"], row["units"] or 0
+        for totals in (per_month[_as_date(row["month"])], per_category[row["product__category_id"]]):
+            totals[0] += revenue
+            totals[1] += units
+        product = per_product.setdefault(row["sku"], [ZERO, 0, row["name"]])
+        product[0] += revenue
+        product[1] += units
+        product[2] = max(product[2], row["name"])
+    orders = (
+        paid_orders(scope).annotate(month=month_of("placed_at")).values("month").annotate(count=Count("pk")).order_by()
+    )
+    orders_per_month = {_as_date(row["month"]): row["count"] for row in orders}
+    months = [
+        MonthSales(
+            month=month,
+            revenue=to_money(per_month.get(month, [ZERO])[0]),
+            units=per_month.get(month, [ZERO, 0])[1],
+            orders=orders_per_month.get(month, 0),
+        )
+        for month in months_between(scope.start, scope.end)
+    ]
+    names = {
+        pk: (catalog, name)
+        for pk, catalog, name in CatalogCategory.objects.filter(
+            pk__in=[pk for pk in per_category if pk is not None]
+        ).values_list("pk", "catalog__name", "name")
+    }
+    categories = sorted(
+        (
+            CategorySales(
+                catalog=names.get(pk, ("", ""))[0],
+                category=names.get(pk, ("", NO_CATEGORY))[1],
+                revenue=to_money(revenue),
+                units=units,
+            )
+            for pk, (revenue, units) in per_category.items()
+        ),
+        key=lambda row: (-row.revenue, row.category, row.catalog),
+    )
+    top = sorted(
+        (
+            ProductSales(sku=sku, name=name, revenue=to_money(revenue), units=units)
+            for sku, (revenue, units, name) in per_product.items()
+        ),
+        key=lambda row: (-row.revenue, row.sku),
+    )[:top_limit]
+    return SalesFigures(months=months, categories=categories, top=top)
+
+
+def sales_by_month(scope: ReportScope) -> list[MonthSales]:
+    """Revenue, units and orders per month of the scope (months without sales count zero)."""
+    return sales_figures(scope).months
+
+
+def sales_by_category(scope: ReportScope) -> list[CategorySales]:
+    """Revenue and units per category, largest first."""
+    return sales_figures(scope).categories
+
+
 def top_products(scope: ReportScope, limit: int | None = None) -> list[ProductSales]:
     """The best-selling products by revenue (``COLEMAN_REPORTS_TOP_PRODUCTS`` of them)."""
-    limit = limit or coleman_settings.REPORTS_TOP_PRODUCTS
-    rows = (
-        sold_lines(scope)
-        .values("sku")
-        .annotate(name=Max("name"), revenue=_money_sum("line_total"), units=Sum("quantity"))
-        .order_by("-revenue", "sku")[:limit]
-    )
-    return [
-        ProductSales(sku=row["sku"], name=row["name"], revenue=to_money(row["revenue"]), units=row["units"] or 0)
-        for row in rows
-    ]
+    return sales_figures(scope, top_limit=limit).top
 
 
 @dataclass(frozen=True)

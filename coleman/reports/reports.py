@@ -18,13 +18,8 @@ from .periods import ReportScope
 
 def sales_pdf(output, scope: ReportScope) -> None:
     """The sales report: line chart, pie, top products, statuses."""
-    story = pdf.sales_story(
-        scope,
-        figures.sales_by_month(scope),
-        figures.sales_by_category(scope),
-        figures.top_products(scope),
-        figures.order_statuses(scope),
-    )
+    sales = figures.sales_figures(scope)
+    story = pdf.sales_story(scope, sales.months, sales.categories, sales.top, figures.order_statuses(scope))
     pdf.write_report(output, title="Sales report", scope=scope, story=story)
 
 

@@ -63,13 +63,12 @@ def _default_form():
     return form
 
 
-def build_charts(scope, months=None, categories=None):
+def build_charts(scope, sales=None):
     """The two charts of a scope: ``{"sales-by-month": Drawing, "sales-by-category": Drawing}``."""
-    months = figures.sales_by_month(scope) if months is None else months
-    categories = figures.sales_by_category(scope) if categories is None else categories
+    sales = sales or figures.sales_figures(scope)
     return {
-        "sales-by-month": charts.sales_line_chart(months),
-        "sales-by-category": charts.category_pie_chart(categories, breakout=scope.breakout),
+        "sales-by-month": charts.sales_line_chart(sales.months),
+        "sales-by-category": charts.category_pie_chart(sales.categories, breakout=scope.breakout),
     }
 
 
@@ -81,19 +80,18 @@ class ReportsIndexView(StaffReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         """Figures, inline charts and download links of the scope."""
         scope = self.scope
-        months = figures.sales_by_month(scope)
-        categories = figures.sales_by_category(scope)
-        drawings = build_charts(scope, months, categories)
+        sales = figures.sales_figures(scope)
+        drawings = build_charts(scope, sales)
         rows = coleman_settings.REPORTS_INVENTORY_PAGE_ROWS
         query = scope.query_string()
         return {
             **super().get_context_data(**kwargs),
             "form": self.form if self.request.GET else ReportScopeForm(initial={"period": scope.period}),
             "scope": scope,
-            "months": months,
-            "revenue": sum((month.revenue for month in months), figures.ZERO),
-            "categories": categories,
-            "top_products": figures.top_products(scope),
+            "months": sales.months,
+            "revenue": sum((month.revenue for month in sales.months), figures.ZERO),
+            "categories": sales.categories,
+            "top_products": sales.top,
             "statuses": figures.order_statuses(scope),
             "inventory": list(figures.inventory(scope)[:rows]),
             "inventory_totals": figures.inventory_totals(scope),
