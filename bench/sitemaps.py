@@ -12,6 +12,7 @@ empty cache ("cold") and median with the cache kept ("warm"), queries per reques
 """
 
 import argparse
+import os
 
 from data_setup import ensure_products, setup_django, timed
 
@@ -42,8 +43,8 @@ def main():
     from django.test import Client
 
     client = Client()
-    print("| URL | cold median | cold max | warm median | queries (cold) | bytes | URLs/items |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| URL | cold median | cold max | cold CPU | warm median | queries (cold) | bytes | URLs/items |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for path in URLS:
 
         def fetch(path=path, cold=True):
@@ -53,13 +54,15 @@ def main():
             assert response.status_code == 200, (path, response.status_code)
             return b"".join(response.streaming_content) if response.streaming else response.content
 
-        median, worst, queries, body = timed(fetch, args.runs)
-        warm, _worst, _queries, _body = timed(lambda fetch=fetch: fetch(cold=False), args.runs)
+        median, worst, queries, body, cpu = timed(fetch, args.runs)
+        warm, _worst, _queries, _body, _cpu = timed(lambda fetch=fetch: fetch(cold=False), args.runs)
         entries = body.count(b"<url>") or body.count(b"<sitemap>") or body.count(b"<item>") or body.count(b"<entry>")
         print(
-            f"| `{path}` | {median * 1000:,.0f} ms | {worst * 1000:,.0f} ms | {warm * 1000:,.0f} ms "
+            f"| `{path}` | {median * 1000:,.0f} ms | {worst * 1000:,.0f} ms | {cpu * 1000:,.0f} ms "
+            f"| {warm * 1000:,.0f} ms "
             f"| {queries} | {len(body):,} | {entries:,} |"
         )
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f} (this machine has {os.cpu_count()} CPUs).")
 
 
 if __name__ == "__main__":
