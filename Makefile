@@ -13,6 +13,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: run test install system-deps wheelhouse check lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-build.txt
+	@bash scripts/system-deps.sh --build
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)

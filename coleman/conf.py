@@ -38,6 +38,15 @@ DEFAULTS = {
     # Labels ("app_label.Model") of other models whose saves and deletes must also refresh
     # cached catalog pages, e.g. a rating model whose averages the product cards show.
     "CATALOG_CACHE_INVALIDATED_BY": [],
+    # Products each RSS/Atom feed lists (the newest first).
+    "FEED_ITEMS": 30,
+    # The deals feed lists products added within this many days.
+    "FEED_DEALS_DAYS": 14,
+    # Seconds the sitemap keeps each category's latest change (refreshed at once on any
+    # product edit, since the key holds the catalog's latest change).
+    "SITEMAP_CACHE_SECONDS": 3600,
+    # Paths /robots.txt asks crawlers to leave alone (next to the sitemap's address).
+    "ROBOTS_DISALLOW": ["/cart/", "/checkout/", "/accounts/", "/orders/", "/admin/", "/api/", "/reports/"],
     # --- customers --------------------------------------------------------------------
     # Failed logins allowed for one username from one IP address before further attempts
     # are refused (429) until the window below has passed.
@@ -123,6 +132,79 @@ DEFAULTS = {
     "RATINGS_RATE_POSTS": 60,
     "RATINGS_REVIEW_POSTS": 10,
     "RATINGS_POSTS_WINDOW": 600,
+    # --- data API (coleman.api) -----------------------------------------------------------
+    # Requests allowed per client address (anonymous) and per user: "N/second|minute|hour|day".
+    "API_ANON_RATE": "120/minute",
+    "API_USER_RATE": "600/minute",
+    # Failed HTTP Basic logins one address may make for one user name within the window (s).
+    "API_AUTH_FAILURES": 10,
+    "API_AUTH_WINDOW": 900,
+    # Results per page, and the largest ?page_size= accepted (larger ones are a 400).
+    "API_PAGE_SIZE": 20,
+    "API_MAX_PAGE_SIZE": 100,
+    # Words of ?q= that are matched (the rest are ignored).
+    "API_MAX_QUERY_WORDS": 8,
+    # --- reports (coleman.reports) -------------------------------------------------------
+    # Longest custom period a report may cover, in days.
+    "REPORTS_MAX_DAYS": 3660,
+    # Best-selling products listed in the sales report.
+    "REPORTS_TOP_PRODUCTS": 10,
+    # Products the inventory table shows on /reports/ and in the PDF (the CSV lists all).
+    "REPORTS_INVENTORY_PAGE_ROWS": 50,
+    "REPORTS_INVENTORY_PDF_ROWS": 2000,
+    # Most products in the deals flyer (new this week or featured).
+    "REPORTS_DEALS_MAX": 60,
+    # --- Salesforce sync (coleman.salesforce) -----------------------------------------------
+    # Where to log in (OAuth 2.0 username-password flow): https://login.salesforce.com, or
+    # https://test.salesforce.com for a Salesforce sandbox org. Dev and test settings point it
+    # at the gateway sandbox (http on a loopback address is allowed there only).
+    "SALESFORCE_LOGIN_URL": "https://login.salesforce.com",
+    "SALESFORCE_API_VERSION": "59.0",
+    # The integration user and its connected app: empty here; production reads them from the
+    # environment, and the dev/test settings give the gateway sandbox's account.
+    "SALESFORCE_USERNAME": "",
+    "SALESFORCE_PASSWORD": "",
+    "SALESFORCE_SECURITY_TOKEN": "",
+    "SALESFORCE_CONSUMER_KEY": "",
+    "SALESFORCE_CONSUMER_SECRET": "",
+    # Seconds to wait for Salesforce.
+    "SALESFORCE_TIMEOUT": 30,
+    # Records per composite/sObject collections call (Salesforce allows at most 200).
+    "SALESFORCE_BATCH_SIZE": 200,
+    # What is synced where: kind -> Salesforce object, its external id field (holding the
+    # store's id, so a re-run updates instead of duplicating) and Salesforce field -> the
+    # store's value (the names each kind offers are listed in coleman/salesforce/sources.py).
+    # The book's Merchandise__c with Name and price_in_dollars__c is the products default.
+    "SALESFORCE_MAPPING": {
+        "products": {
+            "object": "Merchandise__c",
+            "external_id": "Coleman_Id__c",
+            "fields": {
+                "Name": "name",
+                "price_in_dollars__c": "price",
+                "Description__c": "description",
+                "Slug__c": "slug",
+                "Active__c": "is_active",
+            },
+        },
+        "customers": {
+            "object": "Contact",
+            "external_id": "Coleman_Id__c",
+            "fields": {"FirstName": "first_name", "LastName": "last_name", "Email": "email", "Phone": "phone_number"},
+        },
+        "orders": {
+            "object": "Coleman_Order__c",
+            "external_id": "Coleman_Id__c",
+            "fields": {
+                "Name": "number",
+                "Status__c": "status",
+                "Total__c": "total",
+                "Currency__c": "currency",
+                "Placed_At__c": "placed_at",
+                "Customer_Email__c": "email",
+            },
+        },
+    },
     # --- search -----------------------------------------------------------------------
     # Dotted path of the search backend class; None chooses Haystack when it is installed
     # and the book's simple database search otherwise. Choices in coleman.search.backends:

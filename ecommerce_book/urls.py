@@ -23,6 +23,8 @@ COLEMAN_APP_URLS = [
     ("coleman.ratings", "ratings/", "coleman.ratings.urls"),
     ("coleman.search", "search/", "coleman.search.urls"),
     ("coleman.digital", "downloads/", "coleman.digital.urls"),
+    ("coleman.api", "api/", "coleman.api.urls"),
+    ("coleman.reports", "reports/", "coleman.reports.urls"),
     ("coleman.payments.sandbox", "sandbox/", "coleman.payments.sandbox.urls"),
     ("coleman.products", "", "coleman.products.urls"),
 ]

@@ -3,10 +3,14 @@
 # Needs root (CI and the dev machines run as root); otherwise it says what to install.
 set -euo pipefail
 
-# The project's Python (optional first argument, e.g. .venv/bin/python): Debian's mod_wsgi
-# embeds Debian's python3, which must be the same minor version (3.11 on Debian 12) for the
-# Apache test; otherwise mod_wsgi is built from PyPI (with apache2-dev) for that Python.
-VENV_PYTHON=${1:-}
+# Usage: system-deps.sh [PYTHON]   what the tests drive (browser, search engines, servers)
+#        system-deps.sh --build    only what `pip install -r requirements.txt` compiles against
+# PYTHON (e.g. .venv/bin/python) is the project's Python: Debian's mod_wsgi embeds Debian's
+# python3, which must be the same minor version (3.11 on Debian 12) for the Apache test;
+# otherwise mod_wsgi is built from PyPI (with apache2-dev) for that Python.
+BUILD_ONLY=""
+VENV_PYTHON=""
+if [ "${1:-}" = "--build" ]; then BUILD_ONLY=1; else VENV_PYTHON=${1:-}; fi
 
 check_mod_wsgi() {
   [ -n "$VENV_PYTHON" ] && [ -e /usr/lib/apache2/modules/mod_wsgi.so ] || return 0
@@ -36,6 +40,13 @@ needed=(
   "/usr/sbin/nginx nginx"
   "/usr/bin/openssl openssl"
 )
+# pycairo (ReportLab's PNG charts) builds against cairo's headers.
+build_needed=(
+  "/usr/include/cairo/cairo.h libcairo2-dev"
+  "/usr/bin/pkg-config pkg-config"
+  "/usr/bin/cc gcc"
+)
+if [ -n "$BUILD_ONLY" ]; then needed=("${build_needed[@]}"); fi
 
 missing=()
 for entry in "${needed[@]}"; do

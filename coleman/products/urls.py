@@ -1,6 +1,6 @@
 """Storefront URLs of the catalog (mounted at the site root by the project)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="detail"),
     path("catalogs/<slug:slug>/", views.CatalogDetailView.as_view(), name="catalog"),
     path("catalogs/<slug:catalog_slug>/<slug:slug>/", views.CategoryDetailView.as_view(), name="category"),
+    path("", include("coleman.products.syndication_urls")),
 ]

@@ -28,6 +28,15 @@ OPTIONAL_APPS: list[str] = [
     "haystack",
     "coleman.search",
     "coleman.digital",
+    # data API at /api/ (Django REST framework): remove these four lines to drop it
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "coleman.api",
+    # staff reports at /reports/ (ReportLab charts, PDF, CSV)
+    "coleman.reports",
+    # push products, customers and orders to Salesforce (manage.py salesforce_sync)
+    "coleman.salesforce",
 ]
 
 INSTALLED_APPS = [

@@ -28,6 +28,8 @@ COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
 
+COLEMAN_SALESFORCE_LOGIN_URL = f"{_SITE}/sandbox/salesforce"
+
 # The demo shows Google's Buy It Now button on product pages (see the README's tour).
 COLEMAN_GOOGLE_BUY_IT_NOW = True
 

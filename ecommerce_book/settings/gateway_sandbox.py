@@ -27,3 +27,11 @@ COLEMAN_PAYPAL_RECEIVER_EMAIL = "sandbox-merchant@example.com"
 # shopper uses (the processors make them absolute against the request).
 COLEMAN_AMAZON_CBUI_ENDPOINT = "/sandbox/amazon/cbui/"
 COLEMAN_PAYPAL_APPROVAL_URL = "/sandbox/paypal/webscr/"
+
+# Salesforce sync (manage.py salesforce_sync) logs in as the sandbox's integration user; the
+# importing module points COLEMAN_SALESFORCE_LOGIN_URL at this site's /sandbox/salesforce.
+COLEMAN_SALESFORCE_USERNAME = "sandbox-sync@coleman.example"
+COLEMAN_SALESFORCE_PASSWORD = "sandbox-password-not-secret"  # noqa: S105 - the sandbox's test account
+COLEMAN_SALESFORCE_SECURITY_TOKEN = "sandboxtoken"  # noqa: S105 - the sandbox's test account
+COLEMAN_SALESFORCE_CONSUMER_KEY = "sandbox-consumer-key"
+COLEMAN_SALESFORCE_CONSUMER_SECRET = "sandbox-consumer-secret-not-secret"  # noqa: S105 - the sandbox's test account

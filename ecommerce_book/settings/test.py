@@ -42,6 +42,7 @@ COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
 COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
+COLEMAN_SALESFORCE_LOGIN_URL = f"{_SITE}/sandbox/salesforce"
 COLEMAN_PAYMENTS_HTTP_ADAPTERS = {f"{_SITE}/": "tests.payments.transport.DjangoTestClientAdapter"}
 
 # The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.

@@ -45,6 +45,44 @@ DEFAULTS = {
     },
     # Post IPNs to the store after a payment (in a background thread, resent until answered 200).
     "PAYPAL_SEND_IPN": True,
+    # --- Salesforce (REST API) -------------------------------------------------------------
+    # The users it accepts, the objects and fields of its org
+    # (type, length, required, external id), and the default query batch size.
+    "SALESFORCE_ACCOUNTS": {
+        "sandbox-sync@coleman.example": {
+            "password": "sandbox-password-not-secret",
+            "security_token": "sandboxtoken",
+            "consumer_key": "sandbox-consumer-key",
+            "consumer_secret": "sandbox-consumer-secret-not-secret",
+        }
+    },
+    "SALESFORCE_OBJECTS": {
+        "Merchandise__c": {
+            "Name": {"type": "string", "length": 80, "required": True},
+            "price_in_dollars__c": {"type": "currency"},
+            "Description__c": {"type": "textarea", "length": 32768},
+            "Slug__c": {"type": "string", "length": 150},
+            "Active__c": {"type": "boolean"},
+            "Coleman_Id__c": {"type": "string", "length": 40, "external_id": True},
+        },
+        "Contact": {
+            "FirstName": {"type": "string", "length": 40},
+            "LastName": {"type": "string", "length": 80, "required": True},
+            "Email": {"type": "email", "length": 80},
+            "Phone": {"type": "phone", "length": 40},
+            "Coleman_Id__c": {"type": "string", "length": 40, "external_id": True},
+        },
+        "Coleman_Order__c": {
+            "Name": {"type": "string", "length": 80, "required": True},
+            "Status__c": {"type": "string", "length": 40},
+            "Total__c": {"type": "currency"},
+            "Currency__c": {"type": "string", "length": 3},
+            "Placed_At__c": {"type": "datetime"},
+            "Customer_Email__c": {"type": "email", "length": 80},
+            "Coleman_Id__c": {"type": "string", "length": 40, "external_id": True},
+        },
+    },
+    "SALESFORCE_QUERY_BATCH": 2000,
 }
 
 
