@@ -19,6 +19,9 @@ DEFAULTS = {
     "CURRENCY_SYMBOL": "$",
     # Query strings longer than this are answered with 400 (protects every page).
     "MAX_QUERY_STRING_LENGTH": 4096,
+    # Paths whose clients are programs: the store's own request guards answer them in JSON
+    # (``{"detail": …}``), as the API answers its own errors, instead of the HTML error page.
+    "JSON_ERROR_PATH_PREFIXES": ("/api/",),
     # Reverse proxies in front of the site that append to X-Forwarded-For. 0: the client's
     # address is REMOTE_ADDR; 1 (one nginx in front): the last X-Forwarded-For entry; …
     # Every throttle is per client address (coleman.core.throttling.client_ip), so behind a

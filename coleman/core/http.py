@@ -1,6 +1,10 @@
 """Small request helpers every app's views share: where to go next, what the client accepts."""
 
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from coleman.conf import coleman_settings
 
 
 def wants_json(request) -> bool:
@@ -9,6 +13,14 @@ def wants_json(request) -> bool:
     The store's scripts ask for JSON this way; browsers (``text/html`` or ``*/*``) get pages.
     """
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def bad_request(request, reason):
+    """A 400 answer saying ``reason``: JSON (``{"detail": reason}``) for programs (a path under
+    ``COLEMAN_JSON_ERROR_PATH_PREFIXES`` or a client that prefers JSON), else the store's 400 page."""
+    if wants_json(request) or request.path_info.startswith(tuple(coleman_settings.JSON_ERROR_PATH_PREFIXES)):
+        return JsonResponse({"detail": str(reason)}, status=400)
+    return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}, request))
 
 
 def is_safe_url(request, url) -> bool:

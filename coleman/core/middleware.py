@@ -1,10 +1,9 @@
 """Request guards that protect every page of the store."""
 
-from django.http import HttpResponseBadRequest
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
+from coleman.core.http import bad_request
 
 
 class QueryStringLimitMiddleware:
@@ -16,6 +15,5 @@ class QueryStringLimitMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > coleman_settings.MAX_QUERY_STRING_LENGTH:
-            body = render_to_string("400.html", {"reason": _("The address of this page is too long.")}, request)
-            return HttpResponseBadRequest(body)
+            return bad_request(request, _("The address of this page is too long."))
         return self.get_response(request)
