@@ -148,6 +148,21 @@ def test_a_signed_event_without_an_id_is_400(processor):
     assert rejected("no usable id").exists()
 
 
+def test_nul_characters_in_a_signed_event_are_refused_not_500(processor, order):
+    """NULs (which PostgreSQL refuses in text) in the event id, session id, reference or type: a 4xx or a
+    logged refusal, never a 500, and the order unchanged (run on PostgreSQL too)."""
+    event = pay(processor, order)
+    assert post_event(edited(event["payload"], event_id="evt_\x00")).status_code == 400
+    assert post_event(edited(event["payload"], event_id="evt_nul1", id="cs_\x00")).status_code == 200
+    nul_reference = edited(event["payload"], event_id="evt_nul2", client_reference_id=order.number + "\x00")
+    assert post_event(nul_reference).status_code == 200
+    assert "\\x00" in PaymentEvent.objects.get(idempotency_key="evt_nul2").message
+    other_type = json.loads(event["payload"])
+    other_type.update(id="evt_nul3", type="charge.\x00")
+    assert post_event(json.dumps(other_type).encode()).status_code == 200
+    assert_unchanged(order)
+
+
 def test_an_unpaid_completed_session_records_a_pending_payment(processor, order):
     """A completed session whose payment_status is not "paid" (a delayed method) leaves the order unpaid."""
     event = pay(processor, order)

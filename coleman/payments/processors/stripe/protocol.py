@@ -141,7 +141,9 @@ class SessionFacts:
         """Read a session (the ``to_dict()`` of a ``stripe.checkout.Session``) field by field."""
 
         def text(value):
-            return value if isinstance(value, str) else ""
+            # A NUL (which PostgreSQL refuses in text) is kept visible as "\x00", never dropped:
+            # "C-1\x00" must not become the order number "C-1".
+            return value.replace("\x00", "\\x00") if isinstance(value, str) else ""
 
         metadata = session.get("metadata") or {}
         intent = session.get("payment_intent")

@@ -5,6 +5,7 @@ payment stands, because the webhook, not the browser, marks the order paid.
 """
 
 import logging
+import re
 
 from django.contrib import messages
 from django.db import OperationalError
@@ -27,8 +28,9 @@ from .protocol import SESSION_COMPLETED, SessionFacts
 
 logger = logging.getLogger("coleman.payments.processors.stripe")
 
-#: Longest Stripe event id the log keys accept (Stripe's are about 30 characters).
-MAX_EVENT_ID = 100
+#: What a Stripe object id looks like (``evt_…``, ``cs_…``): anything else, a NUL included (which
+#: PostgreSQL refuses in text), never reaches a query.
+STRIPE_ID = re.compile(r"[A-Za-z0-9_]{1,100}")
 
 
 class StripeCancelView(View):
@@ -90,13 +92,15 @@ class StripeWebhookView(View):
             return self.reject(request, str(exc), exc.status)
         data = event.to_dict()
         event_id, kind = data.get("id"), data.get("type")
-        if not (isinstance(event_id, str) and 0 < len(event_id) <= MAX_EVENT_ID and isinstance(kind, str)):
+        if not (isinstance(event_id, str) and STRIPE_ID.fullmatch(event_id) and isinstance(kind, str)):
             return self.reject(request, "The event has no usable id or type.", 400, authenticated=True)
         session = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
         if kind != SESSION_COMPLETED or not isinstance(session, dict):
-            return self.acknowledge(request, event_id, kind[:80], raw)
+            return self.acknowledge(request, event_id, kind.replace("\x00", "")[:80], raw)
         facts = SessionFacts.from_session(session)
-        checkout = self.processor.checkout_for_session(facts.session_id)
+        checkout = (
+            self.processor.checkout_for_session(facts.session_id) if STRIPE_ID.fullmatch(facts.session_id) else None
+        )
         if checkout is None:
             # A verified event about a session this store never created (another shop on the same
             # Stripe account, or a test event): answered 200 so Stripe stops sending it.
