@@ -22,6 +22,7 @@ from coleman.payments.processors import get_processor
 from coleman.payments.sandbox.stripe.api import intent_key, session_key
 from coleman.payments.sandbox.stripe.webhooks import sent_events
 from tests.payments.stripe_steps import assert_unchanged, hosted_page, pay, post_event
+from tests.payments.test_framework import run_check
 
 
 @pytest.fixture(autouse=True)
@@ -184,3 +185,26 @@ def test_system_checks(processor, settings):
     settings.COLEMAN_STRIPE_API_BASE = None  # unset in production: Stripe's live API
     assert processor.setting("API_BASE") == "https://api.stripe.com"
     assert not any("STRIPE" in error.msg for error in check_sandbox())
+
+
+def test_production_takes_stripe_credentials_only_from_the_environment(tmp_path):
+    """Production settings: Stripe switched on without credentials fails `manage.py check` (E160);
+    with the secret key and webhook secret in the environment it passes; an API base pointing at
+    the sandbox fails (E108)."""
+    env = {
+        "COLEMAN_VAR_DIR": str(tmp_path),
+        "COLEMAN_PAYMENTS_PROCESSORS": "coleman.payments.processors.stripe.StripeCheckout",
+    }
+    missing = run_check("ecommerce_book.settings.production", env)
+    assert missing.returncode != 0 and "coleman.E160" in missing.stderr
+    env.update(COLEMAN_STRIPE_SECRET_KEY="sk_live_from_the_environment", COLEMAN_STRIPE_WEBHOOK_SECRET="whsec_env")
+    configured = run_check("ecommerce_book.settings.production", env)
+    assert configured.returncode == 0, configured.stderr
+    sandboxed = run_check(
+        "ecommerce_book.settings.production", {**env, "COLEMAN_STRIPE_API_BASE": "https://shop.example/sandbox/stripe"}
+    )
+    assert (
+        sandboxed.returncode != 0
+        and "coleman.E108" in sandboxed.stderr
+        and "COLEMAN_STRIPE_API_BASE" in sandboxed.stderr
+    )
