@@ -40,6 +40,8 @@ setup(
         "django-tasks-db>=0.12",
         "lxml>=5",
         "requests>=2.31",
+        # Stripe Checkout, one of the default processors (COLEMAN_PAYMENTS_PROCESSORS).
+        "stripe>=16,<17",
         "pillow>=10",
     ],
     extras_require={

@@ -98,11 +98,13 @@ DEFAULTS = {
     # API_BASE, CART_API, BUY_IT_NOW, CARRIER_SHIPPING, TIMEOUT, CLIENT_CERT); Amazon FPS:
     # COLEMAN_AMAZON_* (ACCESS_KEY, SECRET_KEY, CBUI_ENDPOINT, FPS_ENDPOINT, PAY_ON_RETURN…);
     # PayPal: COLEMAN_PAYPAL_* (API_USER, API_PASSWORD, API_SIGNATURE, RECEIVER_EMAIL,
-    # NVP_ENDPOINT, APPROVAL_URL, IPN_POSTBACK_URL…).
+    # NVP_ENDPOINT, APPROVAL_URL, IPN_POSTBACK_URL…); Stripe Checkout: COLEMAN_STRIPE_*
+    # (SECRET_KEY, WEBHOOK_SECRET, WEBHOOK_TOLERANCE, API_BASE…).
     "PAYMENTS_PROCESSORS": [
         "coleman.payments.processors.google.GoogleCheckout",
         "coleman.payments.processors.amazon.AmazonFPS",
         "coleman.payments.processors.paypal.PayPalExpressCheckout",
+        "coleman.payments.processors.stripe.StripeCheckout",
     ],
     # True on sites that take no real money (development, tests, a staging site): processors
     # may point at sandboxes and the gateway sandbox app may be installed. False (the default)

@@ -19,7 +19,7 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal on this site. The
+# The payment gateway sandbox plays Google Checkout, Amazon FPS, PayPal and Stripe on this site. The
 # store calls its API endpoints over HTTP, so they need the dev server's address (`make run`
 # serves on 127.0.0.1:8000; runserver is threaded, so the store can call its own sandbox).
 _SITE = os.environ.get("COLEMAN_DEV_SERVER_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -27,6 +27,7 @@ COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
 COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
+COLEMAN_STRIPE_API_BASE = f"{_SITE}/sandbox/stripe"
 
 COLEMAN_SALESFORCE_LOGIN_URL = f"{_SITE}/sandbox/salesforce"
 

@@ -6,7 +6,8 @@ processors the merchant accounts the sandbox accepts (its defaults in
 ``coleman/payments/sandbox/conf.py``) and points the pages the shopper's browser opens at this
 site. The importing module then sets the server-to-server endpoints, which need this site's
 absolute address: ``COLEMAN_GOOGLE_API_BASE``, ``COLEMAN_AMAZON_FPS_ENDPOINT``,
-``COLEMAN_PAYPAL_NVP_ENDPOINT`` and ``COLEMAN_PAYPAL_IPN_POSTBACK_URL``.
+``COLEMAN_PAYPAL_NVP_ENDPOINT``, ``COLEMAN_PAYPAL_IPN_POSTBACK_URL`` and ``COLEMAN_STRIPE_API_BASE``
+(the ``stripe`` library's api_base).
 """
 
 from .base import INSTALLED_APPS
@@ -22,6 +23,8 @@ COLEMAN_PAYPAL_API_USER = "sandbox-merchant_api1.example.com"
 COLEMAN_PAYPAL_API_PASSWORD = "sandbox-password-not-secret"  # noqa: S105 - the sandbox's test account
 COLEMAN_PAYPAL_API_SIGNATURE = "sandbox-signature-not-secret"
 COLEMAN_PAYPAL_RECEIVER_EMAIL = "sandbox-merchant@example.com"
+COLEMAN_STRIPE_SECRET_KEY = "sk_test_sandbox_not_secret"  # noqa: S105 - the sandbox's test account
+COLEMAN_STRIPE_WEBHOOK_SECRET = "whsec_sandbox_not_secret"  # noqa: S105 - the sandbox's test account
 
 # Pages the shopper's browser opens: this site's sandbox pages, relative to whatever host the
 # shopper uses (the processors make them absolute against the request).

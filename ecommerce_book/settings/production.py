@@ -94,6 +94,9 @@ COLEMAN_PAYPAL_RECEIVER_EMAIL = os.environ.get("COLEMAN_PAYPAL_RECEIVER_EMAIL", 
 COLEMAN_PAYPAL_NVP_ENDPOINT = os.environ.get("COLEMAN_PAYPAL_NVP_ENDPOINT") or None
 COLEMAN_PAYPAL_APPROVAL_URL = os.environ.get("COLEMAN_PAYPAL_APPROVAL_URL") or None
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = os.environ.get("COLEMAN_PAYPAL_IPN_POSTBACK_URL") or None
+COLEMAN_STRIPE_SECRET_KEY = os.environ.get("COLEMAN_STRIPE_SECRET_KEY", "")
+COLEMAN_STRIPE_WEBHOOK_SECRET = os.environ.get("COLEMAN_STRIPE_WEBHOOK_SECRET", "")
+COLEMAN_STRIPE_API_BASE = os.environ.get("COLEMAN_STRIPE_API_BASE") or None
 
 # Salesforce sync: the org's login URL and the integration user come only from the environment.
 COLEMAN_SALESFORCE_LOGIN_URL = os.environ.get("COLEMAN_SALESFORCE_LOGIN_URL", "https://login.salesforce.com")

@@ -32,16 +32,17 @@ HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# The payment gateway sandbox plays Google Checkout, Amazon FPS and PayPal on this site. The
+# The payment gateway sandbox plays Google Checkout, Amazon FPS, PayPal and Stripe on this site. The
 # store's server-to-server calls go to http://testserver/sandbox/…, which the test suite's
 # transport adapter hands to Django's test client (tests/payments/transport.py): no network,
 # no server thread. The sandbox's calls back to the store go the same way. Browser journeys
-# (tests/e2e) point these four at their live server instead.
+# (tests/e2e) point these at their live server instead.
 _SITE = "http://testserver"
 COLEMAN_GOOGLE_API_BASE = f"{_SITE}/sandbox/google/api/checkout/v2/"
 COLEMAN_AMAZON_FPS_ENDPOINT = f"{_SITE}/sandbox/amazon/fps/"
 COLEMAN_PAYPAL_NVP_ENDPOINT = f"{_SITE}/sandbox/paypal/nvp/"
 COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{_SITE}/sandbox/paypal/ipn-verify/"
+COLEMAN_STRIPE_API_BASE = f"{_SITE}/sandbox/stripe"
 COLEMAN_SALESFORCE_LOGIN_URL = f"{_SITE}/sandbox/salesforce"
 COLEMAN_PAYMENTS_HTTP_ADAPTERS = {f"{_SITE}/": "tests.payments.transport.DjangoTestClientAdapter"}
 

@@ -16,6 +16,7 @@ def point_gateways_at(live_server, settings):
     settings.COLEMAN_AMAZON_FPS_ENDPOINT = f"{sandbox}amazon/fps/"
     settings.COLEMAN_PAYPAL_NVP_ENDPOINT = f"{sandbox}paypal/nvp/"
     settings.COLEMAN_PAYPAL_IPN_POSTBACK_URL = f"{sandbox}paypal/ipn-verify/"
+    settings.COLEMAN_STRIPE_API_BASE = f"{sandbox}stripe"
 
 
 def place_guest_order(page, live_server, pay_with):

@@ -1,4 +1,4 @@
-"""The gateway sandbox: plays Google Checkout, Amazon FPS and PayPal locally (dev and test only).
+"""The gateway sandbox: plays Google Checkout, Amazon FPS, PayPal and Stripe locally (dev and test only).
 
 It is only a server: the store's processors reach it over HTTP at the endpoints the dev and
 test settings give them, exactly as they reach the real services, and it imports none of

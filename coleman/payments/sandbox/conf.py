@@ -45,6 +45,14 @@ DEFAULTS = {
     },
     # Post IPNs to the store after a payment (in a background thread, resent until answered 200).
     "PAYPAL_SEND_IPN": True,
+    # --- Stripe Checkout --------------------------------------------------------------------
+    # Secret API key -> the account's webhook endpoint: its signing secret, and its URL
+    # ("" = this site's payments:stripe:webhook, made absolute against the API request).
+    "STRIPE_ACCOUNTS": {
+        "sk_test_sandbox_not_secret": {"webhook_secret": "whsec_sandbox_not_secret", "webhook_url": ""},
+    },
+    # Post events (checkout.session.completed…) to the webhook; False keeps them in the history only.
+    "STRIPE_SEND_WEBHOOKS": True,
     # --- Salesforce (REST API) -------------------------------------------------------------
     # The users it accepts, the objects and fields of its org
     # (type, length, required, external id), and the default query batch size.

@@ -12,7 +12,7 @@ from django.urls import include, path
 
 app_name = "sandbox"
 
-SERVICES = ("google", "amazon", "paypal", "salesforce")
+SERVICES = ("google", "amazon", "paypal", "stripe", "salesforce")
 
 urlpatterns = [
     path(f"{service}/", include(import_module(f"{__package__}.{service}").urlpatterns)) for service in SERVICES
