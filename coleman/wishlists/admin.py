@@ -126,6 +126,9 @@ class WishlistAdmin(admin.ModelAdmin):
     readonly_fields = ["owner", "name", "created", "updated"]
     inlines = [WishlistItemInline]
 
+    def has_change_permission(self, request, obj=None):
+        return False  # the customers' own; staff may look, or delete one
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("items"))
 

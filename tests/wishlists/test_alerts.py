@@ -25,6 +25,7 @@ CONFIRM = "/accounts/wishlists/alerts/confirm/"
 
 
 def text_of(response):
+    """The page's HTML as text."""
     return response.content.decode()
 
 

@@ -18,6 +18,7 @@ SAVE = "/accounts/wishlists/save/"
 
 
 def text_of(response):
+    """The page's HTML as text."""
     return response.content.decode()
 
 
