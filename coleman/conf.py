@@ -281,6 +281,20 @@ DEFAULTS = {
     # The group whose members may open the members' page (/downloads/members/): a
     # subscription plan that grants this group gives access to it.
     "DIGITAL_MEMBERS_GROUP": "Members",
+    # --- wishlists and back-in-stock alerts (coleman.wishlists) ---------------------------
+    # Lists one customer may keep, and products one list may hold.
+    "WISHLISTS_MAX_LISTS": 20,
+    "WISHLISTS_MAX_ITEMS": 200,
+    # Days the confirmation link a guest gets for a back-in-stock alert stays valid.
+    "WISHLISTS_ALERT_CONFIRM_DAYS": 3,
+    # Confirmation emails for back-in-stock alerts one client address may trigger within
+    # WISHLISTS_ALERT_WINDOW seconds; beyond them the form answers 429.
+    "WISHLISTS_ALERT_EMAILS_PER_CLIENT": 10,
+    "WISHLISTS_ALERT_WINDOW": 3600,
+    # The store's address for the links in back-in-stock emails ("https://shop.example.com"),
+    # which are sent after a stock change, with no shopper's request at hand. Empty: https://
+    # plus the first ALLOWED_HOSTS name (http://127.0.0.1:8000 with DEBUG and no hosts).
+    "WISHLISTS_SITE_URL": "",
 }
 
 

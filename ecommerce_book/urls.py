@@ -15,6 +15,7 @@ from coleman.conf import coleman_settings
 # (app, URL prefix, URLconf module) for every Coleman app that has pages.
 COLEMAN_APP_URLS = [
     ("coleman.core", "", "coleman.core.urls"),
+    ("coleman.wishlists", "accounts/wishlists/", "coleman.wishlists.urls"),
     ("coleman.customers", "accounts/", "coleman.customers.urls"),
     ("coleman.cart", "cart/", "coleman.cart.urls"),
     ("coleman.orders", "", "coleman.orders.urls"),

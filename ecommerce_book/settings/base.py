@@ -28,6 +28,8 @@ OPTIONAL_APPS: list[str] = [
     "haystack",
     "coleman.search",
     "coleman.digital",
+    # wishlists at /accounts/wishlists/ and "email me when it's back" alerts
+    "coleman.wishlists",
     # data API at /api/ (Django REST framework): remove these four lines to drop it
     "rest_framework",
     "drf_spectacular",
