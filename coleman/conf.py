@@ -13,6 +13,10 @@ DEFAULTS = {
     # --- core -------------------------------------------------------------------------
     # The shop's name, shown in the header, page titles and emails.
     "STORE_NAME": "Coleman Store",
+    # The store's address for absolute links in emails ("https://shop.example.com"), which are
+    # often sent with no shopper's request at hand. Empty: https:// plus the first
+    # ALLOWED_HOSTS name (http:// with DEBUG; http://127.0.0.1:8000 with no hosts).
+    "SITE_URL": "",
     # ISO 4217 code of the one currency the store sells in.
     "CURRENCY": "USD",
     # Symbol printed by the ``|currency`` filter.
@@ -275,9 +279,6 @@ DEFAULTS = {
     "DIGITAL_CLOUDFRONT_DOMAIN": "",
     "DIGITAL_CLOUDFRONT_KEY_ID": "",
     "DIGITAL_CLOUDFRONT_PRIVATE_KEY": "",
-    # The store's address for links in emails ("https://shop.example.com"). Empty: https://
-    # plus the first ALLOWED_HOSTS name (http://127.0.0.1:8000 with DEBUG and no hosts).
-    "DIGITAL_SITE_URL": "",
     # The group whose members may open the members' page (/downloads/members/): a
     # subscription plan that grants this group gives access to it.
     "DIGITAL_MEMBERS_GROUP": "Members",
@@ -291,10 +292,6 @@ DEFAULTS = {
     # WISHLISTS_ALERT_WINDOW seconds; beyond them the form answers 429.
     "WISHLISTS_ALERT_EMAILS_PER_CLIENT": 10,
     "WISHLISTS_ALERT_WINDOW": 3600,
-    # The store's address for the links in back-in-stock emails ("https://shop.example.com"),
-    # which are sent after a stock change, with no shopper's request at hand. Empty: https://
-    # plus the first ALLOWED_HOSTS name (http://127.0.0.1:8000 with DEBUG and no hosts).
-    "WISHLISTS_SITE_URL": "",
 }
 
 

@@ -17,6 +17,23 @@ def _template_names(names):
     return [names] if isinstance(names, str) else list(names)
 
 
+def site_url() -> str:
+    """The store's address for absolute links in emails, without a trailing slash
+    (``COLEMAN_SITE_URL``, or the first ``ALLOWED_HOSTS`` name)."""
+    configured = coleman_settings.SITE_URL
+    if configured:
+        return configured.rstrip("/")
+    hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
+    if hosts:
+        return f"{'http' if settings.DEBUG else 'https'}://{hosts[0]}"
+    return "http://127.0.0.1:8000"
+
+
+def absolute_url(path) -> str:
+    """``path`` (a site path such as ``/products/jam/``) as an absolute link for an email."""
+    return site_url() + path
+
+
 def render_subject(template_names, context, request=None) -> str:
     """Render a subject template to one line (newlines and runs of spaces collapsed)."""
     template = select_template(_template_names(template_names))

@@ -8,7 +8,6 @@ transaction).
 import re
 import uuid
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
 from coleman.conf import coleman_settings
-from coleman.core.mail import send_templated_mail
+from coleman.core.mail import absolute_url, send_templated_mail
 from coleman.products.models import Product
 
 from .exceptions import BadToken, LimitReached, NameTaken, NotFound
@@ -205,17 +204,6 @@ def read_alert_token(token) -> tuple[Product, str]:
     return get_product(str(data["p"])), data["e"]
 
 
-def site_url() -> str:
-    """The store's address for links in emails (``COLEMAN_WISHLISTS_SITE_URL``, or the first host)."""
-    configured = coleman_settings.WISHLISTS_SITE_URL
-    if configured:
-        return configured.rstrip("/")
-    hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
-    if hosts:
-        return f"{'http' if settings.DEBUG else 'https'}://{hosts[0]}"
-    return "http://127.0.0.1:8000"
-
-
 def send_waiting_alerts(product_id) -> int:
     """Email everyone waiting for product ``product_id`` if it is active and in stock.
 
@@ -230,7 +218,7 @@ def send_waiting_alerts(product_id) -> int:
     claimed = StockAlert.objects.waiting().filter(product=product).update(sent_at=timezone.now(), batch=batch)
     if not claimed:
         return 0
-    link = site_url() + product.get_absolute_url()
+    link = absolute_url(product.get_absolute_url())
     alerts = StockAlert.objects.filter(batch=batch).select_related("user")
     for alert in alerts:
         send_templated_mail(

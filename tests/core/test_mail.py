@@ -4,7 +4,7 @@ from django.core import mail
 from django.template import engines
 from django.test import override_settings
 
-from coleman.core.mail import render_subject, send_templated_mail
+from coleman.core.mail import absolute_url, render_subject, send_templated_mail
 
 LOCMEM_TEMPLATES = [
     {
@@ -45,3 +45,14 @@ def test_subject_is_one_line_and_body_names_the_store():
     assert message.to == ["ann@example.com"]
     assert message.body == "Dear Ann, from CranStore."
     assert message.alternatives[0].content == "<p>Dear Ann</p>"
+
+
+def test_absolute_links_in_emails_use_the_site_url(settings):
+    """Links in emails are built from ``COLEMAN_SITE_URL`` (trailing slash ignored), else from
+    the first real ``ALLOWED_HOSTS`` name, over HTTPS unless DEBUG."""
+    settings.COLEMAN_SITE_URL = "https://shop.example.com/"
+    assert absolute_url("/products/jam/") == "https://shop.example.com/products/jam/"
+    settings.COLEMAN_SITE_URL = ""
+    settings.ALLOWED_HOSTS = [".example.net", "store.example.org"]
+    settings.DEBUG = False
+    assert absolute_url("/downloads/") == "https://store.example.org/downloads/"

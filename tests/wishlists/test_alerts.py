@@ -164,7 +164,7 @@ def test_raising_the_stock_emails_each_waiting_shopper_once_after_commit(
 ):
     """Nothing is sent before the stock change commits; then each waiting shopper gets one
     email with an absolute link to the product, and the alerts are marked sent."""
-    settings.COLEMAN_WISHLISTS_SITE_URL = "https://shop.example.com/"
+    settings.COLEMAN_SITE_URL = "https://shop.example.com/"
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         restock(waiting)
     assert mail.outbox == []

@@ -1,10 +1,9 @@
 """Template tags of the digital app: ``{% load digital %}``."""
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 
-from coleman.conf import coleman_settings
+from coleman.core.mail import absolute_url
 from coleman.orders.statuses import PAID_OR_LATER
 
 from ..delivery import deliveries_for_order, guest_access_url
@@ -22,24 +21,13 @@ def order_deliveries(order):
     return deliveries_for_order(order)
 
 
-def site_url():
-    """The store's address for links in emails (``COLEMAN_DIGITAL_SITE_URL``, or the first host)."""
-    configured = coleman_settings.DIGITAL_SITE_URL
-    if configured:
-        return configured.rstrip("/")
-    hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
-    if hosts:
-        return f"{'http' if settings.DEBUG else 'https'}://{hosts[0]}"
-    return "http://127.0.0.1:8000"
-
-
 @register.simple_tag
 def downloads_link(order):
     """The absolute link an email gives for ``order``'s downloads: the customer's downloads
     page, or for a guest the signed link that opens the order's page."""
     if order.user_id:
-        return site_url() + reverse("digital:list")
-    return site_url() + guest_access_url(order)
+        return absolute_url(reverse("digital:list"))
+    return absolute_url(guest_access_url(order))
 
 
 @register.simple_tag
