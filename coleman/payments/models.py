@@ -58,6 +58,11 @@ class PaymentTransaction(models.Model):
     kind = models.CharField(max_length=20, choices=TransactionKind.choices)
     reference = models.CharField(max_length=128, help_text="Our reference for this request.")
     remote_id = models.CharField(max_length=128, blank=True, help_text="The service's identifier.")
+    request_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The service's id of the request's answer (FPS RequestId), for its support.",
+    )
     token = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=20, choices=TransactionStatus.choices, default=TransactionStatus.PENDING)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)

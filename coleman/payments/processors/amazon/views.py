@@ -1,18 +1,29 @@
-"""Amazon FPS's inbound HTTP: the page Amazon's Co-Branded UI sends the shopper back to."""
+"""Amazon FPS's inbound HTTP: the shopper's return from the Co-Branded UI, and IPNs.
+
+Both are signed by Amazon (RSA-SHA1, certificateUrl) and verified by the processor through
+FPS ``VerifySignature`` before anything is read or stored.
+"""
 
 import hashlib
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views import View
 
 from coleman.orders.models import Order
+from coleman.orders.statuses import Status
 
-from ...exceptions import PaymentError
-from ...services import apply_once, log_rejected
+from ...exceptions import GatewayError, MessageRejected, PaymentError
+from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ...services import apply_once, log_rejected, move_order
 from ..views import remote_addr
-from .protocol import AmazonSignatureError, parse_cbui_return
+from .errors import AmazonSignatureError
+from .returns import parse_cbui_return, parse_ipn
+
+#: IPN bodies are small form posts.
+MAX_IPN_BYTES = 16 * 1024
 
 
 class AmazonReturnView(View):
@@ -39,14 +50,15 @@ class AmazonReturnView(View):
         """Handle one return from the Co-Branded UI."""
         processor = self.processor
         raw = request.META.get("QUERY_STRING", "")
+        params = request.GET.dict()
         try:
-            result = parse_cbui_return(
-                request.GET.dict(),
-                secret_key=processor.setting("SECRET_KEY"),
-                return_url=processor.absolute_url(request, "return"),
-            )
+            processor.verify_message(processor.absolute_url(request, "return"), raw, params)
+            result = parse_cbui_return(params)
         except AmazonSignatureError as exc:
             return self.refuse(request, f"This payment return could not be verified: {exc}", 403)
+        except GatewayError:
+            message = "We could not confirm this payment with Amazon just now. Please reload this page in a minute."
+            return render(request, self.error_template_name, {"error": message}, status=503)
         order = Order.objects.filter(number=result.caller_reference).first()
         if order is None:
             return self.refuse(request, "This payment return names no order of ours.", 400, authenticated=True)
@@ -87,4 +99,67 @@ class AmazonReturnView(View):
         return HttpResponseRedirect(order.get_absolute_url())
 
 
-__all__ = ["AmazonReturnView"]
+def handle_ipn(processor, request):
+    """Verify and apply an Instant Payment Notification; answer 200 once it is recorded.
+
+    The IPN is a form POST Amazon signed for the callback URL; FPS verifies it
+    (``VerifySignature``) before it is read. Each transaction status is applied once: the
+    store's transaction with that CallerReference (a charge or refund of ours) takes the
+    status, and a completed charge moves its order to PAID. Refusals answer 4xx (403 for a
+    signature that is not Amazon's) and are logged; when FPS cannot be asked, 503 makes
+    Amazon send the IPN again.
+    """
+    body = request.body[:MAX_IPN_BYTES].decode("utf-8", "replace")
+    params = request.POST.dict()
+    try:
+        if request.method != "POST" or len(request.body) > MAX_IPN_BYTES:
+            raise MessageRejected("An IPN is a form POST of at most 16 KiB.")
+        processor.verify_message(processor.absolute_url(request, "callback"), body, params)
+        ipn = parse_ipn(params)
+    except MessageRejected as exc:
+        log_rejected(processor.name, "ipn", body, str(exc), remote_addr=remote_addr(request))
+        return HttpResponse(str(exc), status=exc.status, content_type="text/plain")
+    except GatewayError:
+        return HttpResponse("FPS could not verify the IPN now.", status=503, content_type="text/plain")
+    txn = (
+        PaymentTransaction.objects.filter(
+            processor=processor.name,
+            kind__in=[TransactionKind.CHARGE, TransactionKind.REFUND],
+            reference=ipn.caller_reference,
+        )
+        .filter(Q(remote_id="") | Q(remote_id=ipn.transaction_id))
+        .select_related("order")
+        .first()
+    )
+    apply_once(
+        processor=processor.name,
+        key=ipn.idempotency_key,
+        kind="ipn",
+        body=body,
+        parsed={"transactionId": ipn.transaction_id, "status": ipn.status, "callerReference": ipn.caller_reference},
+        order=txn.order if txn else None,
+        apply=lambda event: apply_ipn(processor, txn, ipn),
+        remote_addr=remote_addr(request),
+    )
+    return HttpResponse("OK", content_type="text/plain")
+
+
+def apply_ipn(processor, txn, ipn):
+    """What an authenticated IPN does: the transaction takes FPS's status; a paid charge pays the order."""
+    if txn is None:
+        return EventOutcome.IGNORED, f"No transaction of ours has CallerReference {ipn.caller_reference}."
+    if txn.status == TransactionStatus.SUCCEEDED:
+        return EventOutcome.IGNORED, "The transaction already succeeded; a later status changes nothing."
+    status = {"Success": "succeeded", "Pending": "pending", "Reserved": "pending", "Failure": "failed"}
+    txn.status = status.get(ipn.status, TransactionStatus.DECLINED)
+    txn.remote_id = ipn.transaction_id
+    txn.message = f"IPN: FPS {ipn.operation or 'transaction'} {ipn.status}"
+    txn.save(update_fields=["status", "remote_id", "message", "updated_at"])
+    if txn.kind == TransactionKind.CHARGE and txn.status == TransactionStatus.SUCCEEDED:
+        move_order(
+            txn.order, Status.PAID, processor=processor.name, note=f"Amazon IPN: {ipn.transaction_id} succeeded."
+        )
+    return EventOutcome.APPLIED, f"FPS transaction {ipn.transaction_id} is {ipn.status}."
+
+
+__all__ = ["AmazonReturnView", "apply_ipn", "handle_ipn"]
