@@ -9,18 +9,21 @@ same ``CallerReference`` on every attempt, so FPS never charges or refunds twice
 charge is asked about with ``GetTransactionStatus`` before anything is sent again.
 """
 
+from django.contrib import messages
 from django.core import checks
 from django.http import HttpResponseRedirect
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
 from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError
-from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ...models import EventOutcome, PaymentTransaction, TokenKind, TokenStatus, TransactionKind, TransactionStatus
 from ...services import move_order
 from ..base import PaymentProcessor
+from . import instruments
 from .client import FpsClient
 from .errors import AmazonResponseError, AmazonSignatureError
 from .protocol import (
@@ -34,7 +37,7 @@ from .protocol import (
     cbui_url,
 )
 from .returns import certificate_url_allowed, outbound_signature
-from .views import AmazonReturnView, handle_ipn
+from .views import AggregatedReturnView, AggregatedSetupView, AmazonReturnView, handle_ipn
 
 #: What the store makes of FPS's TransactionStatus.
 TRANSACTION_STATUS = {
@@ -73,6 +76,14 @@ class AmazonFPS(PaymentProcessor):
         # Hosts whose https certificateUrl may sign returns and IPNs (besides the FPS endpoint
         # the store calls, which answers VerifySignature).
         "CERTIFICATE_HOSTS": AMAZON_CERTIFICATE_HOSTS,
+        # FPS aggregated payments (book, ch. 9): customers may buy a prepaid balance or open a
+        # postpaid credit on their account page; a small order of digital goods (at most
+        # SMALL_PURCHASE_LIMIT, nothing shipped) is then paid from it without a trip to Amazon.
+        "AGGREGATED_PAYMENTS": True,
+        "PREPAID_AMOUNTS": ("10.00", "25.00", "50.00"),
+        "CREDIT_LIMIT": "25.00",
+        "GLOBAL_AMOUNT_LIMIT": "10.00",
+        "SMALL_PURCHASE_LIMIT": "10.00",
     }
     endpoint_settings = ("CBUI_ENDPOINT", "FPS_ENDPOINT")
     page_endpoint_settings = ("CBUI_ENDPOINT",)
@@ -135,8 +146,14 @@ class AmazonFPS(PaymentProcessor):
         return handle_ipn(self, request)
 
     def get_urls(self):
-        """``/payments/amazon/return/``: where Amazon sends the shopper back."""
-        return [path("return/", AmazonReturnView.as_view(processor=self), name="return")]
+        """``return/``: back from a payment; ``prepaid/``, ``postpaid/``: start an aggregated
+        payments instrument; ``aggregated/return/``: back from setting one up."""
+        return [
+            path("return/", AmazonReturnView.as_view(processor=self), name="return"),
+            path("prepaid/", AggregatedSetupView.as_view(processor=self, kind=TokenKind.PREPAID), name="prepaid"),
+            path("postpaid/", AggregatedSetupView.as_view(processor=self, kind=TokenKind.POSTPAID), name="postpaid"),
+            path("aggregated/return/", AggregatedReturnView.as_view(processor=self), name="aggregated-return"),
+        ]
 
     # --- checkout ----------------------------------------------------------------------
 
@@ -158,7 +175,20 @@ class AmazonFPS(PaymentProcessor):
         return cbui_url(self.cbui_endpoint(request), params, self.setting("SECRET_KEY"))
 
     def get_checkout_response(self, request, order):
-        """Send the shopper to Amazon's Co-Branded UI to authorise the order's total."""
+        """Pay a small digital order from the customer's prepaid balance or postpaid credit, or
+        send the shopper to Amazon's Co-Branded UI to authorise the order's total."""
+        try:
+            paid = instruments.pay_with_instrument(self, order)
+        except GatewayError:
+            paid = None  # FPS unreachable: the Co-Branded UI below still works
+        if paid is not None:
+            if paid.status == TokenStatus.SUCCESS:
+                messages.success(
+                    request, _("Paid from your Amazon %(kind)s.") % {"kind": paid.setup.get_kind_display().lower()}
+                )
+            else:
+                messages.info(request, _("Amazon is completing your payment; your order is saved."))
+            return HttpResponseRedirect(order.get_absolute_url())
         return HttpResponseRedirect(self.cbui_request_url(request, order))
 
     # --- the return ----------------------------------------------------------------------
@@ -279,10 +309,7 @@ class AmazonFPS(PaymentProcessor):
     def refund(self, order, amount=None, reason=""):
         """Refund the order's completed charge with FPS ``Refund`` (full by default); safe to repeat."""
         charge = PaymentTransaction.objects.filter(
-            processor=self.name,
-            kind=TransactionKind.CHARGE,
-            reference=self.pay_reference(order),
-            status=TransactionStatus.SUCCEEDED,
+            processor=self.name, kind=TransactionKind.CHARGE, order=order, status=TransactionStatus.SUCCEEDED
         ).first()
         if charge is None or not charge.remote_id:
             raise GatewayError("This order has no completed Amazon payment to refund.")

@@ -7,18 +7,32 @@ FPS ``VerifySignature`` before anything is read or stored.
 import hashlib
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from coleman.orders.models import Order
 from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError, MessageRejected, PaymentError
-from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
+from ...models import (
+    EventOutcome,
+    PaymentTransaction,
+    TokenAction,
+    TokenKind,
+    TokenReference,
+    TokenStatus,
+    TransactionKind,
+    TransactionStatus,
+)
 from ...services import apply_once, log_rejected, move_order
 from ..views import remote_addr
+from . import instruments
+from .aggregated import parse_aggregated_return
 from .errors import AmazonSignatureError
 from .returns import parse_cbui_return, parse_ipn
 
@@ -99,6 +113,86 @@ class AmazonReturnView(View):
         return HttpResponseRedirect(order.get_absolute_url())
 
 
+class AggregatedSetupView(LoginRequiredMixin, View):
+    """POST from the account page: save a prepaid or postpaid setup, send the shopper to Amazon."""
+
+    processor = None
+    kind = None
+    http_method_names = ["post"]
+
+    def post(self, request):
+        """Redirect to the signed CBUI ``SetupPrepaid``/``SetupPostpaid`` page, or back with a message."""
+        try:
+            url = instruments.start_setup(self.processor, request, request.user, self.kind, request.POST.get("amount"))
+        except (ValueError, ArithmeticError):
+            messages.error(request, _("Choose one of the prepaid amounts offered."))
+            return HttpResponseRedirect(reverse("customers:profile"))
+        return HttpResponseRedirect(url)
+
+
+class AggregatedReturnView(View):
+    """Back from setting up a prepaid balance or postpaid credit: verify, store, fund, show the account."""
+
+    processor = None
+    http_method_names = ["get"]
+    error_template_name = "payments/amazon/return_error.html"
+
+    def get(self, request):
+        """Handle one return from ``SetupPrepaid`` or ``SetupPostpaid``."""
+        processor = self.processor
+        raw, params = request.META.get("QUERY_STRING", ""), request.GET.dict()
+        try:
+            processor.verify_message(processor.absolute_url(request, "aggregated-return"), raw, params)
+            result = parse_aggregated_return(params)
+        except AmazonSignatureError as exc:
+            log_rejected(processor.name, "cbui-setup-return", raw, str(exc), remote_addr=remote_addr(request))
+            context = {"error": _("This return from Amazon could not be verified.")}
+            return render(request, self.error_template_name, context, status=403)
+        except GatewayError:
+            context = {
+                "error": _("We could not confirm this with Amazon just now. Please reload this page in a minute.")
+            }
+            return render(request, self.error_template_name, context, status=503)
+        found = {}
+
+        def apply(event):
+            outcome, message, found["setup"] = instruments.record_setup(processor, result, raw)
+            return outcome, message
+
+        apply_once(
+            processor=processor.name,
+            key=f"setup:{result.reference}:{result.status}"[:128],
+            kind="cbui-setup-return",
+            body=raw,
+            parsed={"status": result.status, "reference": result.reference, "instrument": result.instrument_id},
+            order=None,
+            apply=apply,
+            remote_addr=remote_addr(request),
+        )
+        setup = (
+            found.get("setup")
+            or TokenReference.objects.filter(
+                processor=processor.name, action=TokenAction.SETUP, caller_reference=result.reference
+            ).first()
+        )
+        if setup is None or setup.status == TokenStatus.DECLINED:
+            messages.error(request, _("Amazon did not set up your balance or credit."))
+        elif setup.status == TokenStatus.ACTIVE:
+            try:
+                if setup.kind == TokenKind.PREPAID:
+                    instruments.fund(processor, setup)
+                instruments.refresh_balance(processor, setup)
+            except GatewayError as exc:
+                messages.warning(
+                    request, _("Amazon set it up, but we could not finish yet: %(error)s") % {"error": exc}
+                )
+            else:
+                messages.success(
+                    request, _("Your Amazon %(kind)s is ready.") % {"kind": setup.get_kind_display().lower()}
+                )
+        return HttpResponseRedirect(reverse("customers:profile"))
+
+
 def handle_ipn(processor, request):
     """Verify and apply an Instant Payment Notification; answer 200 once it is recorded.
 
@@ -147,6 +241,12 @@ def handle_ipn(processor, request):
 def apply_ipn(processor, txn, ipn):
     """What an authenticated IPN does: the transaction takes FPS's status; a paid charge pays the order."""
     if txn is None:
+        calls = TokenReference.objects.filter(processor=processor.name, caller_reference=ipn.caller_reference)
+        updated = calls.exclude(status=TokenStatus.SUCCESS).update(
+            status=instruments.CALL_STATUS.get(ipn.status, TokenStatus.FAILURE), transaction_id=ipn.transaction_id
+        )
+        if updated:
+            return EventOutcome.APPLIED, f"FPS transaction {ipn.transaction_id} is {ipn.status}."
         return EventOutcome.IGNORED, f"No transaction of ours has CallerReference {ipn.caller_reference}."
     if txn.status == TransactionStatus.SUCCEEDED:
         return EventOutcome.IGNORED, "The transaction already succeeded; a later status changes nothing."
@@ -162,4 +262,4 @@ def apply_ipn(processor, txn, ipn):
     return EventOutcome.APPLIED, f"FPS transaction {ipn.transaction_id} is {ipn.status}."
 
 
-__all__ = ["AmazonReturnView", "apply_ipn", "handle_ipn"]
+__all__ = ["AggregatedReturnView", "AggregatedSetupView", "AmazonReturnView", "apply_ipn", "handle_ipn"]

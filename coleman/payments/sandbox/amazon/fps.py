@@ -186,10 +186,17 @@ def refund(params):
 
 
 def get_transaction_status(params):
-    """Where a transaction of this merchant stands (``GetTransactionStatus``)."""
+    """Where a transaction of this merchant stands (``GetTransactionStatus``).
+
+    A Pending transaction (a settlement) completes when it is asked about: the sandbox's bank
+    clears at once.
+    """
     txn = ledger.get_transaction(params.get("TransactionId", ""))
     if txn is None or txn["key"] != params["AWSAccessKeyId"]:
         return error_document("InvalidTransactionId", "The transaction is unknown.", 400)
+    if txn["status"] == "Pending":
+        txn["status"] = "Success"
+        ledger.save_transaction(params["TransactionId"], txn)
     return response_document(
         "GetTransactionStatus",
         params["Version"],
