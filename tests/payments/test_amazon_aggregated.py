@@ -15,7 +15,7 @@ import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from coleman.payments.models import PaymentTransaction, TokenReference
@@ -256,3 +256,19 @@ def test_the_account_panel_costs_the_same_queries_for_one_or_five_instruments(cl
         assert page.content.decode().count('amazon-prepaid"') == total
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_staff_settle_a_debt_and_read_balances_from_the_admin(db, processor, staff_client):
+    """The admin's actions on an instrument call SettleDebt and GetDebtBalance; the list shows the rows."""
+    shopper, customer = Client(), UserFactory(username="reader")
+    shopper.force_login(customer)
+    setup = set_up(shopper, "postpaid")
+    checkout(processor, digital_order(customer, "8.00"))
+    changelist = "/admin/payments/tokenreference/"
+    assert staff_client.get(changelist).status_code == 200
+    staff_client.post(changelist, {"action": "settle_debts", "_selected_action": [setup.pk]})
+    settlement = TokenReference.objects.get(action="settle")
+    assert settlement.amount == Decimal("8.00") and settlement.status == "pending"
+    staff_client.post(changelist, {"action": "refresh_balances", "_selected_action": [setup.pk]})
+    setup.refresh_from_db()
+    assert setup.other == Decimal("0.00") and setup.available == Decimal("25.00")
