@@ -16,10 +16,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def digital_demo(settings, tmp_path, live_server):
-    """The demo's digital goods on a private folder of this test's own; one download per purchase.
-    The gateways are the live server's sandbox (Amazon's returns name its certificate there)."""
-    point_gateways_at(live_server, settings)
+def digital_demo(settings, tmp_path):
+    """The demo's digital goods on a private folder of this test's own; one download per purchase."""
     settings.COLEMAN_DIGITAL_ROOT = str(tmp_path / "private")
     settings.COLEMAN_DIGITAL_DOWNLOAD_LIMIT = 1
     load_digital_demo()

@@ -161,12 +161,16 @@ AMAZON = ("fps.amazonaws.com", "fps.sandbox.amazonaws.com")
         ("https://evil.example/fps.amazonaws.com/PKICert.pem", False),
         ("http://testserver/sandbox/amazon/certs/sandbox/PKICert.pem", True),
         ("https://testserver/sandbox/amazon/certs/sandbox/PKICert.pem", False),
+        ("http://localhost:8000/sandbox/amazon/certs/sandbox/PKICert.pem", True),
+        ("http://localhost:8001/sandbox/amazon/certs/sandbox/PKICert.pem", False),
         ("", False),
     ],
 )
-def test_certificate_url_must_be_on_an_amazon_host_or_the_fps_endpoint(url, allowed):
-    """https on Amazon's FPS hosts (no port, no tricks), or the scheme and host of the FPS endpoint we call."""
-    assert returns.certificate_url_allowed(url, AMAZON, "http://testserver/sandbox/amazon/fps/") is allowed
+def test_certificate_url_must_be_on_an_amazon_host_or_a_service_url_we_use(url, allowed):
+    """https on Amazon's FPS hosts (no port, no tricks), or the scheme and host of the FPS endpoint or
+    CBUI page we use."""
+    services = ("http://testserver/sandbox/amazon/fps/", "http://localhost:8000/sandbox/amazon/cbui/")
+    assert returns.certificate_url_allowed(url, AMAZON, *services) is allowed
 
 
 def test_verify_signature_request_and_answers():

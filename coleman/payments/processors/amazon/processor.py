@@ -73,8 +73,8 @@ class AmazonFPS(PaymentProcessor):
         # The CBUI's paymentMethod (signed with the rest): ABT (Amazon Payments balance), ACH
         # (bank account), CC (credit card), comma-separated; the book's default is all three.
         "PAYMENT_METHODS": DEFAULT_PAYMENT_METHODS,
-        # Hosts whose https certificateUrl may sign returns and IPNs (besides the FPS endpoint
-        # the store calls, which answers VerifySignature).
+        # Hosts whose https certificateUrl may sign returns and IPNs (besides the hosts of the
+        # FPS endpoint and CBUI page the store uses; FPS answers VerifySignature).
         "CERTIFICATE_HOSTS": AMAZON_CERTIFICATE_HOSTS,
         # FPS aggregated payments (book, ch. 9): customers may buy a prepaid balance or open a
         # postpaid credit on their account page; a small order of digital goods (at most
@@ -122,17 +122,19 @@ class AmazonFPS(PaymentProcessor):
             version=self.setting("FPS_VERSION"),
         )
 
-    def verify_message(self, url_endpoint, http_parameters, params):
+    def verify_message(self, request, url_endpoint, http_parameters, params):
         """Make sure Amazon signed ``params`` (a return to, or IPN at, ``url_endpoint``).
 
-        The certificateUrl must be on an Amazon host (or the FPS endpoint we call); FPS then
-        checks the signature (``VerifySignature`` with the message as received). Raises
+        The certificateUrl must be https on an Amazon host (``CERTIFICATE_HOSTS``) or on the FPS
+        endpoint or CBUI page the store uses; FPS then checks the signature
+        (``VerifySignature`` with the message as received). Raises
         :class:`AmazonSignatureError` when it is not Amazon's, ``GatewayError`` when FPS cannot
         be asked now.
         """
         signature = outbound_signature(params)
         allowed = self.setting("CERTIFICATE_HOSTS")
-        if not certificate_url_allowed(signature.certificate_url, allowed, self.setting("FPS_ENDPOINT")):
+        services = (self.setting("FPS_ENDPOINT"), self.cbui_endpoint(request))
+        if not certificate_url_allowed(signature.certificate_url, allowed, *services):
             raise AmazonSignatureError("The certificateUrl is not on an Amazon host.")
         try:
             verified = self.fps_client().verify_signature(url_endpoint=url_endpoint, http_parameters=http_parameters)

@@ -68,8 +68,9 @@ def outbound_signature(params) -> OutboundSignature:
     return OutboundSignature(signature=signature, certificate_url=certificate_url)
 
 
-def certificate_url_allowed(url, allowed_hosts, fps_endpoint="") -> bool:
-    """True when ``url`` is an https URL on one of ``allowed_hosts``, or on the FPS endpoint we call.
+def certificate_url_allowed(url, allowed_hosts, *service_urls) -> bool:
+    """True when ``url`` is an https URL on one of ``allowed_hosts``, or on the scheme and host of
+    one of ``service_urls`` (the FPS endpoint and CBUI page the store itself uses).
 
     Amazon's certificates live on its FPS hosts; a certificateUrl anywhere else is a forgery
     (FPS would be asked to trust a key the sender chose).
@@ -78,8 +79,11 @@ def certificate_url_allowed(url, allowed_hosts, fps_endpoint="") -> bool:
     hosts = {host.lower() for host in allowed_hosts}
     if parts.scheme == "https" and parts.hostname and parts.hostname.lower() in hosts and not parts.port:
         return True
-    endpoint = urlsplit(fps_endpoint)
-    return bool(endpoint.netloc) and (parts.scheme, parts.netloc.lower()) == (endpoint.scheme, endpoint.netloc.lower())
+    origin = (parts.scheme, parts.netloc.lower())
+    return any(
+        urlsplit(service).netloc and origin == (urlsplit(service).scheme, urlsplit(service).netloc.lower())
+        for service in service_urls
+    )
 
 
 def parse_cbui_return(params) -> CbuiReturn:

@@ -66,7 +66,7 @@ class AmazonReturnView(View):
         raw = request.META.get("QUERY_STRING", "")
         params = request.GET.dict()
         try:
-            processor.verify_message(processor.absolute_url(request, "return"), raw, params)
+            processor.verify_message(request, processor.absolute_url(request, "return"), raw, params)
             result = parse_cbui_return(params)
         except AmazonSignatureError as exc:
             return self.refuse(request, f"This payment return could not be verified: {exc}", 403)
@@ -142,7 +142,7 @@ class AggregatedReturnView(View):
         processor = self.processor
         raw, params = request.META.get("QUERY_STRING", ""), request.GET.dict()
         try:
-            processor.verify_message(processor.absolute_url(request, "aggregated-return"), raw, params)
+            processor.verify_message(request, processor.absolute_url(request, "aggregated-return"), raw, params)
             result = parse_aggregated_return(params)
         except AmazonSignatureError as exc:
             log_rejected(processor.name, "cbui-setup-return", raw, str(exc), remote_addr=remote_addr(request))
@@ -208,7 +208,7 @@ def handle_ipn(processor, request):
     try:
         if request.method != "POST" or len(request.body) > MAX_IPN_BYTES:
             raise MessageRejected("An IPN is a form POST of at most 16 KiB.")
-        processor.verify_message(processor.absolute_url(request, "callback"), body, params)
+        processor.verify_message(request, processor.absolute_url(request, "callback"), body, params)
         ipn = parse_ipn(params)
     except MessageRejected as exc:
         log_rejected(processor.name, "ipn", body, str(exc), remote_addr=remote_addr(request))
