@@ -18,10 +18,11 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from coleman.payments.models import PaymentTransaction, TokenReference
+from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction, TokenReference
 from coleman.payments.processors import get_processor
 from coleman.payments.processors.amazon import instruments
 from coleman.payments.processors.amazon.errors import AmazonResponseError
+from coleman.payments.sandbox.amazon.ipn import deliver_ipn, sent_ipns
 from tests.factories.orders import LineFactory, OrderFactory
 from tests.factories.products import ProductFactory
 from tests.factories.users import UserFactory
@@ -272,3 +273,24 @@ def test_staff_settle_a_debt_and_read_balances_from_the_admin(db, processor, sta
     staff_client.post(changelist, {"action": "refresh_balances", "_selected_action": [setup.pk]})
     setup.refresh_from_db()
     assert setup.other == Decimal("0.00") and setup.available == Decimal("25.00")
+
+
+def test_the_sandbox_signs_an_ipn_per_transaction_and_the_store_applies_it(client, customer, processor):
+    """SettleDebt answers Pending and its IPN says PENDING; when the settlement clears the sandbox signs
+    a SUCCESS IPN, which the store verifies (VerifySignature) and applies to the settlement, once."""
+    setup = set_up(client, "postpaid")
+    checkout(processor, digital_order(customer, "8.00"))
+    settlement = instruments.settle(processor, setup)
+    fps = processor.fps_client()
+    assert fps.get_transaction_status(settlement.transaction_id).succeeded  # the sandbox's bank clears
+    url, body = sent_ipns()[-1]
+    assert url == "http://testserver/payments/amazon/callback/"
+    fields = dict(parse_qsl(body))
+    assert fields["operation"] == "SETTLE_DEBT" and fields["transactionStatus"] == "SUCCESS"
+    assert fields["signatureMethod"] == "RSA-SHA1" and fields["certificateUrl"].endswith("/PKICert.pem")
+    assert deliver_ipn(url, body, delays=(0,)) is True
+    assert deliver_ipn(url, body, delays=(0,)) is True
+    settlement.refresh_from_db()
+    assert settlement.status == "success"
+    events = PaymentEvent.objects.filter(kind="ipn").order_by("id").values_list("outcome", flat=True)
+    assert list(events) == [EventOutcome.APPLIED, EventOutcome.DUPLICATE]

@@ -239,13 +239,14 @@ def handle_ipn(processor, request):
 
 
 def apply_ipn(processor, txn, ipn):
-    """What an authenticated IPN does: the transaction takes FPS's status; a paid charge pays the order."""
+    """What an authenticated IPN does: the transaction (and the aggregated payments call with that
+    CallerReference) takes FPS's status; a paid charge pays the order."""
+    calls = TokenReference.objects.filter(processor=processor.name, caller_reference=ipn.caller_reference)
+    touched = calls.exclude(status=TokenStatus.SUCCESS).update(
+        status=instruments.CALL_STATUS.get(ipn.status, TokenStatus.FAILURE), transaction_id=ipn.transaction_id
+    )
     if txn is None:
-        calls = TokenReference.objects.filter(processor=processor.name, caller_reference=ipn.caller_reference)
-        updated = calls.exclude(status=TokenStatus.SUCCESS).update(
-            status=instruments.CALL_STATUS.get(ipn.status, TokenStatus.FAILURE), transaction_id=ipn.transaction_id
-        )
-        if updated:
+        if touched:
             return EventOutcome.APPLIED, f"FPS transaction {ipn.transaction_id} is {ipn.status}."
         return EventOutcome.IGNORED, f"No transaction of ours has CallerReference {ipn.caller_reference}."
     if txn.status == TransactionStatus.SUCCEEDED:

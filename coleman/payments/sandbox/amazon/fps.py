@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from coleman.core.money import to_money
 
-from . import aggregated, ledger
+from . import aggregated, ipn, ledger
 from .cbui import read_token, secret_for
 from .documents import FPS_VERSIONS, error_document, response_document
 from .signing import HMAC_SHA256, key_pair, signed_by, verify_outbound
@@ -66,9 +66,16 @@ class FpsView(View):
         return self.handle(request, request.POST.dict())
 
     def handle(self, request, params):
-        """Answer one FPS request made over HTTP."""
+        """Answer one FPS request made over HTTP; then an IPN for each transaction it made or completed."""
         certificate_path = reverse("sandbox:amazon-cert")
-        return handle_fps_request(request.method, request.get_host(), request.path, params, certificate_path)
+        saved, token = ledger.collecting()
+        try:
+            response = handle_fps_request(request.method, request.get_host(), request.path, params, certificate_path)
+        finally:
+            ledger.stop_collecting(token)
+        for transaction_id, txn in saved.items():
+            ipn.notify(request, transaction_id, txn)
+        return response
 
 
 class CertificateView(View):
@@ -174,7 +181,8 @@ def refund(params):
             return error_document("InvalidParams", "The currency differs from the payment's.", 400)
         if amount <= 0 or to_money(txn["refunded"]) + amount > to_money(txn["amount"]):
             return error_document("RefundAmountExceeded", "The refund exceeds what is left of the payment.", 400)
-        ledger.save_transaction(transaction_id, {**txn, "refunded": str(to_money(txn["refunded"]) + amount)})
+        refunded = str(to_money(txn["refunded"]) + amount)
+        ledger.save_transaction(transaction_id, {**txn, "refunded": refunded}, news=False)
         refund_id = ledger.new_transaction_id("refund", params["AWSAccessKeyId"], params["CallerReference"])
         ledger.save_transaction(
             refund_id,

@@ -11,6 +11,7 @@
 This is a test double, not a ledger to trust: the sandbox is single-process in dev and tests.
 """
 
+import contextvars
 import hashlib
 import hmac
 
@@ -18,6 +19,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .documents import error_document, transaction_document
+
+#: The transactions saved while answering one request (their IPNs are sent after it).
+_saved = contextvars.ContextVar("sandbox_amazon_saved", default=None)
 
 #: How long the sandbox remembers (FPS accepted a retried CallerReference within seven days).
 MEMORY_SECONDS = 7 * 24 * 3600
@@ -38,9 +42,26 @@ def get_transaction(transaction_id):
     return cache.get(_key("txn", transaction_id))
 
 
-def save_transaction(transaction_id, data):
-    """Remember a transaction (its merchant ``key``, ``action``, ``amount``, ``currency``, ``status``…)."""
+def save_transaction(transaction_id, data, *, news=True):
+    """Remember a transaction (its merchant ``key``, ``action``, ``amount``, ``currency``, ``status``…).
+
+    ``news``: whether the merchant hears of it (an IPN); a refund's bookkeeping on its payment is not news.
+    """
     cache.set(_key("txn", transaction_id), data, MEMORY_SECONDS)
+    saved = _saved.get()
+    if saved is not None and news:
+        saved[transaction_id] = data
+
+
+def collecting():
+    """Start collecting the transactions saved in this context; returns ``(dict, reset token)``."""
+    saved = {}
+    return saved, _saved.set(saved)
+
+
+def stop_collecting(token):
+    """Stop collecting (see :func:`collecting`)."""
+    _saved.reset(token)
 
 
 def once(action, params, fingerprint, run):
@@ -93,6 +114,7 @@ def open_credit(instrument_id, *, key, currency, limit, global_limit):
 
 __all__ = [
     "MEMORY_SECONDS",
+    "collecting",
     "get_instrument",
     "get_transaction",
     "new_transaction_id",
@@ -101,4 +123,5 @@ __all__ = [
     "open_prepaid",
     "save_instrument",
     "save_transaction",
+    "stop_collecting",
 ]
