@@ -68,7 +68,8 @@ def reference_name(kind):
 def digital_order(user, total):
     """A NEW order of one digital good (nothing ships) for ``total``."""
     order = OrderFactory(user=user, subtotal=Decimal(total), shipping=Decimal("0.00"), total=Decimal(total))
-    LineFactory(order=order, product=ProductFactory(price=Decimal(total)), unit_price=Decimal(total), weight=None)
+    product = ProductFactory(price=Decimal(total), is_digital=True)
+    LineFactory(order=order, product=product, unit_price=Decimal(total), weight=None)
     return order
 
 
@@ -204,10 +205,11 @@ def test_write_off_debt_reduces_the_debt(client, customer, processor):
 
 
 def test_orders_that_ship_or_are_too_big_go_to_amazons_page(client, customer, processor):
-    """Only small orders where nothing ships are paid from an instrument; others get the CBUI hand-off."""
+    """Only small orders of digital goods are paid from an instrument; others get the CBUI hand-off."""
     set_up(client, "prepaid", amount="50.00")
     big = digital_order(customer, "12.00")
-    shipped = OrderFactory(user=customer, subtotal=Decimal("4.00"), shipping=Decimal("5.00"), total=Decimal("9.00"))
+    # free shipping, but a jar ships: not a digital order
+    shipped = OrderFactory(user=customer, subtotal=Decimal("4.00"), shipping=Decimal("0.00"), total=Decimal("4.00"))
     LineFactory(order=shipped, weight=Decimal("1.0"))
     for order in (big, shipped):
         assert urlsplit(checkout(processor, order)["Location"]).path == "/sandbox/amazon/cbui/"

@@ -237,3 +237,16 @@ def test_fps_refusals_map_to_declined_or_failed_charges(client, processor, order
             processor.charge(order)
     assert PaymentTransaction.objects.get(kind="charge").status == "failed"
     assert Decimal(PaymentTransaction.objects.get(kind="charge").amount) == order.total
+
+
+@pytest.mark.parametrize("nul", ["\x00", "%00"])
+def test_nul_characters_anywhere_are_refused_not_500(client, processor, order, nul):
+    """A NUL in a return, an IPN or a setup amount gets a 4xx (PostgreSQL refuses NUL in text)."""
+    client.force_login(order.user)
+    forged = f"status=SC&callerReference={nul}&signatureMethod=RSA-SHA1&signatureVersion=2&signature=x"
+    assert client.get(f"/payments/amazon/return/?{forged}&certificateUrl={CERTIFICATE}").status_code == 403
+    body = f"notificationType=TransactionStatus&transactionId={nul}&signature={nul}&certificateUrl={nul}"
+    ipn_response = client.post("/payments/amazon/callback/", body, content_type="application/x-www-form-urlencoded")
+    assert ipn_response.status_code == 403
+    assert client.post("/payments/amazon/prepaid/", {"amount": f"25{nul}"}).status_code == 302
+    assert PaymentEvent.objects.filter(outcome=EventOutcome.REJECTED).count() == 2

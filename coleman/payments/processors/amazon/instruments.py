@@ -278,12 +278,12 @@ def write_off(processor, setup, amount):
 
 
 def qualifies(processor, order):
-    """True for a small order of a signed-in customer in which nothing ships (digital goods)."""
+    """True for a small order of a signed-in customer of digital goods only (nothing ships)."""
     if not processor.setting("AGGREGATED_PAYMENTS") or order.user_id is None:
         return False
     if order.total <= 0 or order.total > to_money(processor.setting("SMALL_PURCHASE_LIMIT")):
         return False
-    return order.shipping == 0 and not order.lines.filter(weight__isnull=False).exists()
+    return order.shipping == 0 and not order.lines.exclude(product__is_digital=True).exists()
 
 
 def pay_order(processor, order, setup):
