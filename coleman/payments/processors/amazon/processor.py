@@ -78,7 +78,7 @@ class AmazonFPS(PaymentProcessor):
         "CERTIFICATE_HOSTS": AMAZON_CERTIFICATE_HOSTS,
         # FPS aggregated payments (book, ch. 9): customers may buy a prepaid balance or open a
         # postpaid credit on their account page; a small order of digital goods (at most
-        # SMALL_PURCHASE_LIMIT, nothing shipped) is then paid from it without a trip to Amazon.
+        # SMALL_PURCHASE_LIMIT, digital products only) is then paid from it without a trip to Amazon.
         "AGGREGATED_PAYMENTS": True,
         "PREPAID_AMOUNTS": ("10.00", "25.00", "50.00"),
         "CREDIT_LIMIT": "25.00",
