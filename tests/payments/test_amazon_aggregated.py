@@ -8,6 +8,7 @@ written off (``WriteOffDebt``), and balances read (``GetPrepaidBalance``/``GetDe
 Every FPS call reaches the sandbox over HTTP through the suite's transport adapter.
 """
 
+import threading
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,6 +19,7 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction, TokenReference
 from coleman.payments.processors import get_processor
 from coleman.payments.processors.amazon import instruments
@@ -296,3 +298,38 @@ def test_the_sandbox_signs_an_ipn_per_transaction_and_the_store_applies_it(clien
     assert settlement.status == "success"
     events = PaymentEvent.objects.filter(kind="ipn").order_by("id").values_list("outcome", flat=True)
     assert list(events) == [EventOutcome.APPLIED, EventOutcome.DUPLICATE]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_checkouts_of_one_order_pay_once_from_the_balance(processor):
+    """Eight threads pay the same order from the prepaid balance at once (PostgreSQL): one Pay row,
+    one charge, one move to PAID, the balance reduced once (the same CallerReference every time)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises all writers with one lock, so threads cannot race")
+    shopper, customer = Client(), UserFactory(username="racer")
+    shopper.force_login(customer)
+    setup = set_up(shopper, "prepaid")
+    order = digital_order(customer, "7.00")
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def pay():
+        barrier.wait()
+        try:
+            row = instruments.pay_with_instrument(processor, Order.objects.get(pk=order.pk))
+            outcomes.append(row.status if row else None)
+        except Exception as exc:  # noqa: BLE001 - the test reports what each racer met
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["success"] * 8, outcomes
+    assert TokenReference.objects.filter(action="pay").count() == 1
+    assert PaymentTransaction.objects.filter(order=order, kind="charge").count() == 1
+    assert order.history.filter(to_status="PAID").count() == 1
+    assert instruments.refresh_balance(processor, setup).available == Decimal("18.00")

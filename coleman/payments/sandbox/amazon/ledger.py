@@ -14,12 +14,15 @@ This is a test double, not a ledger to trust: the sandbox is single-process in d
 import contextvars
 import hashlib
 import hmac
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
 
 from .documents import error_document, transaction_document
 
+#: FPS did each money-moving request atomically; the sandbox (one process) does them one at a time.
+_money_lock = threading.Lock()
 #: The transactions saved while answering one request (their IPNs are sent after it).
 _saved = contextvars.ContextVar("sandbox_amazon_saved", default=None)
 
@@ -74,6 +77,11 @@ def once(action, params, fingerprint, run):
     reference = params.get("CallerReference", "")
     if not reference:
         return error_document("InvalidParams", "CallerReference is required.", 400)
+    with _money_lock:
+        return _once(action, params, fingerprint, run, reference)
+
+
+def _once(action, params, fingerprint, run, reference):
     version = params.get("Version")
     reference_key = _key("ref", params["AWSAccessKeyId"], action, reference)
     seen = cache.get(reference_key)
