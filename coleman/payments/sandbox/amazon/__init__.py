@@ -1,5 +1,6 @@
 """Amazon FPS, played locally: the Co-Branded UI (:mod:`.cbui`), the FPS API (:mod:`.fps`,
-:mod:`.aggregated`) and the certificate whose key signs returns and IPNs (:mod:`.signing`).
+:mod:`.aggregated`), the certificate whose key signs returns and IPNs (:mod:`.signing`) and the
+IPNs themselves (:mod:`.ipn`).
 
 It shares no code with the store's processor: it signs and checks with its own few lines.
 State (tokens used, transactions, CallerReferences, balances) lives in the cache
