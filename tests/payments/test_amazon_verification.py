@@ -250,3 +250,33 @@ def test_nul_characters_anywhere_are_refused_not_500(client, processor, order, n
     assert ipn_response.status_code == 403
     assert client.post("/payments/amazon/prepaid/", {"amount": f"25{nul}"}).status_code == 302
     assert PaymentEvent.objects.filter(outcome=EventOutcome.REJECTED).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fps_status", "stored", "raises", "order_status"),
+    [
+        ("Success", "succeeded", False, "PAID"),
+        ("Pending", "pending", False, "NEW_CHKOUT"),
+        ("Reserved", "pending", False, "NEW_CHKOUT"),
+        ("Failure", "failed", True, "NEW_CHKOUT"),
+        ("Cancelled", "declined", True, "NEW_CHKOUT"),
+    ],
+)
+def test_each_fps_transaction_status_is_handled(
+    client, processor, order, settings, fps_status, stored, raises, order_status
+):
+    """Pay answered Success / Pending / Reserved / Failure / Cancelled: the charge is stored as
+    succeeded / pending / pending / failed / declined; only Success pays the order."""
+    settings.COLEMAN_AMAZON_PAY_ON_RETURN = False
+    client.get(paid_on_sandbox(client, processor, order))
+    answer = PAY_PENDING.replace(b"<TransactionStatus>Pending<", f"<TransactionStatus>{fps_status}<".encode())
+    with ScriptedServer((200, answer)) as fps:
+        settings.COLEMAN_AMAZON_FPS_ENDPOINT = fps.url
+        if raises:
+            with pytest.raises(Exception, match=f"status {fps_status}"):
+                processor.charge(order)
+        else:
+            processor.charge(order)
+    assert PaymentTransaction.objects.get(kind="charge").status == stored
+    order.refresh_from_db()
+    assert order.status_id == order_status
