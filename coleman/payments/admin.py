@@ -20,7 +20,9 @@ from coleman.orders.services import transition
 from coleman.orders.statuses import Status
 
 from .exceptions import PaymentError
-from .models import PaymentEvent, PaymentTransaction
+from .models import PaymentEvent, PaymentTransaction, TokenAction, TokenKind, TokenReference, TokenStatus
+from .processors import get_processor
+from .processors.amazon import instruments
 from .services import processor_for_order
 
 
@@ -60,6 +62,49 @@ class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 # --- on the order's admin page -------------------------------------------------------------
+
+
+@admin.register(TokenReference)
+class TokenReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Amazon FPS aggregated payments: customers' prepaid and postpaid instruments and every call on them."""
+
+    list_display = [
+        "created_at",
+        "user",
+        "kind",
+        "action",
+        "status",
+        "amount",
+        "available",
+        "other",
+        "caller_reference",
+        "transaction_id",
+        "order",
+    ]
+    list_filter = ["kind", "action", "status"]
+    search_fields = ["caller_reference", "sender_reference", "instrument_id", "transaction_id", "user__username"]
+    list_select_related = ["user", "order"]
+    date_hierarchy = "created_at"
+    actions = ["refresh_balances", "settle_debts"]
+
+    def _run(self, request, queryset, operation, verb):
+        for setup in queryset.filter(action=TokenAction.SETUP, status=TokenStatus.ACTIVE):
+            try:
+                done = operation(get_processor(setup.processor), setup)
+            except PaymentError as exc:
+                self.message_user(request, f"{setup}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{setup}: {verb if done is not None else 'nothing to do'}.")
+
+    @admin.action(description="Read the balance from Amazon")
+    def refresh_balances(self, request, queryset):
+        """GetPrepaidBalance / GetDebtBalance for the selected instruments."""
+        self._run(request, queryset, instruments.refresh_balance, "balance read")
+
+    @admin.action(description="Settle the debt now (postpaid)")
+    def settle_debts(self, request, queryset):
+        """SettleDebt for the whole debt of the selected postpaid instruments."""
+        self._run(request, queryset.filter(kind=TokenKind.POSTPAID), instruments.settle, "debt settled")
 
 
 class PaymentTransactionInline(ReadOnlyAdminMixin, admin.TabularInline):

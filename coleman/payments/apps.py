@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.core import checks
 
+from coleman.core.panels import register_panel
+
 from .checks import check_processors, check_sandbox
 
 
@@ -17,3 +19,5 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         checks.register(check_processors)
         checks.register(check_sandbox)
+        # The customer's Amazon prepaid balance / postpaid credit on their account page.
+        register_panel("customers.profile", "payments/amazon/panels/profile.html", app=self.name)

@@ -1,4 +1,4 @@
-"""The Amazon FPS processor in the store: hand-off, signed return, Pay, idempotency and refusals.
+"""The Amazon FPS processor in the store: hand-off, Amazon-signed return, Pay, idempotency and refusals.
 
 The gateway sandbox plays Amazon: the browser steps go through the test client, the FPS
 ``Pay`` calls reach the sandbox's FPS endpoint over HTTP (http://testserver/…, handed to the
@@ -23,12 +23,28 @@ from coleman.payments.exceptions import GatewayError
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from coleman.payments.processors import get_processor
 from coleman.payments.processors.amazon.protocol import AmazonResponseError
+from coleman.payments.sandbox.amazon import outbound_signed
 from tests.payments.documents import aws_signature
 from tests.payments.scripted_server import ScriptedServer
 
 SECRET = "sandbox-amazon-secret-key-not-secret"
+RETURN_PATH = "/payments/amazon/return/"
 RETURN_URL = "http://testserver/payments/amazon/return/"
-RETURN_FIELDS = ["status", "tokenID", "callerReference", "signature", "signatureMethod", "signatureVersion"]
+VERIFY_FAILURE = b"""<?xml version="1.0"?>
+<VerifySignatureResponse xmlns="http://fps.amazonaws.com/doc/2008-09-17/"><VerifySignatureResult>
+<VerificationStatus>Failure</VerificationStatus></VerifySignatureResult>
+<ResponseMetadata><RequestId>r-1:0</RequestId></ResponseMetadata></VerifySignatureResponse>"""
+RETURN_FIELDS = [
+    "status",
+    "tokenID",
+    "callerReference",
+    "signature",
+    "signatureMethod",
+    "signatureVersion",
+    "certificateUrl",
+]
+SANDBOX_CERTIFICATE = "http://testserver/sandbox/amazon/certs/sandbox/PKICert.pem"
+RETURN_VALUES = st.text(max_size=30) | st.sampled_from(["RSA-SHA1", "2", "SC", "A", SANDBOX_CERTIFICATE])
 
 
 @pytest.fixture
@@ -197,12 +213,78 @@ def test_charge_without_an_authorisation_is_refused(processor, order):
         processor.charge(order)
 
 
-def test_a_signed_return_for_an_unknown_order_is_400(processor, shopper):
-    """A correctly signed return naming no order of ours is refused with 400."""
-    params = {"status": "SC", "tokenID": "T", "callerReference": "NOPE", "signatureMethod": "HmacSHA256"}
+def test_a_genuine_return_for_an_unknown_order_is_400(processor, shopper):
+    """A return Amazon really signed, naming no order of ours, is refused with 400."""
+    params = outbound_signed(
+        {"status": "SC", "tokenID": "T", "callerReference": "NOPE"},
+        method="GET",
+        url=f"http://testserver{RETURN_PATH}",
+        certificate_url=SANDBOX_CERTIFICATE,
+    )
+    assert shopper.get(RETURN_PATH, params).status_code == 400
+
+
+def test_a_return_signed_with_the_merchant_secret_is_not_amazons(processor, order, shopper):
+    """The old scheme (HmacSHA256 under our own secret) proves nothing about Amazon: 403, nothing stored."""
+    params = {"status": "SC", "tokenID": "T", "callerReference": order.number, "signatureMethod": "HmacSHA256"}
     params["signatureVersion"] = "2"
-    params["signature"] = aws_signature(SECRET, "GET", "testserver", "/payments/amazon/return/", params)
-    assert shopper.get("/payments/amazon/return/", params).status_code == 400
+    params["signature"] = aws_signature(SECRET, "GET", "testserver", RETURN_PATH, params)
+    assert shopper.get(RETURN_PATH, params).status_code == 403
+    assert not PaymentTransaction.objects.filter(kind="authorize").exists()
+
+
+def test_a_return_naming_a_foreign_certificate_is_refused_before_asking_fps(processor, order, shopper, settings):
+    """A certificateUrl off Amazon's hosts is refused at the door: 403, FPS never asked."""
+    params = outbound_signed(
+        {"status": "SC", "tokenID": "T", "callerReference": order.number},
+        method="GET",
+        url=f"http://testserver{RETURN_PATH}",
+        certificate_url="https://fps.amazonaws.com.evil.example/certs/PKICert.pem",
+    )
+    with ScriptedServer((200, b"")) as fps:
+        settings.COLEMAN_AMAZON_FPS_ENDPOINT = fps.url
+        response = shopper.get(RETURN_PATH, params)
+    assert response.status_code == 403 and fps.requests == []
+    assert "certificateUrl" in PaymentEvent.objects.get(processor="amazon").message
+
+
+def genuine_return(order, certificate_url, **fields):
+    """A return for ``order`` as Amazon signs it, naming ``certificate_url``."""
+    params = {"status": "SC", "tokenID": "T", "callerReference": order.number, **fields}
+    return outbound_signed(params, method="GET", url=RETURN_URL, certificate_url=certificate_url)
+
+
+def test_the_return_is_verified_by_fps_verify_signature(processor, order, shopper, settings):
+    """The store asks FPS (VerifySignature, signed SigV2) with the return URL and the query as received."""
+    settings.COLEMAN_AMAZON_PAY_ON_RETURN = False
+    success = VERIFY_FAILURE.replace(b"Failure", b"Success")
+    with ScriptedServer((200, success)) as fps:
+        settings.COLEMAN_AMAZON_FPS_ENDPOINT = fps.url
+        response = shopper.get(RETURN_PATH, genuine_return(order, f"{fps.url}certs/PKICert.pem"))
+        query = response.wsgi_request.META["QUERY_STRING"]
+    assert response.status_code == 302
+    sent = dict(parse_qsl(fps.requests[0][3].decode()))
+    assert sent["Action"] == "VerifySignature" and sent["Version"] == "2008-09-17"
+    assert sent["UrlEndPoint"] == RETURN_URL and sent["HttpParameters"] == query
+    assert sent["Signature"] == aws_signature(SECRET, "POST", urlsplit(fps.url).netloc, "/", sent)
+    assert PaymentTransaction.objects.get(kind="authorize").status == "succeeded"
+
+
+def test_fps_saying_failure_refuses_the_return(processor, order, shopper, settings):
+    """VerificationStatus Failure → 403 and the order untouched."""
+    with ScriptedServer((200, VERIFY_FAILURE)) as fps:
+        settings.COLEMAN_AMAZON_FPS_ENDPOINT = fps.url
+        assert shopper.get(RETURN_PATH, genuine_return(order, f"{fps.url}certs/PKICert.pem")).status_code == 403
+    order.refresh_from_db()
+    assert order.status_id == "NEW"
+
+
+def test_fps_unreachable_during_verification_is_503_not_500(processor, order, shopper, settings):
+    """When FPS cannot verify the return now, the shopper gets 503 and may reload; nothing is stored."""
+    with ScriptedServer((503, b"")) as fps:
+        settings.COLEMAN_AMAZON_FPS_ENDPOINT = fps.url
+        assert shopper.get(RETURN_PATH, genuine_return(order, f"{fps.url}certs/PKICert.pem")).status_code == 503
+    assert not PaymentTransaction.objects.filter(kind="authorize").exists()
 
 
 def test_refund_is_sent_once_and_retries_answer_the_same(processor, order, shopper):
@@ -232,7 +314,7 @@ def test_sandbox_refuses_refunding_more_than_was_paid(processor, order, shopper)
     client.refund(transaction_id=charge.remote_id, amount=Decimal("20.00"), caller_reference="R-1")
     with pytest.raises(AmazonResponseError) as caught:
         client.refund(transaction_id=charge.remote_id, amount=Decimal("20.00"), caller_reference="R-2")
-    assert caught.value.code == "InvalidParams"
+    assert caught.value.code == "RefundAmountExceeded"
 
 
 def test_the_return_costs_the_same_queries_for_any_order_size(processor, order, shopper):
@@ -297,7 +379,7 @@ def test_staff_charge_and_refund_actions_call_amazon(processor, order, shopper, 
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(st.dictionaries(st.sampled_from(RETURN_FIELDS) | st.text(max_size=8), st.text(max_size=30), max_size=8))
+@given(st.dictionaries(st.sampled_from(RETURN_FIELDS) | st.text(max_size=8), RETURN_VALUES, max_size=8))
 def test_any_forged_return_is_a_4xx_never_a_500(client, db, params):
     """Whatever parameters arrive at the return URL without Amazon's signature, the answer is 4xx."""
     response = client.get("/payments/amazon/return/", params)

@@ -1,4 +1,4 @@
-"""Amazon FPS protocol: Signature Version 2, the CBUI request and return, the Pay request and answer.
+"""Amazon FPS protocol: Signature Version 2, the CBUI request and return, FPS requests, answers and errors.
 
 Expected signatures are either AWS's own published example or recomputed here directly with
 hmac/hashlib from a string to sign written out by hand, never with the code under test.
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from coleman.payments.exceptions import GatewayUnavailable
 from coleman.payments.http import gateway_session
 from coleman.payments.processors.amazon import protocol as amazon
+from coleman.payments.processors.amazon import returns
 from coleman.payments.processors.amazon.client import FpsClient
 from coleman.payments.sandbox.amazon import aws_signature as sandbox_signature
 from tests.payments.documents import aws_signature
@@ -84,8 +85,9 @@ def test_cbui_url_is_signed_over_its_own_host_and_path():
     assert query["transactionAmount"] == "12.50"
     assert query["callerReference"] == "C-1001"
     assert query["signatureMethod"] == "HmacSHA256" and query["signatureVersion"] == "2"
+    assert query["paymentMethod"] == "ABT,ACH,CC"
     canonical = (
-        "callerKey=AKEY&callerReference=C-1001&currencyCode=USD"
+        "callerKey=AKEY&callerReference=C-1001&currencyCode=USD&paymentMethod=ABT%2CACH%2CCC"
         "&paymentReason=Purchase%20from%20Coleman%20Store&pipelineName=SingleUse"
         "&returnURL=http%3A%2F%2Ftestserver%2Fpayments%2Famazon%2Freturn%2F"
         "&signatureMethod=HmacSHA256&signatureVersion=2&transactionAmount=12.50&version=2009-01-09"
@@ -96,69 +98,132 @@ def test_cbui_url_is_signed_over_its_own_host_and_path():
     assert query["signature"] == expected
 
 
-def _signed_return(secret="S3CR3T", **overrides):  # noqa: S107 - test key
-    params = {
+def _return(**overrides):
+    """A return as Amazon sends it (RSA-SHA1 fields; the signature itself is FPS's to check)."""
+    return {
         "status": "SC",
         "tokenID": "TOKEN123",
         "callerReference": "C-1001",
-        "signatureMethod": "HmacSHA256",
+        "signatureMethod": "RSA-SHA1",
         "signatureVersion": "2",
+        "certificateUrl": "https://fps.sandbox.amazonaws.com/certs/090909/PKICert.pem",
+        "signature": "c2lnbmF0dXJl",
         **overrides,
     }
-    canonical = "&".join(
-        f"{amazon.aws_quote(k)}={amazon.aws_quote(v)}" for k, v in sorted(params.items()) if k != "signature"
-    )
-    params.setdefault("signature", hand_signature(secret, f"GET\ntestserver\n/payments/amazon/return/\n{canonical}"))
-    return params
 
 
-def test_a_correctly_signed_return_is_accepted():
-    """A return signed with our secret over the return URL's host and path yields its status and token."""
-    result = amazon.parse_cbui_return(
-        _signed_return(), secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/"
-    )
-    assert result == amazon.CbuiReturn(status="SC", token_id="TOKEN123", caller_reference="C-1001")
+def test_a_return_is_read_once_verified():
+    """A return with Amazon's signature fields yields its status, token and reference."""
+    result = returns.parse_cbui_return(_return())
+    assert result == returns.CbuiReturn(status="SC", token_id="TOKEN123", caller_reference="C-1001")
     assert result.succeeded
 
 
 @pytest.mark.parametrize(
-    "tamper",
+    "overrides",
     [
-        {"status": "SA"},
-        {"tokenID": "OTHER"},
-        {"callerReference": "C-1002"},
-        {"extra": "1"},
+        {"signatureMethod": "HmacSHA256"},
+        {"signatureMethod": "HmacSHA1"},
+        {"signatureVersion": "1"},
+        {"certificateUrl": ""},
+        {"signature": ""},
+        {"status": ""},
+        {"tokenID": ""},
+        {"tokenID": "x" * 256},
     ],
 )
-def test_a_tampered_return_is_refused(tamper):
-    """Changing or adding any parameter after signing invalidates the signature."""
-    params = _signed_return()
-    params.update(tamper)
+def test_a_return_without_amazons_signature_fields_or_its_data_is_refused(overrides):
+    """Only RSA-SHA1 / version 2 with a signature and certificateUrl, and a complete success, are read."""
     with pytest.raises(amazon.AmazonSignatureError):
-        amazon.parse_cbui_return(params, secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/")
-
-
-def test_a_return_signed_with_another_key_or_unsigned_is_refused():
-    """Wrong secret, missing signature or a weaker signature method are all refused."""
-    url = "http://testserver/payments/amazon/return/"
-    with pytest.raises(amazon.AmazonSignatureError):
-        amazon.parse_cbui_return(_signed_return(secret="WRONG"), secret_key="S3CR3T", return_url=url)
-    unsigned = _signed_return()
-    del unsigned["signature"]
-    with pytest.raises(amazon.AmazonSignatureError):
-        amazon.parse_cbui_return(unsigned, secret_key="S3CR3T", return_url=url)
-    with pytest.raises(amazon.AmazonSignatureError):
-        amazon.parse_cbui_return(_signed_return(signatureMethod="HmacSHA1"), secret_key="S3CR3T", return_url=url)
+        returns.parse_cbui_return(_return(**overrides))
 
 
 def test_a_declined_return_needs_no_token():
-    """Status A (aborted) is a valid signed return without a token, and reads as not succeeded."""
-    params = _signed_return(status="A", tokenID="")
-    result = amazon.parse_cbui_return(
-        params, secret_key="S3CR3T", return_url="http://testserver/payments/amazon/return/"
-    )
+    """Status A (aborted) is a valid return without a token, and reads as not succeeded."""
+    result = returns.parse_cbui_return(_return(status="A", tokenID=""))
     assert not result.succeeded
     assert "cancelled" in result.message
+
+
+AMAZON = ("fps.amazonaws.com", "fps.sandbox.amazonaws.com")
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://fps.sandbox.amazonaws.com/certs/090909/PKICert.pem", True),
+        ("https://fps.amazonaws.com/certs/110909/PKICert.pem", True),
+        ("https://FPS.amazonaws.com/certs/PKICert.pem", True),
+        ("http://fps.amazonaws.com/certs/PKICert.pem", False),
+        ("https://fps.amazonaws.com:8443/certs/PKICert.pem", False),
+        ("https://fps.amazonaws.com.evil.example/PKICert.pem", False),
+        ("https://fps.amazonaws.com@evil.example/PKICert.pem", False),
+        ("https://evil.example/fps.amazonaws.com/PKICert.pem", False),
+        ("http://testserver/sandbox/amazon/certs/sandbox/PKICert.pem", True),
+        ("https://testserver/sandbox/amazon/certs/sandbox/PKICert.pem", False),
+        ("http://localhost:8000/sandbox/amazon/certs/sandbox/PKICert.pem", True),
+        ("http://localhost:8001/sandbox/amazon/certs/sandbox/PKICert.pem", False),
+        ("", False),
+    ],
+)
+def test_certificate_url_must_be_on_an_amazon_host_or_a_service_url_we_use(url, allowed):
+    """https on Amazon's FPS hosts (no port, no tricks), or the scheme and host of the FPS endpoint or
+    CBUI page we use."""
+    services = ("http://testserver/sandbox/amazon/fps/", "http://localhost:8000/sandbox/amazon/cbui/")
+    assert returns.certificate_url_allowed(url, AMAZON, *services) is allowed
+
+
+def test_verify_signature_request_and_answers():
+    """VerifySignature carries UrlEndPoint and HttpParameters; Success/Failure are read, others refused."""
+    params = amazon.verify_signature_parameters(
+        access_key="AKEY", url_endpoint="https://shop.example/payments/amazon/return/", http_parameters="a=1&b=2"
+    )
+    assert params["Action"] == "VerifySignature" and params["Version"] == "2008-09-17"
+    assert params["UrlEndPoint"] == "https://shop.example/payments/amazon/return/"
+    assert params["HttpParameters"] == "a=1&b=2"
+    document = (
+        '<VerifySignatureResponse xmlns="http://fps.amazonaws.com/doc/2008-09-17/"><VerifySignatureResult>'
+        "<VerificationStatus>{}</VerificationStatus></VerifySignatureResult></VerifySignatureResponse>"
+    )
+    assert amazon.parse_verify_signature_response(document.format("Success").encode()) is True
+    assert amazon.parse_verify_signature_response(document.format("Failure").encode()) is False
+    with pytest.raises(amazon.AmazonMalformedResponse):
+        amazon.parse_verify_signature_response(document.format("Maybe").encode())
+
+
+def test_an_answer_in_another_versions_namespace_is_refused():
+    """A PayResponse in the 2010-08-28 namespace is not the answer to a 2008-09-17 request, and vice versa."""
+    newer = PAY_OK.replace(b"2008-09-17", b"2010-08-28")
+    assert amazon.parse_pay_response(newer, version="2010-08-28").succeeded
+    with pytest.raises(amazon.AmazonMalformedResponse):
+        amazon.parse_pay_response(newer)
+    with pytest.raises(amazon.AmazonMalformedResponse):
+        amazon.parse_pay_response(PAY_OK, version="2010-08-28")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("InsufficientBalance", "decline"),
+        ("InvalidTokenId_Sender", "decline"),
+        ("TokenNotActive_Sender", "decline"),
+        ("TokenUsageError", "decline"),
+        ("AmountOutOfRange", "decline"),
+        ("TransactionDenied", "decline"),
+        ("InternalError", "retry"),
+        ("ServiceUnavailable", "retry"),
+        ("Throttling", "retry"),
+        ("InvalidParams", "error"),
+        ("DuplicateRequest", "error"),
+        ("SignatureDoesNotMatch", "error"),
+        ("SomethingNew", "error"),
+    ],
+)
+def test_fps_error_codes_are_declines_retries_or_errors(code, kind):
+    """Each documented FPS error code is a decline, a retry or an error; unknown codes are errors."""
+    error = amazon.AmazonResponseError(code, "m")
+    assert error.kind == kind
+    assert error.is_decline is (kind == "decline") and error.is_retryable is (kind == "retry")
 
 
 def test_pay_request_parameters_and_signature():
@@ -202,7 +267,7 @@ def test_pay_error_document_raises_a_classified_error():
     """An FPS error document becomes AmazonResponseError with its code."""
     with pytest.raises(amazon.AmazonResponseError) as caught:
         amazon.parse_pay_response(PAY_ERROR)
-    assert caught.value.code == "InvalidTokenId" and caught.value.is_token_failure
+    assert caught.value.code == "InvalidTokenId" and caught.value.is_decline
     assert not caught.value.is_auth_failure
 
 

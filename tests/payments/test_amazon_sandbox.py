@@ -10,6 +10,7 @@ from django.urls import include, path
 
 from coleman.payments.http import gateway_session
 from coleman.payments.processors.amazon import protocol as amazon
+from coleman.payments.processors.amazon import returns
 from coleman.payments.processors.amazon.client import FpsClient
 from coleman.payments.sandbox import amazon as sandbox_amazon
 
@@ -25,12 +26,13 @@ SECRET = "sandbox-amazon-secret-key-not-secret"
 CBUI = "http://testserver/sandbox/amazon/cbui/"
 FPS = "http://testserver/sandbox/amazon/fps/"
 RETURN_URL = "http://testserver/payments/amazon/return/"
+CERTIFICATE = "http://testserver/sandbox/amazon/certs/sandbox/PKICert.pem"
 
 
 @pytest.fixture(autouse=True)
 def _sandbox_templates(settings):
     """Find the sandbox templates even when the sandbox app is not installed in these settings."""
-    templates = Path(sandbox_amazon.__file__).parent / "templates"
+    templates = Path(sandbox_amazon.__file__).parent.parent / "templates"
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], templates]}]
 
 
@@ -88,7 +90,10 @@ def test_paying_redirects_back_with_a_signed_token(client):
     location = response["Location"]
     assert location.startswith(RETURN_URL + "?")
     returned = dict(parse_qsl(urlsplit(location).query))
-    result = amazon.parse_cbui_return(returned, secret_key=SECRET, return_url=RETURN_URL)
+    assert returned["signatureMethod"] == "RSA-SHA1" and returned["signatureVersion"] == "2"
+    assert returned["certificateUrl"] == CERTIFICATE
+    assert sandbox_amazon.verify_outbound("GET", RETURN_URL, returned)
+    result = returns.parse_cbui_return(returned)
     assert result.succeeded and result.caller_reference == "C-1001" and result.token_id
 
 
@@ -96,7 +101,8 @@ def test_declining_redirects_back_with_status_a(client):
     """Decline sends the browser back with status A and no token, still signed."""
     response = client.post("/sandbox/amazon/cbui/", {"query": signed_query(cbui_params()), "decision": "decline"})
     returned = dict(parse_qsl(urlsplit(response["Location"]).query))
-    result = amazon.parse_cbui_return(returned, secret_key=SECRET, return_url=RETURN_URL)
+    assert sandbox_amazon.verify_outbound("GET", RETURN_URL, returned)
+    result = returns.parse_cbui_return(returned)
     assert result.status == "A" and not result.token_id
 
 
@@ -146,7 +152,7 @@ def test_pay_refusals(client):
         ),
         (
             {"sender_token_id": "forged", "amount": Decimal("1.00"), "caller_reference": "C-x"},
-            "InvalidTokenId",
+            "InvalidTokenId_Sender",
         ),
     ]
     for kwargs, code in cases:
@@ -156,7 +162,7 @@ def test_pay_refusals(client):
     fresh = authorised_token(client, callerReference="C-1002")
     with pytest.raises(amazon.AmazonResponseError) as caught:
         fps().pay(sender_token_id=fresh, amount=Decimal("25.01"), caller_reference="C-1002-pay")
-    assert caught.value.code == "InvalidParams"
+    assert caught.value.code == "AmountOutOfRange"
 
 
 def test_pay_with_wrong_credentials_is_refused_403(client):

@@ -34,6 +34,11 @@ DEFAULTS = {
     # --- Amazon FPS -----------------------------------------------------------------------
     # Access key -> secret key of the merchants the sandbox accepts.
     "AMAZON_ACCOUNTS": {"SANDBOX-AMAZON-ACCESS-KEY": "sandbox-amazon-secret-key-not-secret"},
+    # Post an IPN (signed RSA-SHA1) to the store for each transaction, from a background thread;
+    # off, the IPNs are only kept in the sandbox's history. The URL ("" = this site's
+    # payments:amazon:callback) is the merchant account's IPN setting at Amazon.
+    "AMAZON_SEND_IPN": False,
+    "AMAZON_IPN_URL": "",
     # --- PayPal ---------------------------------------------------------------------------
     # API user -> password, signature and the account's email (the IPN receiver).
     "PAYPAL_ACCOUNTS": {

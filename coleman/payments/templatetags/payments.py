@@ -2,7 +2,10 @@
 
 from django import template
 
+from coleman.core.money import to_money
+
 from ..exceptions import ProcessorNotFound
+from ..models import TokenReference
 from ..processors import get_processor
 
 register = template.Library()
@@ -18,3 +21,23 @@ def buy_it_now_form(product):
     if not google.setting("BUY_IT_NOW") or not product.is_active:
         return None
     return {"action": google.api_url("checkoutForm"), "fields": google.buy_it_now_fields(product)}
+
+
+@register.simple_tag
+def amazon_account(user):
+    """The customer's Amazon prepaid balances and postpaid credits and what they may open; None when off.
+
+    Balances are the last ones read from FPS (after every call): showing the page calls nobody.
+    """
+    try:
+        amazon = get_processor("amazon")
+    except ProcessorNotFound:
+        return None
+    if not user.is_authenticated or not amazon.setting("AGGREGATED_PAYMENTS"):
+        return None
+    return {
+        "instruments": list(TokenReference.objects.instruments().filter(user=user, processor=amazon.name)),
+        "prepaid_amounts": [to_money(amount) for amount in amazon.setting("PREPAID_AMOUNTS")],
+        "credit_limit": to_money(amazon.setting("CREDIT_LIMIT")),
+        "small_purchase_limit": to_money(amazon.setting("SMALL_PURCHASE_LIMIT")),
+    }

@@ -6,28 +6,41 @@ The protocol, as Amazon documented it (CBUI version 2009-01-09, FPS API version 
    key (``callerKey``), our reference for the order (``callerReference``), a reason, the
    amount, the ``SingleUse`` pipeline and the ``returnURL`` (:func:`cbui_parameters`).
 2. Amazon sends the shopper back to ``returnURL`` with ``status``, ``tokenID`` and
-   ``callerReference``, signed with the same scheme (:func:`parse_cbui_return`).
+   ``callerReference``, signed by Amazon: RSA-SHA1 with Amazon's private key, the
+   ``certificateUrl`` of its public certificate, ``signatureVersion=2``
+   (:mod:`.returns`). The store does not check that signature itself: it asks FPS with the
+   ``VerifySignature`` action (:func:`verify_signature_parameters`), after checking that
+   ``certificateUrl`` is on an Amazon host it trusts. IPNs are signed and verified the same way.
 3. The store charges the token with the FPS ``Pay`` action (:func:`pay_parameters`); a
    ``Pay`` sent again with the same ``CallerReference`` is the same request to FPS, not a
    second charge.
 
-Every request is signed with AWS Signature Version 2 (HmacSHA256) over the canonical string
-``VERB\\nhost\\npath\\nsorted-query`` (see :func:`string_to_sign`). Nothing here touches the
-network or the database.
+Every request *we* make is signed with AWS Signature Version 2 (HmacSHA256 under our secret
+key) over the canonical string ``VERB\\nhost\\npath\\nsorted-query`` (see
+:func:`string_to_sign`); Amazon's own returns use the same string with RSA-SHA1. Answers are
+read in the namespace of the API ``Version`` we sent (2008-09-17 or 2010-08-28). Nothing here
+touches the network or the database; the aggregated payments' actions are in
+:mod:`.aggregated`, the error codes in :mod:`.errors`.
 """
 
-import base64
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from lxml import etree
 
 from ... import xml as safe_xml
 from ...amounts import format_amount
-from ...exceptions import GatewayRefused, GatewayResponseError, Unauthenticated
+from .errors import AmazonMalformedResponse, AmazonResponseError, AmazonSignatureError
+from .signature import (
+    aws_quote,
+    canonical_query_string,
+    sign,
+    sign_fps_parameters,
+    signature_is_valid,
+    signed_url,
+    string_to_sign,
+)
 
 #: The live service's pages and API (Amazon's own sandbox: authorize.payments-sandbox.amazon.com,
 #: fps.sandbox.amazonaws.com).
@@ -35,141 +48,51 @@ LIVE_CBUI_ENDPOINT = "https://authorize.payments.amazon.com/cobranded-ui/actions
 LIVE_FPS_ENDPOINT = "https://fps.amazonaws.com/"
 
 SIGNATURE_METHOD = "HmacSHA256"
+#: How Amazon signs what it sends us (CBUI returns, IPNs).
+OUTBOUND_SIGNATURE_METHOD = "RSA-SHA1"
 SIGNATURE_VERSION = "2"
 CBUI_VERSION = "2009-01-09"
 FPS_VERSION = "2008-09-17"
+#: The FPS API versions the store can speak; answers come in the version's namespace.
+FPS_VERSIONS = ("2008-09-17", "2010-08-28")
 FPS_NAMESPACE = f"http://fps.amazonaws.com/doc/{FPS_VERSION}/"
+#: The hosts whose certificates sign Amazon's returns and IPNs (certificateUrl). Live FPS only:
+#: against Amazon's own test service add fps.sandbox.amazonaws.com in the setting.
+AMAZON_CERTIFICATE_HOSTS = ("fps.amazonaws.com",)
+#: The CBUI's payment methods: Amazon Payments balance, bank account (ACH), credit card.
+DEFAULT_PAYMENT_METHODS = "ABT,ACH,CC"
+#: Transaction statuses FPS answers (TransactionStatus).
+SUCCESS, PENDING, RESERVED, FAILURE, CANCELLED = "Success", "Pending", "Reserved", "Failure", "Cancelled"
+TRANSACTION_STATUSES = (SUCCESS, PENDING, RESERVED, FAILURE, CANCELLED)
 
-# CBUI return statuses (Amazon's codes): the three "success" codes differ only in how the
-# shopper funds the payment; "A" means the shopper aborted (declined) on Amazon's pages.
-CBUI_SUCCESS_STATUSES = {"SA": "Amazon Payments balance", "SB": "bank account", "SC": "credit card"}
-CBUI_FAILURE_STATUSES = {
-    "A": "The payment was cancelled on Amazon's page.",
-    "CE": "Amazon refused the payment request (caller exception).",
-    "NP": "The payment cannot be completed with this account.",
-    "NM": "The payment method is not allowed for this merchant.",
-    "PE": "The payment method did not match the request.",
-    "SE": "Amazon had a temporary problem; please try again.",
-}
 # Longest tokenID / callerReference we store (Amazon's tokens are 65 characters).
 MAX_TOKEN_LENGTH = 255
-# Parameter names that carry the signature itself and are never part of the signed string.
-SIGNATURE_PARAMS = frozenset({"signature", "Signature"})
-
-
-# --- errors ----------------------------------------------------------------------------
-
-
-class AmazonSignatureError(Unauthenticated):
-    """A message that claims to come from Amazon is unsigned or its signature is wrong (403)."""
-
-    status = 403
-
-
-class AmazonResponseError(GatewayRefused):
-    """FPS answered with an error document (``code`` and ``message`` as Amazon sent them)."""
-
-    #: Error codes that mean "our credentials or signature are wrong".
-    AUTH_CODES = frozenset({"SignatureDoesNotMatch", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature"})
-    #: Error codes that mean "this token cannot be charged".
-    TOKEN_CODES = frozenset({"InvalidTokenId", "TokenNotActive", "TokenUsageError", "InsufficientBalance"})
-
-    def __init__(self, code, message, request_id=""):
-        super().__init__(f"{code}: {message}", code=code, detail=message)
-        self.message = message
-        self.request_id = request_id
-
-    @property
-    def is_auth_failure(self):
-        """True when FPS refused our credentials or signature (a configuration problem)."""
-        return self.code in self.AUTH_CODES
-
-    @property
-    def is_duplicate(self):
-        """True when FPS saw this CallerReference before with different parameters."""
-        return self.code == "DuplicateRequest"
-
-    @property
-    def is_token_failure(self):
-        """True when the shopper's payment token cannot be charged."""
-        return self.code in self.TOKEN_CODES
-
-
-class AmazonMalformedResponse(GatewayResponseError):
-    """FPS answered with something that is not the expected response or an error document."""
-
-
-# --- Signature Version 2 ----------------------------------------------------------------
-
-
-def aws_quote(value) -> str:
-    """Percent-encode ``value`` as AWS requires: RFC 3986, only ``A-Za-z0-9-_.~`` left as is.
-
-    UTF-8 first, spaces become ``%20`` (never ``+``), ``/`` and ``*`` are encoded.
-    """
-    return quote(str(value).encode("utf-8"), safe="-_.~")
-
-
-def canonical_query_string(params) -> str:
-    """The sorted, encoded ``name=value&…`` string of every parameter except the signature.
-
-    AWS sorts by parameter name in byte order (so ``AWSAccessKeyId`` sorts before ``Action``
-    and every upper-case name before every lower-case one).
-    """
-    pairs = sorted(
-        (aws_quote(name), aws_quote(value)) for name, value in params.items() if name not in SIGNATURE_PARAMS
-    )
-    return "&".join(f"{name}={value}" for name, value in pairs)
-
-
-def string_to_sign(method, host, path, params) -> str:
-    """AWS's StringToSign: verb, lower-cased host, path (``/`` when empty) and the canonical query."""
-    return "\n".join([method.upper(), host.lower(), path or "/", canonical_query_string(params)])
-
-
-def sign(secret_key, method, host, path, params) -> str:
-    """The base64 HMAC-SHA256 signature of ``params`` for a request to ``host`` + ``path``."""
-    message = string_to_sign(method, host, path, params).encode("utf-8")
-    digest = hmac.new(secret_key.encode("utf-8"), message, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def signature_is_valid(secret_key, method, host, path, params, signature) -> bool:
-    """True when ``signature`` is the right one for ``params`` (constant-time comparison)."""
-    if not signature:
-        return False
-    expected = sign(secret_key, method, host, path, params)
-    return hmac.compare_digest(expected.encode("ascii"), str(signature).encode("utf-8", "replace"))
-
-
-def split_endpoint(url):
-    """``(host, path)`` of an endpoint URL as they enter the string to sign (host with any port)."""
-    parts = urlsplit(url)
-    return parts.netloc.lower(), parts.path or "/"
-
-
-def signed_url(endpoint, params, secret_key, *, signature_name="signature") -> str:
-    """``endpoint?query`` with ``params`` signed for a GET to that endpoint."""
-    host, path = split_endpoint(endpoint)
-    signed = dict(params)
-    signed[signature_name] = sign(secret_key, "GET", host, path, params)
-    query = "&".join(f"{aws_quote(k)}={aws_quote(v)}" for k, v in sorted(signed.items()))
-    return f"{endpoint}?{query}"
 
 
 # --- the CBUI hand-off and return -------------------------------------------------------
 
 
-def cbui_parameters(*, access_key, caller_reference, amount, reason, return_url, currency="USD"):
+def cbui_parameters(
+    *,
+    access_key,
+    caller_reference,
+    amount,
+    reason,
+    return_url,
+    currency="USD",
+    payment_methods=DEFAULT_PAYMENT_METHODS,
+):
     """The unsigned CBUI request parameters for a single-use payment token.
 
     ``signatureMethod``/``signatureVersion`` are signed parameters like the others (the book
-    added them after signing, which Amazon would refuse).
+    added them after signing, which Amazon would refuse); so is ``paymentMethod`` (the book's
+    ``ABT,ACH,CC``: Amazon balance, bank account, credit card).
     """
     return {
         "callerKey": access_key,
         "callerReference": str(caller_reference),
         "currencyCode": currency,
+        "paymentMethod": payment_methods,
         "paymentReason": reason,
         "pipelineName": "SingleUse",
         "returnURL": return_url,
@@ -185,52 +108,6 @@ def cbui_url(endpoint, params, secret_key) -> str:
     return signed_url(endpoint, params, secret_key, signature_name="signature")
 
 
-@dataclass(frozen=True)
-class CbuiReturn:
-    """What Amazon said when it sent the shopper back to the return URL."""
-
-    status: str
-    token_id: str
-    caller_reference: str
-
-    @property
-    def succeeded(self):
-        """True when the shopper authorised the payment (status SA, SB or SC)."""
-        return self.status in CBUI_SUCCESS_STATUSES
-
-    @property
-    def message(self):
-        """A sentence for the shopper describing the outcome."""
-        if self.succeeded:
-            return f"Amazon authorised the payment from your {CBUI_SUCCESS_STATUSES[self.status]}."
-        return CBUI_FAILURE_STATUSES.get(self.status, "Amazon did not authorise the payment.")
-
-
-def parse_cbui_return(params, *, secret_key, return_url) -> CbuiReturn:
-    """Authenticate and read the parameters Amazon added to the return URL.
-
-    ``params`` are the query parameters of the request (a plain dict of str); ``return_url``
-    is the URL they were sent to (its host and path are part of the signed string).
-    Raises :class:`AmazonSignatureError` when the signature is missing or wrong, or when the
-    signature method is not the one we asked for.
-    """
-    if params.get("signatureMethod") != SIGNATURE_METHOD or params.get("signatureVersion") != SIGNATURE_VERSION:
-        raise AmazonSignatureError("The return is not signed with Signature Version 2 / HmacSHA256.")
-    host, path = split_endpoint(return_url)
-    if not signature_is_valid(secret_key, "GET", host, path, params, params.get("signature")):
-        raise AmazonSignatureError("The return's signature does not match.")
-    status = params.get("status", "")
-    reference = params.get("callerReference", "")
-    if not status or not reference:
-        raise AmazonSignatureError("The return is missing its status or callerReference.")
-    token = params.get("tokenID", "")
-    if status in CBUI_SUCCESS_STATUSES and not token:
-        raise AmazonSignatureError("A successful return must carry a tokenID.")
-    if len(token) > MAX_TOKEN_LENGTH or len(reference) > MAX_TOKEN_LENGTH:
-        raise AmazonSignatureError("The return's tokenID or callerReference is too long.")
-    return CbuiReturn(status=status, token_id=token, caller_reference=reference)
-
-
 # --- the FPS Pay action -----------------------------------------------------------------
 
 
@@ -240,50 +117,102 @@ def aws_timestamp(now=None) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def pay_parameters(*, access_key, sender_token_id, amount, caller_reference, currency="USD", timestamp=None):
+def fps_parameters(action, *, access_key, version=FPS_VERSION, timestamp=None, **fields):
+    """The unsigned parameters of an FPS ``action``: ours (key, method, version, timestamp) and ``fields``."""
+    return {
+        "AWSAccessKeyId": access_key,
+        "Action": action,
+        "SignatureMethod": SIGNATURE_METHOD,
+        "SignatureVersion": SIGNATURE_VERSION,
+        "Timestamp": timestamp or aws_timestamp(),
+        "Version": version,
+        **{name: str(value) for name, value in fields.items()},
+    }
+
+
+def amount_fields(name, amount, currency):
+    """``{name.CurrencyCode, name.Value}``: how FPS takes an Amount (the book sent a bare number)."""
+    return {f"{name}.CurrencyCode": currency, f"{name}.Value": format_amount(amount)}
+
+
+def pay_parameters(
+    *, access_key, sender_token_id, amount, caller_reference, currency="USD", timestamp=None, version=FPS_VERSION
+):
     """The unsigned parameters of an FPS ``Pay`` request.
 
     Retrying a ``Pay`` must send the same ``CallerReference``, token and amount: FPS then
     answers with the original transaction instead of charging twice.
     """
-    return {
-        "AWSAccessKeyId": access_key,
-        "Action": "Pay",
-        "CallerReference": str(caller_reference),
-        "SenderTokenId": sender_token_id,
-        "SignatureMethod": SIGNATURE_METHOD,
-        "SignatureVersion": SIGNATURE_VERSION,
-        "Timestamp": timestamp or aws_timestamp(),
-        "TransactionAmount.CurrencyCode": currency,
-        "TransactionAmount.Value": format_amount(amount),
-        "Version": FPS_VERSION,
-    }
+    return fps_parameters(
+        "Pay",
+        access_key=access_key,
+        version=version,
+        timestamp=timestamp,
+        CallerReference=caller_reference,
+        SenderTokenId=sender_token_id,
+        **amount_fields("TransactionAmount", amount, currency),
+    )
 
 
-def sign_fps_parameters(endpoint, params, secret_key, method="GET"):
-    """``params`` plus their ``Signature`` for a request to the FPS ``endpoint``."""
-    host, path = split_endpoint(endpoint)
-    return {**params, "Signature": sign(secret_key, method, host, path, params)}
+def refund_parameters(
+    *, access_key, transaction_id, amount, caller_reference, currency="USD", timestamp=None, version=FPS_VERSION
+):
+    """The unsigned parameters of an FPS ``Refund`` of (part of) a completed Pay transaction."""
+    return fps_parameters(
+        "Refund",
+        access_key=access_key,
+        version=version,
+        timestamp=timestamp,
+        CallerReference=caller_reference,
+        TransactionId=transaction_id,
+        **amount_fields("RefundAmount", amount, currency),
+    )
+
+
+def verify_signature_parameters(*, access_key, url_endpoint, http_parameters, timestamp=None, version=FPS_VERSION):
+    """``VerifySignature``: ask FPS whether the message sent to ``url_endpoint`` is Amazon's.
+
+    ``url_endpoint`` is our URL the message came to (without its query); ``http_parameters``
+    is the message as received (the return's query string or the IPN's body).
+    """
+    return fps_parameters(
+        "VerifySignature",
+        access_key=access_key,
+        version=version,
+        timestamp=timestamp,
+        UrlEndPoint=url_endpoint,
+        HttpParameters=http_parameters,
+    )
 
 
 @dataclass(frozen=True)
 class PayResult:
-    """The outcome of a ``Pay`` (or ``Refund``) request; ``raw`` is the answer as received."""
+    """The outcome of a money-moving action (``Pay``, ``Refund``, ``FundPrepaid``, ``SettleDebt``…).
+
+    ``status`` is FPS's TransactionStatus: Success, Pending, Reserved, Failure or Cancelled;
+    ``raw`` is the answer as received.
+    """
 
     transaction_id: str
     status: str
     request_id: str = ""
     raw: str = ""
+    caller_reference: str = ""
 
     @property
     def succeeded(self):
-        """True when FPS completed the payment."""
-        return self.status == "Success"
+        """True when FPS completed the transaction."""
+        return self.status == SUCCESS
 
     @property
     def pending(self):
-        """True when FPS accepted the payment but has not settled it yet."""
-        return self.status in {"Pending", "Reserved"}
+        """True when FPS accepted the transaction but has not completed it yet."""
+        return self.status in {PENDING, RESERVED}
+
+    @property
+    def failed(self):
+        """True when FPS will never complete it (Failure, Cancelled, or a status we do not know)."""
+        return not self.succeeded and not self.pending
 
 
 # FPS answers are small; anything bigger is not an FPS answer.
@@ -298,50 +227,57 @@ def parse_xml(body):
         raise AmazonMalformedResponse(f"The FPS response is not acceptable XML: {exc}") from exc
 
 
-def _text(element, local_name):
+def text(element, local_name):
+    """The stripped text of the first descendant of ``element`` called ``local_name`` ("" if none)."""
     found = [node for node in element.iter() if isinstance(node.tag, str) and etree.QName(node).localname == local_name]
     return (found[0].text or "").strip() if found else ""
 
 
-def parse_transaction_response(body, action="Pay") -> PayResult:
-    """Read a ``<action>Response`` document (``PayResponse``, ``RefundResponse``).
+def parse_response(body, action, version=FPS_VERSION):
+    """The root of an ``<action>Response`` in ``version``'s namespace.
 
     Raises :class:`AmazonResponseError` for an FPS error document and
-    :class:`AmazonMalformedResponse` for anything else that is not the expected answer.
+    :class:`AmazonMalformedResponse` for anything else (another document, another version).
     """
     root = parse_xml(body)
-    tag = etree.QName(root).localname
-    if tag == "Response" and _text(root, "Code"):
-        raise AmazonResponseError(_text(root, "Code"), _text(root, "Message"), _text(root, "RequestID"))
-    if tag != f"{action}Response":
-        raise AmazonMalformedResponse(f"Expected a {action}Response, got <{tag}>.")
-    transaction_id = _text(root, "TransactionId")
-    status = _text(root, "TransactionStatus")
+    name = etree.QName(root)
+    if name.localname == "Response" and text(root, "Code"):
+        raise AmazonResponseError(text(root, "Code"), text(root, "Message"), text(root, "RequestID"))
+    if name.localname != f"{action}Response":
+        raise AmazonMalformedResponse(f"Expected a {action}Response, got <{name.localname}>.")
+    if name.namespace != f"http://fps.amazonaws.com/doc/{version}/":
+        raise AmazonMalformedResponse(f"The {action}Response is not in the namespace of version {version}.")
+    return root
+
+
+def parse_transaction_response(body, action="Pay", version=FPS_VERSION) -> PayResult:
+    """Read a ``<action>Response`` carrying ``TransactionId`` and ``TransactionStatus``."""
+    root = parse_response(body, action, version)
+    transaction_id = text(root, "TransactionId")
+    status = text(root, "TransactionStatus")
     if not transaction_id or not status:
         raise AmazonMalformedResponse(f"The {action}Response has no TransactionId or TransactionStatus.")
     raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return PayResult(transaction_id=transaction_id, status=status, request_id=_text(root, "RequestId"), raw=raw)
+    return PayResult(
+        transaction_id=transaction_id,
+        status=status,
+        request_id=text(root, "RequestId"),
+        raw=raw,
+        caller_reference=text(root, "CallerReference"),
+    )
 
 
-def parse_pay_response(body) -> PayResult:
+def parse_pay_response(body, version=FPS_VERSION) -> PayResult:
     """Read a ``PayResponse`` document; raise :class:`AmazonResponseError` for an error document."""
-    return parse_transaction_response(body, "Pay")
+    return parse_transaction_response(body, "Pay", version)
 
 
-def refund_parameters(*, access_key, transaction_id, amount, caller_reference, currency="USD", timestamp=None):
-    """The unsigned parameters of an FPS ``Refund`` of (part of) a completed Pay transaction."""
-    return {
-        "AWSAccessKeyId": access_key,
-        "Action": "Refund",
-        "CallerReference": str(caller_reference),
-        "RefundAmount.CurrencyCode": currency,
-        "RefundAmount.Value": format_amount(amount),
-        "SignatureMethod": SIGNATURE_METHOD,
-        "SignatureVersion": SIGNATURE_VERSION,
-        "Timestamp": timestamp or aws_timestamp(),
-        "TransactionId": transaction_id,
-        "Version": FPS_VERSION,
-    }
+def parse_verify_signature_response(body, version=FPS_VERSION) -> bool:
+    """True when a ``VerifySignatureResponse`` says ``VerificationStatus`` Success."""
+    status = text(parse_response(body, "VerifySignature", version), "VerificationStatus")
+    if status not in {"Success", "Failure"}:
+        raise AmazonMalformedResponse("The VerifySignatureResponse has no VerificationStatus.")
+    return status == "Success"
 
 
 def encode_form(params) -> str:
@@ -350,24 +286,30 @@ def encode_form(params) -> str:
 
 
 __all__ = [
+    "DEFAULT_PAYMENT_METHODS",
+    "FPS_VERSIONS",
+    "TRANSACTION_STATUSES",
     "AmazonMalformedResponse",
     "AmazonResponseError",
     "AmazonSignatureError",
-    "CbuiReturn",
     "PayResult",
+    "amount_fields",
     "aws_quote",
     "aws_timestamp",
     "canonical_query_string",
     "cbui_parameters",
     "cbui_url",
     "encode_form",
-    "parse_cbui_return",
+    "fps_parameters",
     "parse_pay_response",
+    "parse_response",
     "parse_transaction_response",
+    "parse_verify_signature_response",
     "pay_parameters",
     "refund_parameters",
     "sign",
     "sign_fps_parameters",
     "signature_is_valid",
     "string_to_sign",
+    "verify_signature_parameters",
 ]
