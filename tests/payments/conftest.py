@@ -60,3 +60,18 @@ def notify(client):
         return client.post(NOTIFY_URL, data=body, content_type="application/xml", **headers)
 
     return post
+
+
+@pytest.fixture
+def another_handed_off(db):
+    """A second NEW order of the same total (30.50), also handed to Google."""
+    other = OrderFactory(subtotal=Decimal("25.50"), shipping=Decimal("5.00"), total=Decimal("30.50"))
+    LineFactory(
+        order=other,
+        product=ProductFactory(price=Decimal("25.50")),
+        quantity=1,
+        unit_price=Decimal("25.50"),
+        line_total=Decimal("25.50"),
+    )
+    record_checkout(other, "google")
+    return other

@@ -257,3 +257,26 @@ def test_nul_bytes_and_invalid_utf8_are_logged_safely(notify, handed_off):
         assert notify(body).status_code == 400
     assert PaymentEvent.objects.filter(outcome=EventOutcome.REJECTED).count() == 3
     assert "\\x00" in PaymentEvent.objects.order_by("id").first().body
+
+
+def test_new_order_naming_another_order_is_flagged_not_500(notify, handed_off, another_handed_off):
+    """A new-order whose merchant note names another order than the one Google's number belongs to
+    (valid credentials, a new serial) is acknowledged with 200 and recorded as an exception on the
+    named order; the first order keeps Google's number and its status (issue 11: it was a 500
+    from the unique constraint on Google's order number, and Google retries anything not 200)."""
+    other = another_handed_off
+    assert notify(new_order_xml(handed_off.number, serial="first")).status_code == 200
+    response = notify(new_order_xml(other.number, serial="second"))
+    assert response.status_code == 200
+    assert b'serial-number="second"' in response.content
+    assert status_of(handed_off) == "NEW_CHKOUT"
+    assert status_of(other) == "EXCEPTION"
+    note = other.history.get(to_status="EXCEPTION").note
+    assert "841171949013218" in note and handed_off.number in note
+    assert PaymentTransaction.objects.get(order=handed_off, kind="checkout").remote_id == "841171949013218"
+    assert PaymentTransaction.objects.get(order=other, kind="checkout").remote_id == ""
+    event = PaymentEvent.objects.get(idempotency_key="second")
+    assert (event.outcome, event.order) == (EventOutcome.FLAGGED, other)
+    # Google's retry of the same notification changes nothing more.
+    assert notify(new_order_xml(other.number, serial="second")).status_code == 200
+    assert other.history.filter(to_status="EXCEPTION").count() == 1

@@ -6,6 +6,8 @@
 (:meth:`~NotificationHandling.apply_notification`) inside ``services.apply_once``.
 """
 
+from django.db import IntegrityError, transaction
+
 from coleman.core.money import to_money
 from coleman.orders.models import Order
 from coleman.orders.statuses import UNPAID, Status
@@ -63,9 +65,24 @@ class NotificationHandling:
                 processor=self.name,
             )
             return EventOutcome.FLAGGED, "A second Google order for the same store order."
-        txn.remote_id = google_number
-        txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
-        txn.save(update_fields=["remote_id", "message", "updated_at"])
+        owner = self._owner_of_google_number(google_number, order)
+        if owner is None:
+            txn.remote_id = google_number
+            txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
+            try:
+                with transaction.atomic():
+                    txn.save(update_fields=["remote_id", "message", "updated_at"])
+            except IntegrityError:
+                # Another notification claimed the number between our look-up and this save.
+                txn.remote_id = ""
+                owner = self._owner_of_google_number(google_number, order) or "another order"
+        if owner is not None:
+            note = (
+                f"Google order {google_number} belongs to order {owner}, but a new-order notification "
+                f"names this order in its merchant note."
+            )
+            flag_order(order, note, processor=self.name)
+            return EventOutcome.FLAGGED, note
         expected, carrier_cost = order.total, None
         if self.setting("CARRIER_SHIPPING"):
             shipping = safe_xml.text(
@@ -91,6 +108,17 @@ class NotificationHandling:
             type(order).objects.filter(pk=order.pk).update(shipping_method=order.shipping_method)
         move_order(order, Status.NEW_CHKOUT, processor=self.name, note=f"Google order {google_number} received.")
         return EventOutcome.APPLIED, f"Order is checking out at Google ({google_number})."
+
+    def _owner_of_google_number(self, google_number, order):
+        """The number of the other order whose checkout already holds ``google_number``, or None."""
+        return (
+            PaymentTransaction.objects.filter(
+                processor=self.name, kind=TransactionKind.CHECKOUT, remote_id=google_number
+            )
+            .exclude(order=order)
+            .values_list("order__number", flat=True)
+            .first()
+        )
 
     def on_risk_information(self, event, root, order, google_number):
         avs = safe_xml.text(root, "risk-information/avs-response")
