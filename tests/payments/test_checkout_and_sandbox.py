@@ -14,6 +14,7 @@ from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from tests.factories.orders import ADDRESS
 from tests.factories.products import ProductFactory
+from tests.payments.schemas import assert_valid_google_document
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_place_order_saves_it_and_hands_off_signed_cart(shopper, google):
     assert f'action="http://testserver/sandbox/google/api/checkout/v2/checkout/Merchant/{google.merchant_id}"' in html
     fields = hidden_fields(html)
     cart_xml = base64.b64decode(fields["cart"])
+    assert_valid_google_document(cart_xml, "checkout-shopping-cart")
     assert order.number.encode() in cart_xml
     import hashlib
     import hmac
@@ -147,6 +149,7 @@ def pay_in_sandbox(shopper, decision):
     handoff = shopper.post("/checkout/google/", checkout_form(shopper))
     fields = hidden_fields(handoff.content.decode())
     action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
+    assert_valid_google_document(base64.b64decode(fields["cart"]), "checkout-shopping-cart")
     page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]})
     assert page.status_code == 200
     assert b"SANDBOX" in page.content

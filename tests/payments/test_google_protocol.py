@@ -15,6 +15,7 @@ from coleman.payments.processors.google.client import OrderProcessingClient
 from coleman.payments.sandbox.google import documents as sandbox_documents
 from tests.factories.products import ProductFactory
 from tests.payments.documents import basic
+from tests.payments.schemas import assert_valid_google_document
 from tests.payments.scripted_server import ScriptedServer, closed_port_url
 
 NS = {"g": g.NAMESPACE}
@@ -76,7 +77,8 @@ def request_():
 
 
 def cart_root(google, request_, order):
-    root = etree.fromstring(google.cart_xml(request_, order))
+    """The store's cart for ``order``, validated against the Checkout API schema."""
+    root = assert_valid_google_document(google.cart_xml(request_, order), "checkout-shopping-cart")
     assert etree.QName(root).localname == "checkout-shopping-cart" and etree.QName(root).namespace == g.NAMESPACE
     return root
 
@@ -190,11 +192,16 @@ def test_html_api_handoff(client, google, order, settings, request_):
             ["tracking-data/tracking-number"],
         ),
         (g.archive_order_document("123"), "archive-order", []),
+        (g.deliver_order_document("123", "77", "fedex"), "deliver-order", ["tracking-data/carrier"]),
+        (g.deliver_order_document("123", "77", "Royal Mail"), "deliver-order", ["tracking-data/carrier"]),
+        (g.deliver_order_document("123"), "deliver-order", ["send-email"]),
+        (g.refund_order_document("123", Decimal("1"), "USD", ""), "refund-order", ["reason"]),
     ],
 )
 def test_order_processing_documents(document, root_tag, required):
-    """Each command names the Google order and has the elements the API requires."""
-    root = etree.fromstring(document)
+    """Each command names the Google order, has the elements the API requires and is valid
+    Checkout API XML (carrier names are Google's: "fedex" is sent as FedEx, an unknown one as Other)."""
+    root = assert_valid_google_document(document, root_tag)
     assert etree.QName(root).localname == root_tag and etree.QName(root).namespace == g.NAMESPACE
     assert root.get("google-order-number") == "123"
     for path in required:
@@ -206,7 +213,7 @@ def test_order_processing_documents(document, root_tag, required):
 
 def test_acknowledgment_document():
     """The acknowledgment echoes the serial number in Google's namespace."""
-    root = etree.fromstring(g.acknowledgment("s-1"))
+    root = assert_valid_google_document(g.acknowledgment("s-1"), "notification-acknowledgment")
     assert (etree.QName(root).localname, root.get("serial-number")) == ("notification-acknowledgment", "s-1")
 
 
@@ -271,3 +278,38 @@ def test_buy_it_now_on_product_page_only_when_enabled(client, settings):
     assert "Buy it now with Google Checkout" in html
     assert 'name="item_price_1" value="7.25"' in html
     assert "/sandbox/google/api/checkout/v2/checkoutForm/Merchant/" in html
+
+
+@pytest.mark.django_db
+def test_the_sandboxs_documents_are_valid_checkout_xml(google, request_, order):
+    """Every document the sandbox sends (notifications for an XML and an HTML cart, command answers)
+    is valid against the Checkout API schema; new-order echoes the merchant's shopping-cart and
+    carries buyer-billing-address, buyer-marketing-preferences and item descriptions; the risk
+    notification carries the billing address."""
+    carts = [
+        sandbox_documents.read_xml_cart(google.cart_xml(request_, order)),
+        sandbox_documents.read_html_cart(dict(google.html_api_fields(request_, order))),
+    ]
+    for cart in carts:
+        sandbox_order = {"google_number": "123456789012345", "cart": cart, "total": "30.50", "fulfillment": "NEW"}
+        new_order = assert_valid_google_document(
+            sandbox_documents.new_order_document(sandbox_order), "new-order-notification"
+        )
+        for path in ("g:buyer-billing-address/g:address1", "g:buyer-marketing-preferences/g:email-allowed"):
+            assert new_order.find(path, NS) is not None, path
+        assert all(i.findtext("g:item-description", namespaces=NS) for i in new_order.iterfind(".//g:item", NS))
+        assert "".join(new_order.find(".//g:merchant-private-data", NS).itertext()).strip() == order.number
+        risk = assert_valid_google_document(sandbox_documents.risk_document(sandbox_order))
+        assert risk.find("g:risk-information/g:billing-address/g:postal-code", NS) is not None
+        assert_valid_google_document(
+            sandbox_documents.state_change_document(sandbox_order, "PAYMENT_DECLINED", "REVIEWING", reason="Card")
+        )
+        for kind in ("charge", "refund", "chargeback"):
+            assert_valid_google_document(sandbox_documents.amount_document(sandbox_order, kind, "1.00", "1.00"))
+    # The XML cart is echoed as sent: its per-item private data comes back too.
+    echoed = assert_valid_google_document(
+        sandbox_documents.new_order_document({**sandbox_order, "cart": carts[0]}), "new-order-notification"
+    )
+    assert echoed.findtext(".//g:merchant-private-item-data/g:order-number", namespaces=NS) == order.number
+    assert_valid_google_document(sandbox_documents.error_document("No."), "error")
+    assert_valid_google_document(sandbox_documents.received_document(), "request-received")

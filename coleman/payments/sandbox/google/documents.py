@@ -86,6 +86,7 @@ def read_xml_cart(cart_xml: bytes):
         lines.append(
             {
                 "name": name,
+                "description": safe_xml.text(item, "item-description"),
                 "quantity": quantity,
                 "price": str(parse_money(price_el.text, "unit-price")),
                 "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
@@ -114,6 +115,8 @@ def read_xml_cart(cart_xml: bytes):
         "shipping": str(shipping),
         "carrier": carrier is not None,
         "private_data": etree.tostring(private).decode() if private is not None else "",
+        # Google's new-order notification echoes the cart's <shopping-cart> as the merchant sent it.
+        "shopping_cart_xml": etree.tostring(safe_xml.find(root, "shopping-cart")).decode(),
         "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
         "edit_cart_url": safe_xml.text(root, flow + "edit-cart-url"),
     }
@@ -132,6 +135,7 @@ def read_html_cart(post):
         lines.append(
             {
                 "name": post[f"item_name_{index}"][:200],
+                "description": post.get(f"item_description_{index}", "")[:1000],
                 "quantity": quantity,
                 "price": str(parse_money(post.get(f"item_price_{index}", ""), f"item_price_{index}")),
                 "merchant_item_id": post.get(f"item_merchant_id_{index}", "")[:100],
@@ -179,12 +183,14 @@ def _money_el(tag, amount, currency):
     return E(tag, f"{to_money(amount):.2f}", currency=currency)
 
 
-def new_order_document(sandbox_order):
-    """The ``new-order-notification`` for a sandbox order."""
-    cart = sandbox_order["cart"]
+def _shopping_cart_element(cart):
+    """The ``shopping-cart`` a new-order echoes: the XML cart's own, or one built from an HTML form."""
+    if cart.get("shopping_cart_xml"):
+        return etree.fromstring(cart["shopping_cart_xml"], parser=safe_xml.safe_parser())
     items = [
         E.item(
             E("item-name", line["name"]),
+            E("item-description", line.get("description", "")),
             _money_el("unit-price", line["price"], cart["currency"]),
             E.quantity(str(line["quantity"])),
             E("merchant-item-id", line.get("merchant_item_id", "")),
@@ -194,6 +200,13 @@ def new_order_document(sandbox_order):
     shopping_cart = E("shopping-cart", E.items(*items))
     if cart["private_data"]:
         shopping_cart.insert(0, etree.fromstring(cart["private_data"], parser=safe_xml.safe_parser()))
+    return shopping_cart
+
+
+def new_order_document(sandbox_order):
+    """The ``new-order-notification`` for a sandbox order: buyer, echoed cart, adjustment, total."""
+    cart = sandbox_order["cart"]
+    shopping_cart = _shopping_cart_element(cart)
     adjustment_tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
     adjustment = E(
         "order-adjustment",
@@ -211,6 +224,8 @@ def new_order_document(sandbox_order):
         sandbox_order,
         E("buyer-id", "1"),
         buyer_address_element(),
+        buyer_address_element("buyer-billing-address"),
+        E("buyer-marketing-preferences", E("email-allowed", "false")),
         shopping_cart,
         adjustment,
         _money_el("order-total", sandbox_order["total"], cart["currency"]),
@@ -219,11 +234,11 @@ def new_order_document(sandbox_order):
     )
 
 
-def buyer_address_element():
-    """The sandbox buyer's shipping address, as Google sent the buyer's stored address."""
+def buyer_address_element(tag="buyer-shipping-address"):
+    """The sandbox buyer's address under ``tag`` (shipping, billing), as Google sent the buyer's stored one."""
     buyer = sandbox_settings.GOOGLE_BUYER
     return E(
-        "buyer-shipping-address",
+        tag,
         E("contact-name", buyer["name"]),
         E.email(buyer["email"]),
         E.address1(buyer["line1"]),
@@ -256,6 +271,7 @@ def risk_document(sandbox_order):
         E(
             "risk-information",
             E("eligible-for-protection", "true"),
+            buyer_address_element("billing-address"),
             E("avs-response", "Y"),
             E("cvn-response", "M"),
             E("partial-cc-number", "4242"),
