@@ -280,3 +280,24 @@ def test_new_order_naming_another_order_is_flagged_not_500(notify, handed_off, a
     # Google's retry of the same notification changes nothing more.
     assert notify(new_order_xml(other.number, serial="second")).status_code == 200
     assert other.history.filter(to_status="EXCEPTION").count() == 1
+
+
+def test_flat_rate_choice_not_offered_is_flagged(notify, handed_off, another_handed_off, settings):
+    """A new-order whose flat-rate choice is not one the cart offered at that price is not
+    believed: its total differs from ours and the order is flagged; an offered choice is taken."""
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = [{"name": "Free Shipping", "price": "0.00"}]
+    body = new_order_xml(handed_off.number, total="25.50").replace(b"Flat rate", b"Free Shipping")
+    assert notify(body.replace(b">5.00<", b">0.00<")).status_code == 200
+    handed_off.refresh_from_db()
+    assert (handed_off.status_id, handed_off.shipping_method, handed_off.total) == (
+        "NEW_CHKOUT",
+        "Free Shipping",
+        Decimal("25.50"),
+    )
+    other = new_order_xml(another_handed_off.number, serial="s2", total="25.50", google_number="2")
+    forged = other.replace(b"Flat rate", b"Staff discount").replace(b">5.00<", b">0.00<")
+    assert notify(forged).status_code == 200
+    event = PaymentEvent.objects.get(idempotency_key="s2")
+    assert event.outcome == EventOutcome.FLAGGED and "differs from ours" in event.message
+    another_handed_off.refresh_from_db()
+    assert (another_handed_off.status_id, another_handed_off.total) == ("EXCEPTION", Decimal("30.50"))

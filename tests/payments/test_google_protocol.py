@@ -313,3 +313,55 @@ def test_the_sandboxs_documents_are_valid_checkout_xml(google, request_, order):
     assert echoed.findtext(".//g:merchant-private-item-data/g:order-number", namespaces=NS) == order.number
     assert_valid_google_document(sandbox_documents.error_document("No."), "error")
     assert_valid_google_document(sandbox_documents.received_document(), "request-received")
+
+
+def flat_rates(root):
+    """``[(name, price), …]`` of a cart's flat-rate-shipping options, in order."""
+    return [
+        (f.get("name"), f.findtext("g:price", namespaces=NS))
+        for f in root.findall(".//g:shipping-methods/g:flat-rate-shipping", NS)
+    ]
+
+
+@pytest.mark.django_db
+def test_every_flat_rate_option_is_offered_side_by_side(google, request_, order, settings):
+    """COLEMAN_GOOGLE_SHIPPING_METHODS: fixed options (the book's USPS Priority Mail 4.00 and Free
+    Shipping 0.00) and shipping calculators (quoting the order's lines) are offered side by side;
+    by default only the store's own charge is."""
+    assert flat_rates(cart_root(google, request_, order)) == [("Flat rate", "5.00")]
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = [
+        {"name": "USPS Priority Mail", "price": "4.00"},
+        {"name": "Free Shipping", "price": "0"},
+        "coleman.orders.shipping.PerItemShipping",
+        {"name": "By the pound", "calculator": "coleman.orders.shipping.WeightTableShipping"},
+        {"name": "Free Shipping", "price": "9.99"},
+    ]
+    # 3 units: 3 x 1.50 per item; 2 x 2.5 lb = 5 lb is the 5 lb row of the weight table (7.50).
+    assert flat_rates(cart_root(google, request_, order)) == [
+        ("USPS Priority Mail", "4.00"),
+        ("Free Shipping", "0.00"),
+        ("Per item", "4.50"),
+        ("By the pound", "7.50"),
+    ]
+    assert dict(google.html_api_fields(request_, order))["ship_method_name_2"] == "Free Shipping"
+
+
+@pytest.mark.django_db
+def test_carrier_shipping_carries_handling_and_percentage(google, request_, order, settings):
+    """Carrier options carry the handling charge (additional-fixed-charge) and the percentage
+    adjustment (additional-variable-charge-percent) from the settings; listed flat-rate options
+    are offered beside them."""
+    settings.COLEMAN_GOOGLE_CARRIER_SHIPPING = {
+        "ship_from": {"city": "Boston", "region": "MA", "postal_code": "02110", "country": "US"},
+        "methods": [["USPS", "Priority Mail"]],
+        "default_price": "10.00",
+        "handling": "1.5",
+        "adjust_percent": "-5",
+    }
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = [{"name": "Free Shipping", "price": "0.00"}]
+    root = cart_root(google, request_, order)
+    option = root.find(".//g:carrier-calculated-shipping-option", NS)
+    fixed = option.find("g:additional-fixed-charge", NS)
+    assert (fixed.text, fixed.get("currency")) == ("1.50", "USD")
+    assert option.findtext("g:additional-variable-charge-percent", namespaces=NS) == "-5"
+    assert flat_rates(root) == [("Free Shipping", "0.00")]

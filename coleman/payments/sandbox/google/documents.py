@@ -92,34 +92,72 @@ def read_xml_cart(cart_xml: bytes):
                 "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
             }
         )
-    shipping_name, shipping = "", Decimal("0.00")
-    flat = safe_xml.find(
-        root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/flat-rate-shipping"
-    )
-    carrier = safe_xml.find(
-        root,
-        "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/carrier-calculated-shipping/"
-        "carrier-calculated-shipping-options/carrier-calculated-shipping-option",
-    )
-    if flat is not None:
-        shipping_name, shipping = flat.get("name", "Shipping"), parse_money(safe_xml.text(flat, "price"), "price")
-    elif carrier is not None:
-        shipping_name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
-        shipping = parse_money(safe_xml.text(carrier, "price"), "price")
+    options = shipping_options(root)
     flow = "checkout-flow-support/merchant-checkout-flow-support/"
     private = safe_xml.find(root, "shopping-cart/merchant-private-data")
     return {
         "lines": lines,
         "currency": currency,
-        "shipping_name": shipping_name,
-        "shipping": str(shipping),
-        "carrier": carrier is not None,
+        "shipping_options": options,
+        **choose_shipping({"shipping_options": options}, 0),
         "private_data": etree.tostring(private).decode() if private is not None else "",
         # Google's new-order notification echoes the cart's <shopping-cart> as the merchant sent it.
         "shopping_cart_xml": etree.tostring(safe_xml.find(root, "shopping-cart")).decode(),
         "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
         "edit_cart_url": safe_xml.text(root, flow + "edit-cart-url"),
     }
+
+
+def carrier_rate(option):
+    """What the sandbox charges for a carrier-calculated option.
+
+    It asks no carrier: the option's default ``price`` stands for the carrier's rate, which
+    Google then adjusted by ``additional-variable-charge-percent`` and to which it added the
+    handling charge ``additional-fixed-charge``.
+    """
+    rate = parse_money(safe_xml.text(option, "price"), "price")
+    percent = safe_xml.text(option, "additional-variable-charge-percent")
+    if percent:
+        try:
+            rate = rate * (Decimal("100") + Decimal(percent)) / Decimal("100")
+        except InvalidOperation:
+            raise SandboxError("additional-variable-charge-percent is not a number.") from None
+    fixed = safe_xml.text(option, "additional-fixed-charge")
+    if fixed:
+        rate += parse_money(fixed, "additional-fixed-charge")
+    return to_money(max(rate, Decimal("0")))
+
+
+def shipping_options(root):
+    """Every shipping method a cart offers, as the buyer chooses among them on Google's page.
+
+    ``[{"name", "price", "carrier"}, …]``: carrier-calculated options (named "company type")
+    first, then the flat-rate ones; empty when the cart offers none (nothing ships).
+    """
+    methods = safe_xml.find(root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods")
+    if methods is None:
+        return []
+    options = []
+    for carrier in safe_xml.find_all(
+        methods, "carrier-calculated-shipping/carrier-calculated-shipping-options/carrier-calculated-shipping-option"
+    ):
+        name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
+        options.append({"name": name, "price": str(carrier_rate(carrier)), "carrier": True})
+    for flat in safe_xml.find_all(methods, "flat-rate-shipping"):
+        price = parse_money(safe_xml.text(flat, "price"), "price")
+        options.append({"name": flat.get("name", "Shipping"), "price": str(price), "carrier": False})
+    return options
+
+
+def choose_shipping(cart, index):
+    """The cart's shipping fields for the buyer's choice ``index`` of its options (none: free)."""
+    options = cart.get("shipping_options") or []
+    if not options:
+        return {"shipping_name": "", "shipping": "0.00", "carrier": False}
+    if not 0 <= index < len(options):
+        raise SandboxError("Choose one of the shipping methods offered.")
+    option = options[index]
+    return {"shipping_name": option["name"], "shipping": option["price"], "carrier": option["carrier"]}
 
 
 def read_html_cart(post):
@@ -146,12 +184,16 @@ def read_html_cart(post):
         raise SandboxError("The form has no items.")
     private = post.get("shopping-cart.merchant-private-data", "")
     private_xml = etree.tostring(E("merchant-private-data", private)).decode() if private else ""
+    options, index = [], 1
+    while f"ship_method_name_{index}" in post and index <= 20:
+        price = parse_money(post.get(f"ship_method_price_{index}", "0") or "0", f"ship_method_price_{index}")
+        options.append({"name": post[f"ship_method_name_{index}"][:255], "price": str(price), "carrier": False})
+        index += 1
     return {
         "lines": lines,
         "currency": post.get("item_currency_1", "USD"),
-        "shipping_name": post.get("ship_method_name_1", ""),
-        "shipping": str(parse_money(post.get("ship_method_price_1", "0") or "0", "ship_method_price_1")),
-        "carrier": False,
+        "shipping_options": options,
+        **choose_shipping({"shipping_options": options}, 0),
         "private_data": private_xml,
         "continue_url": post.get("continue_url", ""),
         "edit_cart_url": "",
@@ -207,18 +249,19 @@ def new_order_document(sandbox_order):
     """The ``new-order-notification`` for a sandbox order: buyer, echoed cart, adjustment, total."""
     cart = sandbox_order["cart"]
     shopping_cart = _shopping_cart_element(cart)
-    adjustment_tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
-    adjustment = E(
-        "order-adjustment",
-        E.shipping(
-            E(
-                adjustment_tag,
-                E("shipping-name", cart["shipping_name"]),
-                _money_el("shipping-cost", cart["shipping"], cart["currency"]),
+    adjustment = E("order-adjustment")
+    if cart.get("shipping_name"):
+        tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
+        adjustment.append(
+            E.shipping(
+                E(
+                    tag,
+                    E("shipping-name", cart["shipping_name"]),
+                    _money_el("shipping-cost", cart["shipping"], cart["currency"]),
+                )
             )
-        ),
-        _money_el("total-tax", "0", cart["currency"]),
-    )
+        )
+    adjustment.append(_money_el("total-tax", "0", cart["currency"]))
     return _doc(
         "new-order-notification",
         sandbox_order,
