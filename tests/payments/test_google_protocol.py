@@ -142,17 +142,6 @@ def test_carrier_calculated_shipping(google, request_, order, settings):
 
 
 @pytest.mark.django_db
-def test_digital_items_get_digital_content(google, request_, order, monkeypatch):
-    """Items the processor deems digital carry a digital-content element."""
-    first = order.lines.order_by("pk").first()
-    monkeypatch.setattr(type(google), "line_is_digital", lambda self, line: line.pk == first.pk)
-    root = cart_root(google, request_, order)
-    items = root.findall("g:shopping-cart/g:items/g:item", NS)
-    assert items[0].findtext("g:digital-content/g:display-disposition", namespaces=NS) == "OPTIMISTIC"
-    assert items[1].find("g:digital-content", NS) is None
-
-
-@pytest.mark.django_db
 def test_html_api_fields(google, request_, order):
     """The HTML API variant: numbered item fields, shipping, our order number as private data."""
     fields = dict(google.html_api_fields(request_, order))

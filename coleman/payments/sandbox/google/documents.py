@@ -90,6 +90,7 @@ def read_xml_cart(cart_xml: bytes):
                 "quantity": quantity,
                 "price": str(parse_money(price_el.text, "unit-price")),
                 "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
+                "digital": read_digital_content(safe_xml.find(item, "digital-content")),
             }
         )
     options = shipping_options(root)
@@ -105,6 +106,23 @@ def read_xml_cart(cart_xml: bytes):
         "shopping_cart_xml": etree.tostring(safe_xml.find(root, "shopping-cart")).decode(),
         "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
         "edit_cart_url": safe_xml.text(root, flow + "edit-cart-url"),
+    }
+
+
+def read_digital_content(element):
+    """An item's Digital Delivery (``digital-content``) as Google kept it, or None.
+
+    ``{"disposition", "email", "key", "url", "description"}``: OPTIMISTIC content is shown on
+    the confirmation page at once, PESSIMISTIC content once the order is charged.
+    """
+    if element is None:
+        return None
+    return {
+        "disposition": safe_xml.text(element, "display-disposition") or "OPTIMISTIC",
+        "email": safe_xml.text(element, "email-delivery").lower() == "true",
+        "key": safe_xml.text(element, "key"),
+        "url": safe_xml.text(element, "url"),
+        "description": safe_xml.text(element, "description"),
     }
 
 

@@ -256,7 +256,22 @@ class PayView(View):
                 f"The store did not acknowledge a notification (HTTP {results[-1][1]}); Google would retry.",
                 502,
             )
+        digital = [line for line in cart["lines"] if line.get("digital")]
+        if decision == "pay" and digital:
+            return _confirmation_page(request, sandbox_order, digital)
         return HttpResponseRedirect(cart["continue_url"])
+
+
+def _confirmation_page(request, sandbox_order, digital_lines):
+    """Google's confirmation page for an order with Digital Delivery items: each item's key, link
+    and description (or the notice that the merchant emails instructions), then the way back.
+
+    PESSIMISTIC content waits until the order is charged, as Google kept it back.
+    """
+    charged = sandbox_order["financial"] == "CHARGED"
+    items = [{**line, "shown": line["digital"]["disposition"] == "OPTIMISTIC" or charged} for line in digital_lines]
+    context = {"order": sandbox_order, "items": items, "continue_url": sandbox_order["cart"]["continue_url"]}
+    return render(request, "sandbox/google/confirmation.html", context)
 
 
 # --- the Order Processing API ---------------------------------------------------------------
