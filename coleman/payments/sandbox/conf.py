@@ -45,6 +45,16 @@ DEFAULTS = {
     },
     # Post IPNs to the store after a payment (in a background thread, resent until answered 200).
     "PAYPAL_SEND_IPN": True,
+    # The charset IPNs are encoded in and name in their `charset` field: PayPal's default for
+    # an account was windows-1252 (a seller could choose UTF-8 in the profile).
+    "PAYPAL_IPN_CHARSET": "windows-1252",
+    # The buyer who approves payments (a made-up person; the accent tests the charset).
+    "PAYPAL_BUYER": {
+        "first_name": "José",
+        "last_name": "Buyer",
+        "email": "sandbox-buyer@example.com",
+        "country": "US",
+    },
     # --- Salesforce (REST API) -------------------------------------------------------------
     # The users it accepts, the objects and fields of its org
     # (type, length, required, external id), and the default query batch size.
