@@ -280,6 +280,10 @@ class NvpView(View):
             "PAYMENTREQUEST_0_AMT": state["amount"],
             "PAYMENTREQUEST_0_CURRENCYCODE": state["currency"],
             "PAYMENTREQUEST_0_INVNUM": state["invoice"],
+            # PayPal repeated the first payment's fields under their pre-63.0 names.
+            "AMT": state["amount"],
+            "CURRENCYCODE": state["currency"],
+            "INVNUM": state["invoice"],
         }
         if state["payer_id"]:
             fields.update(
