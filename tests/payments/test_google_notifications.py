@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from tests.payments.documents import amount_xml, basic, new_order_xml, state_change_xml
+from tests.payments.schemas import assert_valid_google_document
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +302,16 @@ def test_flat_rate_choice_not_offered_is_flagged(notify, handed_off, another_han
     assert event.outcome == EventOutcome.FLAGGED and "differs from ours" in event.message
     another_handed_off.refresh_from_db()
     assert (another_handed_off.status_id, another_handed_off.total) == ("EXCEPTION", Decimal("30.50"))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        new_order_xml("C-1"),
+        state_change_xml(serial="2", financial="CHARGEABLE"),
+        *(amount_xml(kind, serial="3", latest="1.00", total="1.00") for kind in ("charge", "refund", "chargeback")),
+    ],
+)
+def test_the_tests_notifications_are_googles_documents(document):
+    """The notifications these tests post in Google's place are valid Checkout API documents."""
+    assert_valid_google_document(document)
