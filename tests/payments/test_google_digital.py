@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from lxml import etree
 
 from coleman.digital import services as digital_services
 from coleman.orders.models import Order
 from coleman.payments.processors.google import protocol as g
+from coleman.payments.sandbox.google import documents as sandbox_documents
 from tests.factories.digital import AssetFactory, DigitalProductFactory, PlanFactory, order_with
 from tests.factories.products import ProductFactory
 from tests.helpers import site_without
@@ -158,3 +160,12 @@ def test_sandbox_confirmation_page_shows_what_was_delivered(client, products):
     assert link.startswith("http://testserver/downloads/order/")
     opened = client.get(link, follow=True)
     assert opened.status_code == 200 and KEY in opened.content.decode()
+
+
+def test_the_sandbox_links_only_web_addresses():
+    """A digital-content url that is not http(s) (javascript:…) is not turned into a link."""
+    element = etree.fromstring(
+        b'<digital-content xmlns="http://checkout.google.com/schema/2"><url>javascript:alert(1)</url>'
+        b"<description>x</description></digital-content>"
+    )
+    assert sandbox_documents.read_digital_content(element)["url"] == ""

@@ -10,6 +10,7 @@ import hmac
 import secrets
 from decimal import Decimal, InvalidOperation
 from itertools import count
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from lxml import etree
@@ -117,11 +118,14 @@ def read_digital_content(element):
     """
     if element is None:
         return None
+    url = safe_xml.text(element, "url")
+    if urlsplit(url).scheme not in ("http", "https"):
+        url = ""  # Google linked web addresses only (never javascript: and the like)
     return {
         "disposition": safe_xml.text(element, "display-disposition") or "OPTIMISTIC",
         "email": safe_xml.text(element, "email-delivery").lower() == "true",
         "key": safe_xml.text(element, "key"),
-        "url": safe_xml.text(element, "url"),
+        "url": url,
         "description": safe_xml.text(element, "description"),
     }
 
