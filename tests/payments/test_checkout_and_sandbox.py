@@ -479,3 +479,35 @@ def test_carrier_shipping_with_handling_and_adjustment_through_the_sandbox(shopp
     order = Order.objects.get()
     assert (order.status_id, order.shipping_method) == ("PAID", "UPS Ground")
     assert (order.shipping, order.total) == (Decimal("15.20"), Decimal("35.20"))
+
+
+def test_buy_it_now_offers_every_flat_rate_option(client, settings):
+    """Buy It Now with the book's flat-rate options: the product page's form offers both, the
+    buyer picks USPS Priority Mail in the sandbox, and the order the store makes from Google's
+    notification takes that method and price and ends PAID."""
+    settings.COLEMAN_GOOGLE_BUY_IT_NOW = True
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = BOOK_FLAT_RATES
+    product = ProductFactory(price=Decimal("7.25"), stock=3)
+    html = client.get(product.get_absolute_url()).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="payments-buy-it-now"', html)[1]
+    fields = {
+        name: unescape(value)
+        for name, value in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html.split("payments-buy-it-now")[1]
+        )
+    }
+    assert (fields["ship_method_name_1"], fields["ship_method_price_1"]) == ("USPS Priority Mail", "4.00")
+    assert (fields["ship_method_name_2"], fields["ship_method_price_2"]) == ("Free Shipping", "0.00")
+    page = client.post(form, fields)
+    state = hidden_fields(page.content.decode())["state"]
+    assert (
+        client.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay", "shipping": "0"}).status_code
+        == 302
+    )
+    order = Order.objects.get()
+    assert (order.status_id, order.shipping_method, order.shipping, order.total) == (
+        "PAID",
+        "USPS Priority Mail",
+        Decimal("4.00"),
+        Decimal("11.25"),
+    )

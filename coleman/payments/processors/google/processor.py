@@ -231,7 +231,7 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
 
     def buy_it_now_fields(self, product):
         """HTML API fields for buying one ``product`` straight from its page (see :mod:`.buy_it_now`)."""
-        return buy_it_now_fields(product)
+        return buy_it_now_fields(product, self.setting("SHIPPING_METHODS"))
 
     # --- the pipeline -------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ def ships_anything(order_lines):
     )
 
 
-def _method_option(method, order, lines):
+def _method_option(method, lines):
     if isinstance(method, dict):
         name = str(method.get("name") or "").strip()
         if not name:
@@ -94,10 +94,15 @@ def flat_rate_options(order, order_lines, methods):
         return []
     if methods is None:
         return [FlatRateOption((order.shipping_method or "Shipping")[:255], order.shipping)]
-    lines = order_lines_to_quote(order_lines)
+    return quoted_options(order_lines_to_quote(order_lines), methods)
+
+
+def quoted_options(lines, methods):
+    """The options ``methods`` (``COLEMAN_GOOGLE_SHIPPING_METHODS``, a list) give for ``lines``
+    (:class:`~coleman.cart.lines.Lines`), in the listed order, each name once."""
     options, seen = [], set()
     for method in methods:
-        option = _method_option(method, order, lines)
+        option = _method_option(method, lines)
         if option.name not in seen:
             seen.add(option.name)
             options.append(option)
@@ -146,5 +151,6 @@ __all__ = [
     "chosen_shipping",
     "flat_rate_options",
     "order_lines_to_quote",
+    "quoted_options",
     "ships_anything",
 ]
