@@ -99,7 +99,7 @@ DEFAULTS = {
     # subclasses (see coleman/payments/README-processors.md). Each processor declares its own
     # settings and their defaults on its class (default_settings): credentials empty, endpoints
     # at the service's live URLs. Google Checkout: COLEMAN_GOOGLE_* (MERCHANT_ID, MERCHANT_KEY,
-    # API_BASE, CART_API, BUY_IT_NOW, CARRIER_SHIPPING, TIMEOUT, CLIENT_CERT); Amazon FPS:
+    # API_BASE, CART_API, BUY_IT_NOW, CARRIER_SHIPPING, SHIPPING_METHODS, TIMEOUT, CLIENT_CERT); Amazon FPS:
     # COLEMAN_AMAZON_* (ACCESS_KEY, SECRET_KEY, CBUI_ENDPOINT, FPS_ENDPOINT, PAY_ON_RETURN…);
     # PayPal: COLEMAN_PAYPAL_* (API_USER, API_PASSWORD, API_SIGNATURE, RECEIVER_EMAIL,
     # NVP_ENDPOINT, APPROVAL_URL, IPN_POSTBACK_URL…); Stripe Checkout: COLEMAN_STRIPE_*

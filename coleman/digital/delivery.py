@@ -4,15 +4,17 @@ The public seam other code uses, without knowing the digital app's models:
 
 - :func:`deliveries_for_order` gives, for each digital line of an order, its entitlement
   (created on first use, keys included), for the order page and the paid-order email;
-- :func:`digital_content_for_line` gives the delivery data of one order line as a payment
-  service's digital delivery needs it (Google Checkout's ``<digital-content>``): the method,
-  a description, the URL of the store's download page and the license key.
+- :func:`digital_content_for_line` / :func:`digital_content_for_order` give the delivery data
+  of order lines as a payment service's digital delivery needs it (Google Checkout's
+  ``<digital-content>``): the method, a description, the URL of the store's download page and
+  the license key.
 - :func:`guest_access_url` / :func:`order_from_guest_token`: the signed link that opens an
   order's downloads from a guest's email.
 
 Payments never imports this module (digital comes after payments). A processor learns that a
-line is digital from ``line.product.is_digital`` and asks for its content through a hook that
-the digital app fills in when it is installed.
+line is digital from ``line.product.is_digital`` and asks for its content through the seam
+``coleman.payments.digital_delivery``, which the digital app fills in its ``ready()`` with
+:func:`digital_content_for_order`.
 """
 
 from dataclasses import dataclass
@@ -109,26 +111,38 @@ def digital_content_for_line(line, *, request=None) -> DigitalContent | None:
 
     Creates the line's entitlement if needed (reserving its license keys), so a key can be
     shown by the payment service before the payment is confirmed; the files open only when
-    the order is paid. Key/URL when the line has files or keys, description for subscriptions
-    and anything else.
+    the order is paid. Key/URL when the line has files or keys, description for subscriptions,
+    e-mail for anything else.
     """
     if not line.product_id or not line.product.is_digital:
         return None
-    entitlement = next((e for e in deliveries_for_order(line.order) if e.line_id == line.pk), None)
-    if entitlement is None:
-        return None
+    return digital_content_for_order(line.order, request=request).get(line.pk)
+
+
+def digital_content_for_order(order, *, request=None) -> dict[int, DigitalContent]:
+    """``{line pk: DigitalContent}`` for every digital line of ``order``, in a fixed number of queries.
+
+    What the payments app's digital-delivery seam (``coleman.payments.digital_delivery``) asks
+    for; see :func:`digital_content_for_line` for the choice of method.
+    """
+    entitlements = deliveries_for_order(order)
+    url = guest_access_url(order, request) if entitlements else ""
+    return {entitlement.line_id: _content(entitlement, url) for entitlement in entitlements}
+
+
+def _content(entitlement, url):
+    name = entitlement.line.name
     keys = tuple(key.key for key in entitlement.license_keys.all())
     has_files = bool(entitlement.product and entitlement.product.digital_assets.all())
-    url = guest_access_url(line.order, request) if has_files else ""
     if has_files or keys:
-        words = f"Download {line.name} from your order page" if has_files else f"Your license key for {line.name}"
+        words = f"Download {name} from your order page" if has_files else f"Your license key for {name}"
         return DigitalContent(DeliveryMethod.KEY_URL, f"{words}.", url=url, keys=keys)
-    if hasattr(line.product, "subscription_plan"):
+    if entitlement.product is not None and hasattr(entitlement.product, "subscription_plan"):
         return DigitalContent(
             DeliveryMethod.DESCRIPTION,
-            f"Your subscription ({line.name}) starts as soon as the payment is confirmed: log in to use it.",
+            f"Your subscription ({name}) starts as soon as the payment is confirmed: log in to use it.",
         )
-    return DigitalContent(DeliveryMethod.EMAIL, f"We will email you how to get {line.name}.")
+    return DigitalContent(DeliveryMethod.EMAIL, f"We will email you how to get {name}.")
 
 
 __all__ = [
@@ -136,6 +150,7 @@ __all__ = [
     "DigitalContent",
     "deliveries_for_order",
     "digital_content_for_line",
+    "digital_content_for_order",
     "guest_access_token",
     "guest_access_url",
     "order_from_guest_token",

@@ -48,3 +48,12 @@ COLEMAN_PAYMENTS_HTTP_ADAPTERS = {f"{_SITE}/": "tests.payments.transport.DjangoT
 
 # The CranStore demo: `manage.py load_cranstore` (demo catalog) and `manage.py demo_staff`.
 INSTALLED_APPS = [*INSTALLED_APPS, "ecommerce_book.demo"]
+
+# django-paypal's PayPalWPP drives the PayPal sandbox in tests/payments/test_paypal_wpp.py: an
+# NVP client written by others, so the sandbox is checked against what a real client expects.
+# Its app is installed for the tests only (it logs every call in its PayPalNVP model).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.payments.paypal_pro_app.PayPalProConfig"]
+PAYPAL_TEST = True
+PAYPAL_WPP_USER = "sandbox-merchant_api1.example.com"
+PAYPAL_WPP_PASSWORD = "sandbox-password-not-secret"  # noqa: S105 - the sandbox's test account
+PAYPAL_WPP_SIGNATURE = "sandbox-signature-not-secret"

@@ -11,9 +11,11 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from coleman.digital.services import add_license_keys
 from coleman.orders.models import Order
 from coleman.payments.models import PaymentEvent
 from tests.e2e.checkout import place_guest_order, point_gateways_at
+from tests.factories.digital import AssetFactory
 from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -56,3 +58,27 @@ def test_decline_in_the_sandbox(live_server, page, settings):
     expect(page.locator(".order-status")).not_to_have_text("Payment Received")
     order.refresh_from_db()
     assert order.status_id == "NEW_CHKOUT"
+
+
+def test_digital_goods_show_their_key_on_the_sandbox_confirmation_page(live_server, page, settings, tmp_path):
+    """Buy a digital product with a license key and a file (nothing ships): after "Pay", the
+    sandbox's confirmation page shows the key and a link to the order's downloads, as Google's
+    confirmation page did; the link opens the paid order with the same key."""
+    settings.COLEMAN_DIGITAL_ROOT = str(tmp_path / "private")
+    point_gateways_at(live_server, settings)
+    book = AssetFactory(product__name="Cranberry Cookbook", product__price=Decimal("7.00")).product
+    add_license_keys(book, ["1456-1514-3657-2198"])
+    page.goto(live_server.url + book.get_absolute_url())
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("1")
+    place_guest_order(page, live_server, "Google Checkout")
+    page.get_by_role("button", name="Pay with Google Checkout").click()
+    expect(page.get_by_text("7.00 USD")).to_be_visible()  # a digital-only order ships for nothing
+    page.get_by_role("button", name="Pay now (sandbox)").click()
+    expect(page.get_by_role("heading", name="Cranberry Cookbook")).to_be_visible()
+    expect(page.locator("code.digital-key")).to_have_text("1456-1514-3657-2198")
+    expect(page.get_by_text("Download Cranberry Cookbook from your order page.")).to_be_visible()
+    page.get_by_role("link", name="Access your purchase").click()
+    expect(page.locator(".license-key")).to_have_text("1456-1514-3657-2198")
+    order = Order.objects.get()
+    assert order.status_id == "PAID" and order.total == Decimal("7.00")

@@ -14,6 +14,7 @@ from coleman.payments.services import record_checkout
 from tests.factories.orders import LineFactory, OrderFactory
 from tests.factories.products import ProductFactory
 from tests.payments.documents import GOOD_AUTH, NOTIFY_URL
+from tests.payments.schemas import assert_valid_google_document
 
 
 @pytest.fixture
@@ -53,10 +54,31 @@ def handed_off(order):
 
 @pytest.fixture
 def notify(client):
-    """POST a notification body to the store with (by default) the right credentials."""
+    """POST a notification body to the store with (by default) the right credentials.
+
+    Every acknowledgment the store answers is validated against the Checkout API schema.
+    """
 
     def post(body, auth=GOOD_AUTH):
         headers = {"HTTP_AUTHORIZATION": auth} if auth is not None else {}
-        return client.post(NOTIFY_URL, data=body, content_type="application/xml", **headers)
+        response = client.post(NOTIFY_URL, data=body, content_type="application/xml", **headers)
+        if response.status_code == 200:
+            assert_valid_google_document(response.content, "notification-acknowledgment")
+        return response
 
     return post
+
+
+@pytest.fixture
+def another_handed_off(db):
+    """A second NEW order of the same total (30.50), also handed to Google."""
+    other = OrderFactory(subtotal=Decimal("25.50"), shipping=Decimal("5.00"), total=Decimal("30.50"))
+    LineFactory(
+        order=other,
+        product=ProductFactory(price=Decimal("25.50")),
+        quantity=1,
+        unit_price=Decimal("25.50"),
+        line_total=Decimal("25.50"),
+    )
+    record_checkout(other, "google")
+    return other

@@ -14,6 +14,7 @@ from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from tests.factories.orders import ADDRESS
 from tests.factories.products import ProductFactory
+from tests.payments.schemas import assert_valid_google_document
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_place_order_saves_it_and_hands_off_signed_cart(shopper, google):
     assert f'action="http://testserver/sandbox/google/api/checkout/v2/checkout/Merchant/{google.merchant_id}"' in html
     fields = hidden_fields(html)
     cart_xml = base64.b64decode(fields["cart"])
+    assert_valid_google_document(cart_xml, "checkout-shopping-cart")
     assert order.number.encode() in cart_xml
     import hashlib
     import hmac
@@ -142,16 +144,18 @@ def test_checkout_page_query_count_does_not_grow(client):
     assert counts[0] == counts[1], counts
 
 
-def pay_in_sandbox(shopper, decision):
-    """Place the order, post the hand-off to the sandbox, then press Pay or Decline there."""
+def pay_in_sandbox(shopper, decision, **choices):
+    """Place the order, post the hand-off to the sandbox, then press Pay or Decline there
+    (``choices``: more fields of the sandbox's form, e.g. ``shipping="1"``)."""
     handoff = shopper.post("/checkout/google/", checkout_form(shopper))
     fields = hidden_fields(handoff.content.decode())
     action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
+    assert_valid_google_document(base64.b64decode(fields["cart"]), "checkout-shopping-cart")
     page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]})
     assert page.status_code == 200
     assert b"SANDBOX" in page.content
     state = hidden_fields(page.content.decode())["state"]
-    return shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": decision})
+    return shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": decision, **choices})
 
 
 def test_sandbox_pay_marks_order_paid_and_returns_shopper(shopper):
@@ -429,3 +433,81 @@ def test_the_checkout_pages_render_in_french(shopper):
         assert "Ce champ est obligatoire." in shopper.post("/checkout/google/", data).content.decode()
         response = shopper.post("/checkout/google/", checkout_form(shopper))
     assert response.status_code == 200 and b"Pay with Google Checkout" in response.content
+
+
+BOOK_FLAT_RATES = [{"name": "USPS Priority Mail", "price": "4.00"}, {"name": "Free Shipping", "price": "0.00"}]
+
+
+def test_buyer_chooses_among_flat_rate_options_in_the_sandbox(shopper, settings):
+    """With the book's two flat-rate options offered side by side, the buyer picks "Free Shipping"
+    on Google's page: the order takes that method and price, and ends PAID at the new total."""
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = BOOK_FLAT_RATES
+    response = pay_in_sandbox(shopper, "pay", shipping="1")
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert (order.status_id, order.shipping_method) == ("PAID", "Free Shipping")
+    assert (order.shipping, order.total) == (Decimal("0.00"), Decimal("20.00"))
+
+
+def test_sandbox_page_lists_every_shipping_option(shopper, settings):
+    """The sandbox's page offers each shipping method with its price and the total it makes."""
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = BOOK_FLAT_RATES
+    handoff = shopper.post("/checkout/google/", checkout_form(shopper))
+    fields = hidden_fields(handoff.content.decode())
+    action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
+    page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]}).content.decode()
+    assert "USPS Priority Mail: 4.00 USD (total 24.00 USD)" in page
+    assert "Free Shipping: 0.00 USD (total 20.00 USD)" in page
+    state = hidden_fields(page)["state"]
+    refused = shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay", "shipping": "7"})
+    assert refused.status_code == 400 and not Order.objects.filter(status_id="PAID").exists()
+
+
+def test_carrier_shipping_with_handling_and_adjustment_through_the_sandbox(shopper, settings):
+    """Carrier-calculated shipping with a handling charge and a percentage adjustment: the sandbox
+    charges the carrier rate (its default price, 12.00) +10 % + 2.00 handling = 15.20, and the
+    order takes that price; the flat-rate options offered beside it stay available."""
+    settings.COLEMAN_GOOGLE_CARRIER_SHIPPING = {
+        "ship_from": {"city": "Boston", "region": "MA", "postal_code": "02110", "country": "US"},
+        "methods": [["UPS", "Ground"]],
+        "default_price": "12.00",
+        "handling": "2.00",
+        "adjust_percent": "10",
+    }
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = BOOK_FLAT_RATES
+    pay_in_sandbox(shopper, "pay", shipping="0")
+    order = Order.objects.get()
+    assert (order.status_id, order.shipping_method) == ("PAID", "UPS Ground")
+    assert (order.shipping, order.total) == (Decimal("15.20"), Decimal("35.20"))
+
+
+def test_buy_it_now_offers_every_flat_rate_option(client, settings):
+    """Buy It Now with the book's flat-rate options: the product page's form offers both, the
+    buyer picks USPS Priority Mail in the sandbox, and the order the store makes from Google's
+    notification takes that method and price and ends PAID."""
+    settings.COLEMAN_GOOGLE_BUY_IT_NOW = True
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = BOOK_FLAT_RATES
+    product = ProductFactory(price=Decimal("7.25"), stock=3)
+    html = client.get(product.get_absolute_url()).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="payments-buy-it-now"', html)[1]
+    fields = {
+        name: unescape(value)
+        for name, value in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html.split("payments-buy-it-now")[1]
+        )
+    }
+    assert (fields["ship_method_name_1"], fields["ship_method_price_1"]) == ("USPS Priority Mail", "4.00")
+    assert (fields["ship_method_name_2"], fields["ship_method_price_2"]) == ("Free Shipping", "0.00")
+    page = client.post(form, fields)
+    state = hidden_fields(page.content.decode())["state"]
+    assert (
+        client.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay", "shipping": "0"}).status_code
+        == 302
+    )
+    order = Order.objects.get()
+    assert (order.status_id, order.shipping_method, order.shipping, order.total) == (
+        "PAID",
+        "USPS Priority Mail",
+        Decimal("4.00"),
+        Decimal("11.25"),
+    )

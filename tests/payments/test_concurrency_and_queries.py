@@ -111,3 +111,36 @@ def test_choose_page_queries_do_not_grow_with_cart_size():
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     print("/checkout/ page queries:", counts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_new_orders_claiming_one_google_number_never_500():
+    """Six new-order notifications with one Google order number, each naming a different order of
+    ours, posted at once (issue 11): all are acknowledged (200); exactly one order keeps the number
+    and checks out, the five others are flagged EXCEPTION with a note naming the owner."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises all writers with one lock, so threads cannot race")
+    orders = [make_order(2) for _ in range(6)]
+    barrier = threading.Barrier(len(orders))
+    statuses = []
+
+    def post(order, index):
+        barrier.wait()
+        try:
+            body = new_order_xml(order.number, serial=f"claim-{index}", total="7.00", google_number="555")
+            response = Client().post(NOTIFY_URL, body, content_type="application/xml", HTTP_AUTHORIZATION=GOOD_AUTH)
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(order, index)) for index, order in enumerate(orders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * len(orders)
+    owner = PaymentTransaction.objects.get(processor="google", kind="checkout", remote_id="555").order
+    final = dict(Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("number", "status_id"))
+    assert final.pop(owner.number) == "NEW_CHKOUT"
+    assert set(final.values()) == {"EXCEPTION"}
+    print("racing claims of one Google number:", sorted(statuses), "owner 1, flagged", len(final))

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
 from tests.payments.documents import amount_xml, basic, new_order_xml, state_change_xml
+from tests.payments.schemas import assert_valid_google_document
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,60 @@ def test_nul_bytes_and_invalid_utf8_are_logged_safely(notify, handed_off):
         assert notify(body).status_code == 400
     assert PaymentEvent.objects.filter(outcome=EventOutcome.REJECTED).count() == 3
     assert "\\x00" in PaymentEvent.objects.order_by("id").first().body
+
+
+def test_new_order_naming_another_order_is_flagged_not_500(notify, handed_off, another_handed_off):
+    """A new-order whose merchant note names another order than the one Google's number belongs to
+    (valid credentials, a new serial) is acknowledged with 200 and recorded as an exception on the
+    named order; the first order keeps Google's number and its status (issue 11: it was a 500
+    from the unique constraint on Google's order number, and Google retries anything not 200)."""
+    other = another_handed_off
+    assert notify(new_order_xml(handed_off.number, serial="first")).status_code == 200
+    response = notify(new_order_xml(other.number, serial="second"))
+    assert response.status_code == 200
+    assert b'serial-number="second"' in response.content
+    assert status_of(handed_off) == "NEW_CHKOUT"
+    assert status_of(other) == "EXCEPTION"
+    note = other.history.get(to_status="EXCEPTION").note
+    assert "841171949013218" in note and handed_off.number in note
+    assert PaymentTransaction.objects.get(order=handed_off, kind="checkout").remote_id == "841171949013218"
+    assert PaymentTransaction.objects.get(order=other, kind="checkout").remote_id == ""
+    event = PaymentEvent.objects.get(idempotency_key="second")
+    assert (event.outcome, event.order) == (EventOutcome.FLAGGED, other)
+    # Google's retry of the same notification changes nothing more.
+    assert notify(new_order_xml(other.number, serial="second")).status_code == 200
+    assert other.history.filter(to_status="EXCEPTION").count() == 1
+
+
+def test_flat_rate_choice_not_offered_is_flagged(notify, handed_off, another_handed_off, settings):
+    """A new-order whose flat-rate choice is not one the cart offered at that price is not
+    believed: its total differs from ours and the order is flagged; an offered choice is taken."""
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = [{"name": "Free Shipping", "price": "0.00"}]
+    body = new_order_xml(handed_off.number, total="25.50").replace(b"Flat rate", b"Free Shipping")
+    assert notify(body.replace(b">5.00<", b">0.00<")).status_code == 200
+    handed_off.refresh_from_db()
+    assert (handed_off.status_id, handed_off.shipping_method, handed_off.total) == (
+        "NEW_CHKOUT",
+        "Free Shipping",
+        Decimal("25.50"),
+    )
+    other = new_order_xml(another_handed_off.number, serial="s2", total="25.50", google_number="2")
+    forged = other.replace(b"Flat rate", b"Staff discount").replace(b">5.00<", b">0.00<")
+    assert notify(forged).status_code == 200
+    event = PaymentEvent.objects.get(idempotency_key="s2")
+    assert event.outcome == EventOutcome.FLAGGED and "differs from ours" in event.message
+    another_handed_off.refresh_from_db()
+    assert (another_handed_off.status_id, another_handed_off.total) == ("EXCEPTION", Decimal("30.50"))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        new_order_xml("C-1"),
+        state_change_xml(serial="2", financial="CHARGEABLE"),
+        *(amount_xml(kind, serial="3", latest="1.00", total="1.00") for kind in ("charge", "refund", "chargeback")),
+    ],
+)
+def test_the_tests_notifications_are_googles_documents(document):
+    """The notifications these tests post in Google's place are valid Checkout API documents."""
+    assert_valid_google_document(document)

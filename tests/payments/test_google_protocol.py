@@ -15,6 +15,7 @@ from coleman.payments.processors.google.client import OrderProcessingClient
 from coleman.payments.sandbox.google import documents as sandbox_documents
 from tests.factories.products import ProductFactory
 from tests.payments.documents import basic
+from tests.payments.schemas import assert_valid_google_document
 from tests.payments.scripted_server import ScriptedServer, closed_port_url
 
 NS = {"g": g.NAMESPACE}
@@ -76,7 +77,8 @@ def request_():
 
 
 def cart_root(google, request_, order):
-    root = etree.fromstring(google.cart_xml(request_, order))
+    """The store's cart for ``order``, validated against the Checkout API schema."""
+    root = assert_valid_google_document(google.cart_xml(request_, order), "checkout-shopping-cart")
     assert etree.QName(root).localname == "checkout-shopping-cart" and etree.QName(root).namespace == g.NAMESPACE
     return root
 
@@ -140,17 +142,6 @@ def test_carrier_calculated_shipping(google, request_, order, settings):
 
 
 @pytest.mark.django_db
-def test_digital_items_get_digital_content(google, request_, order, monkeypatch):
-    """Items the processor deems digital carry a digital-content element."""
-    first = order.lines.order_by("pk").first()
-    monkeypatch.setattr(type(google), "line_is_digital", lambda self, line: line.pk == first.pk)
-    root = cart_root(google, request_, order)
-    items = root.findall("g:shopping-cart/g:items/g:item", NS)
-    assert items[0].findtext("g:digital-content/g:display-disposition", namespaces=NS) == "OPTIMISTIC"
-    assert items[1].find("g:digital-content", NS) is None
-
-
-@pytest.mark.django_db
 def test_html_api_fields(google, request_, order):
     """The HTML API variant: numbered item fields, shipping, our order number as private data."""
     fields = dict(google.html_api_fields(request_, order))
@@ -190,11 +181,16 @@ def test_html_api_handoff(client, google, order, settings, request_):
             ["tracking-data/tracking-number"],
         ),
         (g.archive_order_document("123"), "archive-order", []),
+        (g.deliver_order_document("123", "77", "fedex"), "deliver-order", ["tracking-data/carrier"]),
+        (g.deliver_order_document("123", "77", "Royal Mail"), "deliver-order", ["tracking-data/carrier"]),
+        (g.deliver_order_document("123"), "deliver-order", ["send-email"]),
+        (g.refund_order_document("123", Decimal("1"), "USD", ""), "refund-order", ["reason"]),
     ],
 )
 def test_order_processing_documents(document, root_tag, required):
-    """Each command names the Google order and has the elements the API requires."""
-    root = etree.fromstring(document)
+    """Each command names the Google order, has the elements the API requires and is valid
+    Checkout API XML (carrier names are Google's: "fedex" is sent as FedEx, an unknown one as Other)."""
+    root = assert_valid_google_document(document, root_tag)
     assert etree.QName(root).localname == root_tag and etree.QName(root).namespace == g.NAMESPACE
     assert root.get("google-order-number") == "123"
     for path in required:
@@ -206,7 +202,7 @@ def test_order_processing_documents(document, root_tag, required):
 
 def test_acknowledgment_document():
     """The acknowledgment echoes the serial number in Google's namespace."""
-    root = etree.fromstring(g.acknowledgment("s-1"))
+    root = assert_valid_google_document(g.acknowledgment("s-1"), "notification-acknowledgment")
     assert (etree.QName(root).localname, root.get("serial-number")) == ("notification-acknowledgment", "s-1")
 
 
@@ -271,3 +267,90 @@ def test_buy_it_now_on_product_page_only_when_enabled(client, settings):
     assert "Buy it now with Google Checkout" in html
     assert 'name="item_price_1" value="7.25"' in html
     assert "/sandbox/google/api/checkout/v2/checkoutForm/Merchant/" in html
+
+
+@pytest.mark.django_db
+def test_the_sandboxs_documents_are_valid_checkout_xml(google, request_, order):
+    """Every document the sandbox sends (notifications for an XML and an HTML cart, command answers)
+    is valid against the Checkout API schema; new-order echoes the merchant's shopping-cart and
+    carries buyer-billing-address, buyer-marketing-preferences and item descriptions; the risk
+    notification carries the billing address."""
+    carts = [
+        sandbox_documents.read_xml_cart(google.cart_xml(request_, order)),
+        sandbox_documents.read_html_cart(dict(google.html_api_fields(request_, order))),
+    ]
+    for cart in carts:
+        sandbox_order = {"google_number": "123456789012345", "cart": cart, "total": "30.50", "fulfillment": "NEW"}
+        new_order = assert_valid_google_document(
+            sandbox_documents.new_order_document(sandbox_order), "new-order-notification"
+        )
+        for path in ("g:buyer-billing-address/g:address1", "g:buyer-marketing-preferences/g:email-allowed"):
+            assert new_order.find(path, NS) is not None, path
+        assert all(i.findtext("g:item-description", namespaces=NS) for i in new_order.iterfind(".//g:item", NS))
+        assert "".join(new_order.find(".//g:merchant-private-data", NS).itertext()).strip() == order.number
+        risk = assert_valid_google_document(sandbox_documents.risk_document(sandbox_order))
+        assert risk.find("g:risk-information/g:billing-address/g:postal-code", NS) is not None
+        assert_valid_google_document(
+            sandbox_documents.state_change_document(sandbox_order, "PAYMENT_DECLINED", "REVIEWING", reason="Card")
+        )
+        for kind in ("charge", "refund", "chargeback"):
+            assert_valid_google_document(sandbox_documents.amount_document(sandbox_order, kind, "1.00", "1.00"))
+    # The XML cart is echoed as sent: its per-item private data comes back too.
+    echoed = assert_valid_google_document(
+        sandbox_documents.new_order_document({**sandbox_order, "cart": carts[0]}), "new-order-notification"
+    )
+    assert echoed.findtext(".//g:merchant-private-item-data/g:order-number", namespaces=NS) == order.number
+    assert_valid_google_document(sandbox_documents.error_document("No."), "error")
+    assert_valid_google_document(sandbox_documents.received_document(), "request-received")
+
+
+def flat_rates(root):
+    """``[(name, price), …]`` of a cart's flat-rate-shipping options, in order."""
+    return [
+        (f.get("name"), f.findtext("g:price", namespaces=NS))
+        for f in root.findall(".//g:shipping-methods/g:flat-rate-shipping", NS)
+    ]
+
+
+@pytest.mark.django_db
+def test_every_flat_rate_option_is_offered_side_by_side(google, request_, order, settings):
+    """COLEMAN_GOOGLE_SHIPPING_METHODS: fixed options (the book's USPS Priority Mail 4.00 and Free
+    Shipping 0.00) and shipping calculators (quoting the order's lines) are offered side by side;
+    by default only the store's own charge is."""
+    assert flat_rates(cart_root(google, request_, order)) == [("Flat rate", "5.00")]
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = [
+        {"name": "USPS Priority Mail", "price": "4.00"},
+        {"name": "Free Shipping", "price": "0"},
+        "coleman.orders.shipping.PerItemShipping",
+        {"name": "By the pound", "calculator": "coleman.orders.shipping.WeightTableShipping"},
+        {"name": "Free Shipping", "price": "9.99"},
+    ]
+    # 3 units: 3 x 1.50 per item; 2 x 2.5 lb = 5 lb is the 5 lb row of the weight table (7.50).
+    assert flat_rates(cart_root(google, request_, order)) == [
+        ("USPS Priority Mail", "4.00"),
+        ("Free Shipping", "0.00"),
+        ("Per item", "4.50"),
+        ("By the pound", "7.50"),
+    ]
+    assert dict(google.html_api_fields(request_, order))["ship_method_name_2"] == "Free Shipping"
+
+
+@pytest.mark.django_db
+def test_carrier_shipping_carries_handling_and_percentage(google, request_, order, settings):
+    """Carrier options carry the handling charge (additional-fixed-charge) and the percentage
+    adjustment (additional-variable-charge-percent) from the settings; listed flat-rate options
+    are offered beside them."""
+    settings.COLEMAN_GOOGLE_CARRIER_SHIPPING = {
+        "ship_from": {"city": "Boston", "region": "MA", "postal_code": "02110", "country": "US"},
+        "methods": [["USPS", "Priority Mail"]],
+        "default_price": "10.00",
+        "handling": "1.5",
+        "adjust_percent": "-5",
+    }
+    settings.COLEMAN_GOOGLE_SHIPPING_METHODS = [{"name": "Free Shipping", "price": "0.00"}]
+    root = cart_root(google, request_, order)
+    option = root.find(".//g:carrier-calculated-shipping-option", NS)
+    fixed = option.find("g:additional-fixed-charge", NS)
+    assert (fixed.text, fixed.get("currency")) == ("1.50", "USD")
+    assert option.findtext("g:additional-variable-charge-percent", namespaces=NS) == "-5"
+    assert flat_rates(root) == [("Free Shipping", "0.00")]

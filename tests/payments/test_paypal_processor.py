@@ -376,3 +376,38 @@ def test_the_ipn_for_our_own_refund_adds_no_second_refund(processor, order, shop
     assert post_ipn(body).status_code == 200
     assert PaymentTransaction.objects.filter(processor="paypal", kind="refund").count() == 1
     assert PaymentEvent.objects.get(kind__startswith="ipn").outcome == EventOutcome.IGNORED
+
+
+def test_a_windows_1252_ipn_is_read_in_its_charset(processor, order, shopper):
+    """The sandbox's IPN is windows-1252 (PayPal's default charset): the store honours its
+    ``charset`` and keeps "José", not "Jos\ufffd", in the event log (issue 18)."""
+    pay(shopper, processor, order)
+    [ipn] = sent_ipn_bodies()
+    assert b"charset=windows-1252" in ipn and b"Jos%E9" in ipn
+    assert post_ipn(ipn).status_code == 200
+    event = PaymentEvent.objects.get(kind="ipn-express_checkout")
+    assert event.parsed["first_name"] == "José" and "José" in event.body and "\ufffd" not in event.body
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoded"),
+    [("UTF-8", "Jos%C3%A9"), ("windows-1252", "Jos%E9"), ("ISO-8859-1", "Jos%E9"), ("", "Jos%E9")],
+)
+def test_ipns_in_each_charset_keep_the_name(order, charset, encoded):
+    """UTF-8, windows-1252 and ISO-8859-1 IPNs (and one naming no charset, in PayPal's default)
+    all give "José"."""
+    head = f"charset={charset}&" if charset else ""
+    body = (
+        f"{head}txn_id=TXN-{charset or 'none'}&txn_type=express_checkout&payment_status=Pending&invoice={order.number}"
+        f"&mc_gross=30.50&mc_currency=USD&receiver_email=sandbox-merchant%40example.com&first_name={encoded}"
+    ).encode("ascii")
+    remember_ipn(body)
+    assert post_ipn(body).status_code == 200
+    assert PaymentEvent.objects.get(processor="paypal").parsed["first_name"] == "José"
+
+
+@pytest.mark.parametrize("body", [b"charset=klingon&txn_id=1", b"charset=UTF-8&first_name=Jos%E9&txn_id=1"])
+def test_ipns_in_an_unknown_or_wrong_charset_get_400(db, body):
+    """An IPN naming a charset we do not know, or bytes that are not of its charset: 400, logged."""
+    assert post_ipn(body).status_code == 400
+    assert PaymentEvent.objects.get(processor="paypal").outcome == EventOutcome.REJECTED

@@ -1,5 +1,6 @@
 """The PayPal sandbox: NVP API, approval page and IPN post-back behave like PayPal's, refusals included."""
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -121,7 +122,7 @@ def test_full_express_checkout_then_ipn_verified(client):
     assert len(sent_ipns()) == 1
     url, body = sent_ipns()[0]
     assert url == NOTIFY_URL
-    ipn = paypal.Ipn.from_params(paypal.decode_nvp(body))
+    ipn = paypal.Ipn.from_params(paypal.decode_ipn(body)[0])
     assert ipn.txn_id == result.transaction_id and ipn.invoice == "C-1001" and ipn.payment_status == "Completed"
 
     postback = "http://testserver/sandbox/paypal/ipn-verify/"
@@ -176,3 +177,75 @@ def test_ipn_delivery_is_resent_until_the_store_answers_200():
     with ScriptedServer((503, b""), (500, b""), (200, b"")) as store:
         assert deliver_ipn(store.url, b"txn_id=1", delays=(0, 0, 0, 0)) is True
     assert [(path, body) for _, path, _, body in store.requests] == [("/", b"txn_id=1")] * 3
+
+
+#: The fields PayPal's IPN for an Express Checkout payment carried (IPN and PDT Variables reference).
+IPN_FIELDS = {
+    "txn_id", "txn_type", "payment_status", "payment_date", "payment_type", "invoice", "mc_gross", "mc_fee",
+    "mc_currency", "payment_gross", "tax", "quantity", "item_name", "business", "receiver_email", "receiver_id",
+    "payer_id", "payer_email", "payer_status", "first_name", "last_name", "residence_country",
+    "protection_eligibility", "charset", "notify_version", "verify_sign", "test_ipn", "ipn_track_id",
+    "transaction_subject", "custom",
+}  # fmt: skip
+
+
+def test_the_ipn_carries_paypals_fields_in_the_accounts_charset(client):
+    """The sandbox's IPN has the fields PayPal sent (charset, notify_version, verify_sign,
+    payment_date in Pacific time, business, txn_type, payer_status, mc_currency…) and is encoded
+    in the charset it names: windows-1252 by default, so the buyer "José" travels as Jos%E9."""
+    token = start(client)
+    payer_id = dict(parse_qsl(urlsplit(approve(client, token)).query))["PayerID"]
+    nvp_client().do_express_checkout_payment(token=token, payer_id=payer_id, payment=PAYMENT)
+    [(_url, body)] = sent_ipns()
+    fields, _text = paypal.decode_ipn(body)
+    assert IPN_FIELDS <= set(fields)
+    assert b"first_name=Jos%E9" in body and fields["first_name"] == "José"
+    assert (fields["charset"], fields["notify_version"], fields["txn_type"]) == (
+        "windows-1252",
+        "3.9",
+        "express_checkout",
+    )
+    assert (fields["payer_status"], fields["mc_currency"], fields["business"]) == (
+        "verified",
+        "USD",
+        fields["receiver_email"],
+    )
+    assert re.fullmatch(r"\d\d:\d\d:\d\d [A-Z][a-z]{2} \d\d, \d{4} P[SD]T", fields["payment_date"])
+    assert len(fields["verify_sign"]) >= 40
+
+
+def test_the_ipn_charset_is_the_sandboxs_setting(client, settings):
+    """An account set to UTF-8 gets UTF-8 IPNs that say so."""
+    settings.COLEMAN_SANDBOX_PAYPAL_IPN_CHARSET = "UTF-8"
+    token = start(client)
+    payer_id = dict(parse_qsl(urlsplit(approve(client, token)).query))["PayerID"]
+    nvp_client().do_express_checkout_payment(token=token, payer_id=payer_id, payment=PAYMENT)
+    [(_url, body)] = sent_ipns()
+    assert b"charset=UTF-8" in body and b"first_name=Jos%C3%A9" in body
+
+
+def nvp_call(client, **fields):
+    """POST a raw NVP call to the sandbox; returns the decoded answer."""
+    body = "&".join(f"{name}={value}" for name, value in fields.items())
+    response = client.post("/sandbox/paypal/nvp/", data=body, content_type="application/x-www-form-urlencoded")
+    return paypal.decode_nvp(response.content)
+
+
+@pytest.mark.parametrize("version", ["124.0", "98.0", "65.1"])
+def test_nvp_answers_echo_the_version_and_carry_paypals_bookkeeping(client, version):
+    """Every answer, success or failure, echoes the VERSION asked for and carries TIMESTAMP (UTC,
+    2009-02-03T17:47:41Z form), CORRELATIONID and BUILD, as PayPal's did."""
+    token = start(client)
+    credentials = {"USER": USER, "PWD": PASSWORD, "SIGNATURE": SIGNATURE, "VERSION": version}
+    answers = [
+        nvp_call(client, **credentials, METHOD="GetExpressCheckoutDetails", TOKEN=token),
+        nvp_call(client, **{**credentials, "PWD": "wrong"}, METHOD="GetExpressCheckoutDetails", TOKEN=token),
+    ]
+    assert [a["ACK"] for a in answers] == ["Success", "Failure"]
+    for answer in answers:
+        assert answer["VERSION"] == version
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", answer["TIMESTAMP"])
+        assert re.fullmatch(r"[0-9a-f]{13}", answer["CORRELATIONID"]) and answer["BUILD"].isdigit()
+    assert answers[0]["CORRELATIONID"] != answers[1]["CORRELATIONID"]
+    no_version = nvp_call(client, USER=USER, PWD=PASSWORD, SIGNATURE=SIGNATURE, METHOD="GetExpressCheckoutDetails")
+    assert no_version["VERSION"] == "124.0"

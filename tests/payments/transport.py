@@ -13,6 +13,9 @@ sandbox from one threaded runserver, which reaches itself over real HTTP.
 Each request gets a fresh client (server-to-server calls carry no browser cookies) that
 enforces CSRF like a real server, so an endpoint a service calls must really be exempt.
 Exceptions raised by a view propagate to the test, as the test client does.
+
+Every exchange on a Google Checkout path is validated against the Checkout API schema
+(``tests/payments/schemas``) in both directions: an invalid document fails the test.
 """
 
 from urllib.parse import urlsplit
@@ -22,6 +25,8 @@ from django.test import Client
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
+
+from tests.payments.schemas import check_google_exchange
 
 #: Headers the test client sets itself from the body and its arguments.
 _COMPUTED_HEADERS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH", "HOST"})
@@ -59,6 +64,9 @@ class DjangoTestClientAdapter(BaseAdapter):
         response.url = request.url
         response.request = request
         response.connection = self
+        check_google_exchange(
+            url.path, body, answer.status_code, response.content, response.headers.get("Content-Type", "")
+        )
         return response
 
     def close(self):

@@ -50,6 +50,16 @@ DEFAULTS = {
     },
     # Post IPNs to the store after a payment (in a background thread, resent until answered 200).
     "PAYPAL_SEND_IPN": True,
+    # The charset IPNs are encoded in and name in their `charset` field: PayPal's default for
+    # an account was windows-1252 (a seller could choose UTF-8 in the profile).
+    "PAYPAL_IPN_CHARSET": "windows-1252",
+    # The buyer who approves payments (a made-up person; the accent tests the charset).
+    "PAYPAL_BUYER": {
+        "first_name": "José",
+        "last_name": "Buyer",
+        "email": "sandbox-buyer@example.com",
+        "country": "US",
+    },
     # --- Stripe Checkout --------------------------------------------------------------------
     # Secret API key -> the account's webhook endpoint: its signing secret, and its URL
     # ("" = this site's payments:stripe:webhook, made absolute against the API request).

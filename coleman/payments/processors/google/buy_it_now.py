@@ -16,28 +16,38 @@ from coleman.products.models import Product
 from ... import xml as safe_xml
 from ...amounts import format_amount
 from ...exceptions import MalformedMessage
+from .shipping import FlatRateOption, quoted_options
 
 
-def buy_it_now_fields(product):
+def buy_it_now_fields(product, shipping_methods=None):
     """HTML API fields for buying one ``product`` straight from its page.
 
-    Shipping is our own quote for that one product, so Google's total matches the order
-    the store makes from Google's new-order notification (see :func:`order_from_buy_it_now`).
+    Shipping is our own quote for that one product (so Google's total matches the order the
+    store makes from Google's new-order notification, see :func:`order_from_buy_it_now`), or,
+    with ``shipping_methods`` (``COLEMAN_GOOGLE_SHIPPING_METHODS``), every listed option side
+    by side; a digital product is offered none of those.
     """
-    calculator = get_shipping_calculator()
-    shipping = calculator.quote(Lines([Line(product=product, quantity=1)]))
-    return [
+    lines = Lines([Line(product=product, quantity=1)])
+    if shipping_methods is None:
+        calculator = get_shipping_calculator()
+        options = [FlatRateOption(str(calculator.name)[:100] or "Shipping", calculator.quote(lines))]
+    else:
+        options = [] if getattr(product, "is_digital", False) else quoted_options(lines, shipping_methods)
+    fields = [
         ("item_name_1", product.name),
         ("item_description_1", (product.description or product.name)[:500]),
         ("item_quantity_1", "1"),
         ("item_price_1", format_amount(product.price)),
         ("item_currency_1", coleman_settings.CURRENCY),
         ("item_merchant_id_1", product.slug),
-        ("ship_method_name_1", str(calculator.name)[:100] or "Shipping"),
-        ("ship_method_price_1", format_amount(shipping)),
-        ("ship_method_currency_1", coleman_settings.CURRENCY),
-        ("_charset_", "utf-8"),
     ]
+    for index, option in enumerate(options, start=1):
+        fields += [
+            (f"ship_method_name_{index}", option.name),
+            (f"ship_method_price_{index}", format_amount(option.price)),
+            (f"ship_method_currency_{index}", coleman_settings.CURRENCY),
+        ]
+    return [*fields, ("_charset_", "utf-8")]
 
 
 def order_from_buy_it_now(root, google_number):

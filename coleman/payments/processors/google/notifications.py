@@ -6,6 +6,8 @@
 (:meth:`~NotificationHandling.apply_notification`) inside ``services.apply_once``.
 """
 
+from django.db import IntegrityError, transaction
+
 from coleman.core.money import to_money
 from coleman.orders.models import Order
 from coleman.orders.statuses import UNPAID, Status
@@ -16,6 +18,7 @@ from ...models import EventOutcome, PaymentTransaction, TransactionKind, Transac
 from ...services import flag_order, move_order, record_checkout
 from .buy_it_now import order_from_buy_it_now
 from .protocol import parse_amount
+from .shipping import chosen_shipping
 
 
 class NotificationHandling:
@@ -63,34 +66,66 @@ class NotificationHandling:
                 processor=self.name,
             )
             return EventOutcome.FLAGGED, "A second Google order for the same store order."
-        txn.remote_id = google_number
-        txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
-        txn.save(update_fields=["remote_id", "message", "updated_at"])
-        expected, carrier_cost = order.total, None
-        if self.setting("CARRIER_SHIPPING"):
-            shipping = safe_xml.text(
-                root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-cost"
+        owner = self._owner_of_google_number(google_number, order)
+        if owner is None:
+            txn.remote_id = google_number
+            txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
+            try:
+                with transaction.atomic():
+                    txn.save(update_fields=["remote_id", "message", "updated_at"])
+            except IntegrityError:
+                # Another notification claimed the number between our look-up and this save.
+                txn.remote_id = ""
+                owner = self._owner_of_google_number(google_number, order) or "another order"
+        if owner is not None:
+            note = (
+                f"Google order {google_number} belongs to order {owner}, but a new-order notification "
+                f"names this order in its merchant note."
             )
-            if shipping:
-                carrier_cost = parse_amount(shipping, "shipping-cost")
-                expected = to_money(order.subtotal + carrier_cost)
+            flag_order(order, note, processor=self.name)
+            return EventOutcome.FLAGGED, note
+        expected, choice = order.total, self.believed_shipping_choice(order, root)
+        if choice is not None:
+            expected = to_money(order.subtotal + choice[1])
         if total != expected or currency != order.currency:
             note = f"Google's order total {total} {currency} differs from ours ({expected} {order.currency})."
             flag_order(order, note, processor=self.name)
             return EventOutcome.FLAGGED, note
-        if carrier_cost is not None and carrier_cost != order.shipping:
-            # The carrier's price, chosen on Google's pages, replaces our estimate on the order.
-            type(order).objects.filter(pk=order.pk).update(shipping=carrier_cost, total=expected)
-            order.shipping, order.total = carrier_cost, expected
-            order.shipping_method = (
-                safe_xml.text(root, "order-adjustment/shipping/carrier-calculated-shipping-adjustment/shipping-name")[
-                    :100
-                ]
-                or order.shipping_method
+        if choice is not None and (choice[1] != order.shipping or choice[0] != order.shipping_method):
+            # The buyer's choice on Google's page replaces our estimate on the order.
+            order.shipping_method, order.shipping, order.total = choice[0] or order.shipping_method, choice[1], expected
+            type(order).objects.filter(pk=order.pk).update(
+                shipping_method=order.shipping_method, shipping=order.shipping, total=order.total
             )
-            type(order).objects.filter(pk=order.pk).update(shipping_method=order.shipping_method)
         move_order(order, Status.NEW_CHKOUT, processor=self.name, note=f"Google order {google_number} received.")
         return EventOutcome.APPLIED, f"Order is checking out at Google ({google_number})."
+
+    def believed_shipping_choice(self, order, root):
+        """``(name, cost)`` of the buyer's shipping choice when it is one we offered, else None.
+
+        A flat-rate choice must name one of the cart's flat-rate options at its price; a
+        carrier-calculated one is Google's quote, believed when we offered carrier shipping.
+        Anything else leaves our own charge, so a total built on it is flagged.
+        """
+        chosen = chosen_shipping(root)
+        if chosen is None:
+            return None
+        kind, name, cost = chosen
+        if kind == "carrier":
+            return (name, cost) if self.setting("CARRIER_SHIPPING") else None
+        offered = {option.name: option.price for option in self.offered_flat_rates(order)}
+        return (name, cost) if offered.get(name) == cost else None
+
+    def _owner_of_google_number(self, google_number, order):
+        """The number of the other order whose checkout already holds ``google_number``, or None."""
+        return (
+            PaymentTransaction.objects.filter(
+                processor=self.name, kind=TransactionKind.CHECKOUT, remote_id=google_number
+            )
+            .exclude(order=order)
+            .values_list("order__number", flat=True)
+            .first()
+        )
 
     def on_risk_information(self, event, root, order, google_number):
         avs = safe_xml.text(root, "risk-information/avs-response")

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from coleman.core.money import to_money
 
 from ...amounts import format_amount
+from ...digital_delivery import EMAIL, KEY_URL, METHODS, digital_content_for_order
 from ...exceptions import GatewayError
 from ...models import PaymentTransaction, TransactionKind, TransactionStatus
 from ...services import record_checkout
@@ -34,6 +35,7 @@ from .protocol import (
     encode_cart,
     refund_order_document,
 )
+from .shipping import carrier_shipping, flat_rate_options
 from .views import NotificationView
 
 
@@ -56,10 +58,17 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
         "CART_API": "xml",
         # Show Google's "Buy It Now" button on product pages.
         "BUY_IT_NOW": False,
-        # Carrier-calculated shipping instead of our own shipping charge: None, or
-        # {"ship_from": {"city", "region", "postal_code", "country"}, "methods": [["UPS", "Ground"], ...],
-        #  "default_price": "10.00", "package": {"length": 12, "width": 9, "height": 4}}.
+        # Carrier-calculated shipping: None, or {"ship_from": {"city", "region", "postal_code",
+        # "country"}, "methods": [["UPS", "Ground"], ...], "default_price": "10.00",
+        # "package": {"length": 12, "width": 9, "height": 4}, "handling": "2.00" (a fixed
+        # charge added to the carrier's rate), "adjust_percent": "10" (the rate adjusted by
+        # this percentage, may be negative)}. Alone it replaces our own shipping charge.
         "CARRIER_SHIPPING": None,
+        # The flat-rate shipping options offered on Google's page, side by side (and beside
+        # carrier-calculated shipping when both are set): None = our own shipping charge
+        # (COLEMAN_SHIPPING_CALCULATOR), or a list of shipping calculators (dotted paths) and
+        # fixed options {"name": "USPS Priority Mail", "price": "4.00"}.
+        "SHIPPING_METHODS": None,
     }
     endpoint_settings = ("API_BASE",)
 
@@ -120,23 +129,54 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
         for line in lines:
             line.description = (line.product.description[:500] if line.product_id else "") or line.name
             line.is_digital = self.line_is_digital(line)
-            line.digital_description = f"Your download for {line.name} appears in your order page."
-        carrier = self.setting("CARRIER_SHIPPING")
-        if carrier:
-            carrier = {
-                "methods": carrier.get("methods") or [["UPS", "Ground"]],
-                "default_price": format_amount(carrier.get("default_price", "10.00")),
-                "package": {"length": 12, "width": 9, "height": 4, **(carrier.get("package") or {})},
-                "ship_from": carrier.get("ship_from") or {},
-            }
+        self.attach_digital_content(request, order, lines)
         return {
             "order": order,
             "lines": lines,
-            "carrier": carrier or None,
-            "shipping_name": order.shipping_method or "Shipping",
+            **self.shipping_context(order, lines),
             "continue_url": self.absolute_url(request, "return", number=order.number),
             "edit_cart_url": request.build_absolute_uri(reverse("cart:detail")),
         }
+
+    def attach_digital_content(self, request, order, lines):
+        """Give each digital line its Digital Delivery content (``line.digital``), from the seam
+        :mod:`coleman.payments.digital_delivery` that the digital app fills.
+
+        Every method is shown OPTIMISTICally (on Google's confirmation page before the charge).
+        Without a provider, a line falls back to e-mail delivery: the store sends instructions.
+        """
+        if not any(line.is_digital for line in lines):
+            return
+        contents = digital_content_for_order(order, request=request)
+        for line in lines:
+            if not line.is_digital:
+                continue
+            content = contents.get(line.pk)
+            if content is None or content.method not in METHODS:
+                line.digital = {"method": EMAIL, "description": "", "key": "", "url": ""}
+                continue
+            line.digital = {
+                "method": content.method,
+                "description": (content.description or "")[:1024],
+                "key": content.key if content.method == KEY_URL else "",
+                "url": content.url if content.method == KEY_URL else "",
+            }
+
+    def shipping_context(self, order, lines):
+        """``carrier`` (carrier-calculated shipping, or None) and ``flat_rates`` (flat-rate options).
+
+        Carrier shipping alone replaces our own charge; listed ``SHIPPING_METHODS`` are offered
+        beside it. An order with nothing to ship offers neither (see :mod:`.shipping`).
+        """
+        carrier = carrier_shipping(lines, self.setting("CARRIER_SHIPPING"))
+        methods = self.setting("SHIPPING_METHODS")
+        flat_rates = [] if carrier and methods is None else flat_rate_options(order, lines, methods)
+        return {"carrier": carrier, "flat_rates": flat_rates}
+
+    def offered_flat_rates(self, order):
+        """The flat-rate options the cart of ``order`` offers (what a new-order's choice must be one of)."""
+        lines = list(order.lines.select_related("product").order_by("pk"))
+        return self.shipping_context(order, lines)["flat_rates"]
 
     def cart_xml(self, request, order) -> bytes:
         """The ``checkout-shopping-cart`` document for ``order``."""
@@ -156,10 +196,13 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
                 (f"item_currency_{index}", order.currency),
                 (f"item_merchant_id_{index}", line.sku),
             ]
+        for index, option in enumerate(self.offered_flat_rates(order), start=1):
+            fields += [
+                (f"ship_method_name_{index}", option.name),
+                (f"ship_method_price_{index}", format_amount(option.price)),
+                (f"ship_method_currency_{index}", order.currency),
+            ]
         fields += [
-            ("ship_method_name_1", order.shipping_method or "Shipping"),
-            ("ship_method_price_1", format_amount(order.shipping)),
-            ("ship_method_currency_1", order.currency),
             ("shopping-cart.merchant-private-data", order.number),
             ("continue_url", self.absolute_url(request, "return", number=order.number)),
             ("_charset_", "utf-8"),
@@ -188,7 +231,7 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
 
     def buy_it_now_fields(self, product):
         """HTML API fields for buying one ``product`` straight from its page (see :mod:`.buy_it_now`)."""
-        return buy_it_now_fields(product)
+        return buy_it_now_fields(product, self.setting("SHIPPING_METHODS"))
 
     # --- the pipeline -------------------------------------------------------------------------
 

@@ -147,8 +147,18 @@ def cancel_order_document(google_order_number, reason, comment="") -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+#: The carriers the Order Processing API names; any other carrier is sent as "Other".
+CARRIERS = ("DHL", "FedEx", "UPS", "USPS", "Other")
+
+
+def carrier_name(carrier):
+    """``carrier`` as Google spells it (``fedex`` → ``FedEx``), or ``Other``."""
+    wanted = (carrier or "").strip().casefold()
+    return next((name for name in CARRIERS if name.casefold() == wanted), "Other")
+
+
 def _tracking(carrier, tracking_number):
-    return E("tracking-data", E.carrier(carrier or "Other"), E("tracking-number", tracking_number))
+    return E("tracking-data", E.carrier(carrier_name(carrier)), E("tracking-number", tracking_number))
 
 
 def deliver_order_document(google_order_number, tracking_number="", carrier="", send_email=True) -> bytes:
@@ -199,6 +209,7 @@ __all__ = [
     "archive_order_document",
     "basic_auth_header",
     "cancel_order_document",
+    "carrier_name",
     "charge_order_document",
     "check_basic_auth",
     "deliver_order_document",

@@ -16,8 +16,9 @@ POST; the answer is a body of the same form with ``ACK`` = ``Success`` /
 network or the database.
 """
 
+import codecs
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, unquote_to_bytes, urlencode
 
 from ...amounts import amounts_match, format_amount
 from ...exceptions import GatewayRefused, GatewayResponseError, MalformedMessage
@@ -262,6 +263,67 @@ def ipn_postback_body(raw_body) -> bytes:
     return b"cmd=_notify-validate&" + raw_body
 
 
+#: The charset PayPal encodes an IPN in when the account sets none (its documented default).
+IPN_DEFAULT_CHARSET = "windows-1252"
+
+
+def ipn_charset(body: bytes) -> str:
+    """The character set an IPN declares in its ``charset`` field (the IPN's own encoding).
+
+    The field's name and value are ASCII, so they are read before anything else is decoded.
+    Without the field, UTF-8 when the (percent-decoded) body is UTF-8, else PayPal's default,
+    windows-1252.
+    An unknown charset is :class:`PayPalMalformed`.
+    """
+    declared = ""
+    for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="latin-1"):
+        if name == "charset":
+            declared = value.strip()
+            break
+    if not declared:
+        try:
+            unquote_to_bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            return IPN_DEFAULT_CHARSET
+        return "utf-8"
+    try:
+        return codecs.lookup(declared).name
+    except LookupError:
+        raise PayPalMalformed(f"The IPN's charset {declared[:40]!r} is not one we know.") from None
+
+
+def decode_ipn(body) -> tuple[dict, str]:
+    """An IPN's fields and its text, decoded in the charset the IPN declares (:func:`ipn_charset`).
+
+    PayPal encodes an IPN (its percent-escapes too) in the account's charset, windows-1252 by
+    default: decoding it as UTF-8 would turn "José" into "Jos\ufffd". A repeated field or bytes
+    that are not of the declared charset are :class:`PayPalMalformed`.
+    """
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if len(body) > MAX_NVP_BYTES:
+        raise PayPalMalformed("The IPN is too large.")
+    charset = ipn_charset(body)
+    try:
+        text = body.decode(charset)
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=bool(text),
+            max_num_fields=500,
+            encoding=charset,
+            errors="strict",
+        )
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PayPalMalformed(f"Not an IPN in {charset}: {exc}") from exc
+    params = {}
+    for name, value in pairs:
+        if name in params:
+            raise PayPalMalformed(f"The IPN field {name} appears twice.")
+        params[name] = value
+    return params, unquote_plus(text, encoding=charset, errors="replace")
+
+
 def read_ipn_postback_answer(answer) -> bool:
     """True for ``VERIFIED``, False for ``INVALID``; anything else is :class:`GatewayResponseError`."""
     answer = (answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)).strip()
@@ -321,7 +383,9 @@ __all__ = [
     "PaymentResult",
     "api_errors",
     "approval_url",
+    "decode_ipn",
     "decode_nvp",
+    "ipn_charset",
     "do_express_checkout_payment_params",
     "encode_nvp",
     "ipn_postback_body",

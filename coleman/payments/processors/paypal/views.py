@@ -19,7 +19,7 @@ from ...exceptions import GatewayError
 from ...models import EventOutcome, PaymentEvent, PaymentTransaction, TransactionKind, TransactionStatus
 from ...services import apply_once, flag_order, log_rejected
 from ..views import remote_addr
-from .protocol import MAX_NVP_BYTES, Ipn, PayPalApiError, PayPalMalformed, decode_nvp
+from .protocol import MAX_NVP_BYTES, Ipn, PayPalApiError, PayPalMalformed, decode_ipn
 
 logger = logging.getLogger("coleman.payments.processors.paypal")
 
@@ -191,7 +191,7 @@ class PayPalIpnView(PayPalViewMixin, View):
         if len(raw) > MAX_NVP_BYTES:
             return self.reject(request, "The IPN is too large.", 400)
         try:
-            params = decode_nvp(raw)
+            params, text = decode_ipn(raw)
         except PayPalMalformed as exc:
             return self.reject(request, f"Malformed IPN: {exc}", 400)
         try:
@@ -212,10 +212,10 @@ class PayPalIpnView(PayPalViewMixin, View):
                 processor=processor.name,
                 key=f"ipn:{ipn.txn_id}:{ipn.payment_status}"[:128],
                 kind=f"ipn-{ipn.txn_type or 'message'}"[:80],
-                body=raw,
+                body=text,
                 parsed=params,
                 order=order,
-                apply=lambda event: self.apply(order, ipn, raw),
+                apply=lambda event: self.apply(order, ipn, text),
                 remote_addr=remote_addr(request),
             )
         except OperationalError as exc:
@@ -225,7 +225,9 @@ class PayPalIpnView(PayPalViewMixin, View):
         return HttpResponse("", content_type="text/plain")
 
     def apply(self, order, ipn, raw):
-        """What an IPN does to the order: receiver checked, then by ``payment_status``."""
+        """What an IPN does to the order: receiver checked, then by ``payment_status``.
+
+        ``raw`` is the IPN's text, decoded in its own charset."""
         processor = self.processor
         receiver = processor.setting("RECEIVER_EMAIL")
         if receiver and ipn.receiver_email.casefold() != receiver.casefold():
@@ -239,7 +241,7 @@ class PayPalIpnView(PayPalViewMixin, View):
                 status=ipn.payment_status,
                 amount=ipn.gross,
                 currency=ipn.currency,
-                raw=raw.decode("utf-8", "replace"),
+                raw=raw,
             )
         if ipn.payment_status == "Refunded":
             return self.record_refund(order, ipn, raw)
@@ -266,7 +268,7 @@ class PayPalIpnView(PayPalViewMixin, View):
                 "amount": amount,
                 "currency": ipn.currency[:3],
                 "message": f"Refund of {ipn.parent_txn_id or 'the payment'} reported by IPN.",
-                "raw_response": raw.decode("utf-8", "replace"),
+                "raw_response": raw,
             },
         )
         if not created:

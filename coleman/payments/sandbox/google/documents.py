@@ -10,6 +10,7 @@ import hmac
 import secrets
 from decimal import Decimal, InvalidOperation
 from itertools import count
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from lxml import etree
@@ -86,37 +87,99 @@ def read_xml_cart(cart_xml: bytes):
         lines.append(
             {
                 "name": name,
+                "description": safe_xml.text(item, "item-description"),
                 "quantity": quantity,
                 "price": str(parse_money(price_el.text, "unit-price")),
                 "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
+                "digital": read_digital_content(safe_xml.find(item, "digital-content")),
             }
         )
-    shipping_name, shipping = "", Decimal("0.00")
-    flat = safe_xml.find(
-        root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/flat-rate-shipping"
-    )
-    carrier = safe_xml.find(
-        root,
-        "checkout-flow-support/merchant-checkout-flow-support/shipping-methods/carrier-calculated-shipping/"
-        "carrier-calculated-shipping-options/carrier-calculated-shipping-option",
-    )
-    if flat is not None:
-        shipping_name, shipping = flat.get("name", "Shipping"), parse_money(safe_xml.text(flat, "price"), "price")
-    elif carrier is not None:
-        shipping_name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
-        shipping = parse_money(safe_xml.text(carrier, "price"), "price")
+    options = shipping_options(root)
     flow = "checkout-flow-support/merchant-checkout-flow-support/"
     private = safe_xml.find(root, "shopping-cart/merchant-private-data")
     return {
         "lines": lines,
         "currency": currency,
-        "shipping_name": shipping_name,
-        "shipping": str(shipping),
-        "carrier": carrier is not None,
+        "shipping_options": options,
+        **choose_shipping({"shipping_options": options}, 0),
         "private_data": etree.tostring(private).decode() if private is not None else "",
+        # Google's new-order notification echoes the cart's <shopping-cart> as the merchant sent it.
+        "shopping_cart_xml": etree.tostring(safe_xml.find(root, "shopping-cart")).decode(),
         "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
         "edit_cart_url": safe_xml.text(root, flow + "edit-cart-url"),
     }
+
+
+def read_digital_content(element):
+    """An item's Digital Delivery (``digital-content``) as Google kept it, or None.
+
+    ``{"disposition", "email", "key", "url", "description"}``: OPTIMISTIC content is shown on
+    the confirmation page at once, PESSIMISTIC content once the order is charged.
+    """
+    if element is None:
+        return None
+    url = safe_xml.text(element, "url")
+    if urlsplit(url).scheme not in ("http", "https"):
+        url = ""  # Google linked web addresses only (never javascript: and the like)
+    return {
+        "disposition": safe_xml.text(element, "display-disposition") or "OPTIMISTIC",
+        "email": safe_xml.text(element, "email-delivery").lower() == "true",
+        "key": safe_xml.text(element, "key"),
+        "url": url,
+        "description": safe_xml.text(element, "description"),
+    }
+
+
+def carrier_rate(option):
+    """What the sandbox charges for a carrier-calculated option.
+
+    It asks no carrier: the option's default ``price`` stands for the carrier's rate, which
+    Google then adjusted by ``additional-variable-charge-percent`` and to which it added the
+    handling charge ``additional-fixed-charge``.
+    """
+    rate = parse_money(safe_xml.text(option, "price"), "price")
+    percent = safe_xml.text(option, "additional-variable-charge-percent")
+    if percent:
+        try:
+            rate = rate * (Decimal("100") + Decimal(percent)) / Decimal("100")
+        except InvalidOperation:
+            raise SandboxError("additional-variable-charge-percent is not a number.") from None
+    fixed = safe_xml.text(option, "additional-fixed-charge")
+    if fixed:
+        rate += parse_money(fixed, "additional-fixed-charge")
+    return to_money(max(rate, Decimal("0")))
+
+
+def shipping_options(root):
+    """Every shipping method a cart offers, as the buyer chooses among them on Google's page.
+
+    ``[{"name", "price", "carrier"}, …]``: carrier-calculated options (named "company type")
+    first, then the flat-rate ones; empty when the cart offers none (nothing ships).
+    """
+    methods = safe_xml.find(root, "checkout-flow-support/merchant-checkout-flow-support/shipping-methods")
+    if methods is None:
+        return []
+    options = []
+    for carrier in safe_xml.find_all(
+        methods, "carrier-calculated-shipping/carrier-calculated-shipping-options/carrier-calculated-shipping-option"
+    ):
+        name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
+        options.append({"name": name, "price": str(carrier_rate(carrier)), "carrier": True})
+    for flat in safe_xml.find_all(methods, "flat-rate-shipping"):
+        price = parse_money(safe_xml.text(flat, "price"), "price")
+        options.append({"name": flat.get("name", "Shipping"), "price": str(price), "carrier": False})
+    return options
+
+
+def choose_shipping(cart, index):
+    """The cart's shipping fields for the buyer's choice ``index`` of its options (none: free)."""
+    options = cart.get("shipping_options") or []
+    if not options:
+        return {"shipping_name": "", "shipping": "0.00", "carrier": False}
+    if not 0 <= index < len(options):
+        raise SandboxError("Choose one of the shipping methods offered.")
+    option = options[index]
+    return {"shipping_name": option["name"], "shipping": option["price"], "carrier": option["carrier"]}
 
 
 def read_html_cart(post):
@@ -132,6 +195,7 @@ def read_html_cart(post):
         lines.append(
             {
                 "name": post[f"item_name_{index}"][:200],
+                "description": post.get(f"item_description_{index}", "")[:1000],
                 "quantity": quantity,
                 "price": str(parse_money(post.get(f"item_price_{index}", ""), f"item_price_{index}")),
                 "merchant_item_id": post.get(f"item_merchant_id_{index}", "")[:100],
@@ -142,12 +206,16 @@ def read_html_cart(post):
         raise SandboxError("The form has no items.")
     private = post.get("shopping-cart.merchant-private-data", "")
     private_xml = etree.tostring(E("merchant-private-data", private)).decode() if private else ""
+    options, index = [], 1
+    while f"ship_method_name_{index}" in post and index <= 20:
+        price = parse_money(post.get(f"ship_method_price_{index}", "0") or "0", f"ship_method_price_{index}")
+        options.append({"name": post[f"ship_method_name_{index}"][:255], "price": str(price), "carrier": False})
+        index += 1
     return {
         "lines": lines,
         "currency": post.get("item_currency_1", "USD"),
-        "shipping_name": post.get("ship_method_name_1", ""),
-        "shipping": str(parse_money(post.get("ship_method_price_1", "0") or "0", "ship_method_price_1")),
-        "carrier": False,
+        "shipping_options": options,
+        **choose_shipping({"shipping_options": options}, 0),
         "private_data": private_xml,
         "continue_url": post.get("continue_url", ""),
         "edit_cart_url": "",
@@ -179,12 +247,14 @@ def _money_el(tag, amount, currency):
     return E(tag, f"{to_money(amount):.2f}", currency=currency)
 
 
-def new_order_document(sandbox_order):
-    """The ``new-order-notification`` for a sandbox order."""
-    cart = sandbox_order["cart"]
+def _shopping_cart_element(cart):
+    """The ``shopping-cart`` a new-order echoes: the XML cart's own, or one built from an HTML form."""
+    if cart.get("shopping_cart_xml"):
+        return etree.fromstring(cart["shopping_cart_xml"], parser=safe_xml.safe_parser())
     items = [
         E.item(
             E("item-name", line["name"]),
+            E("item-description", line.get("description", "")),
             _money_el("unit-price", line["price"], cart["currency"]),
             E.quantity(str(line["quantity"])),
             E("merchant-item-id", line.get("merchant_item_id", "")),
@@ -194,23 +264,33 @@ def new_order_document(sandbox_order):
     shopping_cart = E("shopping-cart", E.items(*items))
     if cart["private_data"]:
         shopping_cart.insert(0, etree.fromstring(cart["private_data"], parser=safe_xml.safe_parser()))
-    adjustment_tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
-    adjustment = E(
-        "order-adjustment",
-        E.shipping(
-            E(
-                adjustment_tag,
-                E("shipping-name", cart["shipping_name"]),
-                _money_el("shipping-cost", cart["shipping"], cart["currency"]),
+    return shopping_cart
+
+
+def new_order_document(sandbox_order):
+    """The ``new-order-notification`` for a sandbox order: buyer, echoed cart, adjustment, total."""
+    cart = sandbox_order["cart"]
+    shopping_cart = _shopping_cart_element(cart)
+    adjustment = E("order-adjustment")
+    if cart.get("shipping_name"):
+        tag = "carrier-calculated-shipping-adjustment" if cart["carrier"] else "flat-rate-shipping-adjustment"
+        adjustment.append(
+            E.shipping(
+                E(
+                    tag,
+                    E("shipping-name", cart["shipping_name"]),
+                    _money_el("shipping-cost", cart["shipping"], cart["currency"]),
+                )
             )
-        ),
-        _money_el("total-tax", "0", cart["currency"]),
-    )
+        )
+    adjustment.append(_money_el("total-tax", "0", cart["currency"]))
     return _doc(
         "new-order-notification",
         sandbox_order,
         E("buyer-id", "1"),
         buyer_address_element(),
+        buyer_address_element("buyer-billing-address"),
+        E("buyer-marketing-preferences", E("email-allowed", "false")),
         shopping_cart,
         adjustment,
         _money_el("order-total", sandbox_order["total"], cart["currency"]),
@@ -219,11 +299,11 @@ def new_order_document(sandbox_order):
     )
 
 
-def buyer_address_element():
-    """The sandbox buyer's shipping address, as Google sent the buyer's stored address."""
+def buyer_address_element(tag="buyer-shipping-address"):
+    """The sandbox buyer's address under ``tag`` (shipping, billing), as Google sent the buyer's stored one."""
     buyer = sandbox_settings.GOOGLE_BUYER
     return E(
-        "buyer-shipping-address",
+        tag,
         E("contact-name", buyer["name"]),
         E.email(buyer["email"]),
         E.address1(buyer["line1"]),
@@ -256,6 +336,7 @@ def risk_document(sandbox_order):
         E(
             "risk-information",
             E("eligible-for-protection", "true"),
+            buyer_address_element("billing-address"),
             E("avs-response", "Y"),
             E("cvn-response", "M"),
             E("partial-cc-number", "4242"),

@@ -44,6 +44,7 @@ from .documents import (
     basic_authorization,
     cart_signature,
     cart_total,
+    choose_shipping,
     error_document,
     new_order_document,
     parse_money,
@@ -152,7 +153,16 @@ def _pay_page(request, merchant_id, cart):
     if not cart["continue_url"]:
         cart["continue_url"] = request.build_absolute_uri("/")
     state = signing.dumps({"merchant_id": str(merchant_id), "cart": cart}, salt=STATE_SALT, compress=True)
-    context = {"cart": cart, "total": cart_total(cart), "merchant_id": merchant_id, "state": state}
+    options = [
+        {**option, "total": cart_total({**cart, "shipping": option["price"]})} for option in cart["shipping_options"]
+    ]
+    context = {
+        "cart": cart,
+        "options": options,
+        "total": cart_total(cart),
+        "merchant_id": merchant_id,
+        "state": state,
+    }
     return render(request, "sandbox/google/pay.html", context)
 
 
@@ -210,6 +220,10 @@ class PayView(View):
         if decision not in ("pay", "decline"):
             return _error_page(request, "Choose Pay or Decline.", 400)
         cart = state["cart"]
+        try:
+            cart.update(choose_shipping(cart, int(request.POST.get("shipping", "0") or "0")))
+        except (SandboxError, ValueError):
+            return _error_page(request, "Choose one of the shipping methods offered.", 400)
         sandbox_order = {
             "google_number": "".join(secrets.choice("0123456789") for _ in range(15)),
             "merchant_id": state["merchant_id"],
@@ -242,7 +256,22 @@ class PayView(View):
                 f"The store did not acknowledge a notification (HTTP {results[-1][1]}); Google would retry.",
                 502,
             )
+        digital = [line for line in cart["lines"] if line.get("digital")]
+        if decision == "pay" and digital:
+            return _confirmation_page(request, sandbox_order, digital)
         return HttpResponseRedirect(cart["continue_url"])
+
+
+def _confirmation_page(request, sandbox_order, digital_lines):
+    """Google's confirmation page for an order with Digital Delivery items: each item's key, link
+    and description (or the notice that the merchant emails instructions), then the way back.
+
+    PESSIMISTIC content waits until the order is charged, as Google kept it back.
+    """
+    charged = sandbox_order["financial"] == "CHARGED"
+    items = [{**line, "shown": line["digital"]["disposition"] == "OPTIMISTIC" or charged} for line in digital_lines]
+    context = {"order": sandbox_order, "items": items, "continue_url": sandbox_order["cart"]["continue_url"]}
+    return render(request, "sandbox/google/confirmation.html", context)
 
 
 # --- the Order Processing API ---------------------------------------------------------------

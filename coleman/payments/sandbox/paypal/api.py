@@ -8,13 +8,16 @@ bodies with PayPal's error codes. A payment sends its IPN (``ipn.send_ipn``).
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import string
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -26,7 +29,13 @@ from .ipn import send_ipn
 
 logger = logging.getLogger("coleman.payments.sandbox.paypal")
 
+#: The version the sandbox answers in when a call names none (the store asks for 124.0).
 NVP_VERSION = "124.0"
+VERSION_PATTERN = re.compile(r"[0-9]{1,3}(\.[0-9]{1,2})?")
+#: The BUILD an answer reports (PayPal's were numbers such as 18308402; this one is made up).
+SANDBOX_BUILD = "1000001"
+#: IPN times are Pacific time, as PayPal wrote them.
+PACIFIC = ZoneInfo("America/Los_Angeles")
 # PayPal's error code for a second DoExpressCheckoutPayment of a paid token.
 ERROR_ALREADY_COMPLETED = "10415"
 # NVP messages are a few kilobytes.
@@ -62,23 +71,38 @@ def authenticate(params):
 
 
 def failure(code, short, long, **extra):
-    """An ``ACK=Failure`` NVP answer (PayPal answers API errors with HTTP 200)."""
-    return answer(
-        {
-            "ACK": "Failure",
-            "L_ERRORCODE0": code,
-            "L_SHORTMESSAGE0": short,
-            "L_LONGMESSAGE0": long,
-            "L_SEVERITYCODE0": "Error",
-            **extra,
-        }
-    )
+    """The fields of an ``ACK=Failure`` answer (PayPal answers API errors with HTTP 200)."""
+    return {
+        "ACK": "Failure",
+        "L_ERRORCODE0": code,
+        "L_SHORTMESSAGE0": short,
+        "L_LONGMESSAGE0": long,
+        "L_SEVERITYCODE0": "Error",
+        **extra,
+    }
 
 
-def answer(fields):
-    """An NVP answer with PayPal's bookkeeping fields."""
-    fields = {"CORRELATIONID": random_code(13).lower(), "VERSION": NVP_VERSION, "BUILD": "sandbox", **fields}
-    return HttpResponse(urlencode(list(fields.items())), content_type="text/plain; charset=utf-8")
+def nvp_response(fields, *, version=NVP_VERSION):
+    """An NVP answer: ``fields`` after PayPal's bookkeeping fields, as PayPal sent them.
+
+    ``TIMESTAMP`` (UTC, ``2009-02-03T17:47:41Z``), ``CORRELATIONID`` (what PayPal's support
+    asks for), ``ACK`` comes with ``fields``, ``VERSION`` echoes the version the caller asked
+    for, and ``BUILD`` names the build of the service that answered.
+    """
+    bookkeeping = {
+        "TIMESTAMP": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "CORRELATIONID": secrets.token_hex(7)[:13],
+        **fields,
+        "VERSION": version,
+        "BUILD": SANDBOX_BUILD,
+    }
+    return HttpResponse(urlencode(list(bookkeeping.items())), content_type="text/plain; charset=utf-8")
+
+
+def requested_version(params):
+    """The ``VERSION`` the caller asked for (PayPal answers in it), or ours when it names none."""
+    version = (params or {}).get("VERSION", "").strip()
+    return version if VERSION_PATTERN.fullmatch(version) else NVP_VERSION
 
 
 def _amount(params, name):
@@ -101,6 +125,55 @@ def read_nvp(body):
     return params if len(params) == len(pairs) else None
 
 
+def payment_date(now=None):
+    """A time as IPNs wrote it: Pacific time, ``10:15:01 Nov 29, 2026 PST``."""
+    now = timezone.localtime(now or timezone.now(), PACIFIC)
+    return now.strftime("%H:%M:%S %b %d, %Y ") + (now.tzname() or "PST")
+
+
+def payment_ipn(state, merchant, transaction_id):
+    """The IPN PayPal posted after an Express Checkout payment, with the fields it carried.
+
+    From PayPal's IPN and PDT Variables reference (``notify_version`` 3.9): transaction,
+    buyer, payment and bookkeeping fields. ``charset`` names the encoding the sandbox then
+    uses for the whole message (:func:`~.ipn.send_ipn`); ``verify_sign`` is an opaque
+    signature the merchant passes on untouched (the post-back is what authenticates).
+    """
+    buyer = sandbox_settings.PAYPAL_BUYER
+    return {
+        "mc_gross": state["amount"],
+        "invoice": state["invoice"],
+        "protection_eligibility": "Eligible",
+        "payer_id": state["payer_id"],
+        "tax": "0.00",
+        "payment_date": payment_date(),
+        "payment_status": "Completed",
+        "charset": sandbox_settings.PAYPAL_IPN_CHARSET,
+        "first_name": buyer["first_name"],
+        "mc_fee": str(to_money(Decimal(state["amount"]) * Decimal("0.029") + Decimal("0.30"))),
+        "notify_version": "3.9",
+        "custom": "",
+        "payer_status": "verified",
+        "business": merchant["email"],
+        "quantity": "1",
+        "verify_sign": secrets.token_urlsafe(42)[:56],
+        "payer_email": buyer["email"],
+        "txn_id": transaction_id,
+        "payment_type": "instant",
+        "last_name": buyer["last_name"],
+        "receiver_email": merchant["email"],
+        "receiver_id": hashlib.sha256(merchant["user"].encode()).hexdigest()[:13].upper(),
+        "txn_type": "express_checkout",
+        "item_name": state["description"][:127],
+        "mc_currency": state["currency"],
+        "residence_country": buyer["country"],
+        "test_ipn": "1",
+        "transaction_subject": state["description"][:127],
+        "payment_gross": state["amount"] if state["currency"] == "USD" else "",
+        "ipn_track_id": random_code(13).lower(),
+    }
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class NvpView(View):
     """The NVP API endpoint: ``SetExpressCheckout``, ``GetExpressCheckoutDetails``,
@@ -113,8 +186,12 @@ class NvpView(View):
         return self.handle(request.body)
 
     def handle(self, body):
-        """Authenticate the merchant and dispatch on ``METHOD``."""
+        """Authenticate the merchant, dispatch on ``METHOD``, answer in the requested ``VERSION``."""
         params = read_nvp(body)
+        return nvp_response(self.fields(params), version=requested_version(params))
+
+    def fields(self, params):
+        """The answer's own fields for the request ``params`` (None: not an NVP message)."""
         if params is None:
             return failure("10001", "Internal Error", "The request is not a valid NVP message.")
         merchant = authenticate(params)
@@ -183,7 +260,7 @@ class NvpView(View):
             "transaction_id": "",
         }
         cache.set(token_key(token), state, STATE_SECONDS)
-        return answer({"ACK": "Success", "TOKEN": token})
+        return {"ACK": "Success", "TOKEN": token}
 
     def _checkout(self, params, merchant):
         state = cache.get(token_key(params.get("TOKEN", "")))
@@ -203,18 +280,23 @@ class NvpView(View):
             "PAYMENTREQUEST_0_AMT": state["amount"],
             "PAYMENTREQUEST_0_CURRENCYCODE": state["currency"],
             "PAYMENTREQUEST_0_INVNUM": state["invoice"],
+            # PayPal repeated the first payment's fields under their pre-63.0 names.
+            "AMT": state["amount"],
+            "CURRENCYCODE": state["currency"],
+            "INVNUM": state["invoice"],
         }
         if state["payer_id"]:
             fields.update(
                 {
                     "PAYERID": state["payer_id"],
                     "PAYERSTATUS": "verified",
-                    "EMAIL": "sandbox-buyer@example.com",
-                    "FIRSTNAME": "Sandbox",
-                    "LASTNAME": "Buyer",
+                    "EMAIL": sandbox_settings.PAYPAL_BUYER["email"],
+                    "FIRSTNAME": sandbox_settings.PAYPAL_BUYER["first_name"],
+                    "LASTNAME": sandbox_settings.PAYPAL_BUYER["last_name"],
+                    "COUNTRYCODE": sandbox_settings.PAYPAL_BUYER["country"],
                 }
             )
-        return answer(fields)
+        return fields
 
     def do_express_checkout_payment(self, params, merchant):
         """Take the approved payment once; post the IPN afterwards."""
@@ -243,32 +325,19 @@ class NvpView(View):
         cache.set(_txn_key(transaction_id), {**state, "refunded": False}, STATE_SECONDS)
         notify_url = params.get("PAYMENTREQUEST_0_NOTIFYURL") or state["notify_url"]
         if notify_url:
-            ipn = {
-                "txn_id": transaction_id,
-                "txn_type": "express_checkout",
-                "payment_status": "Completed",
-                "invoice": state["invoice"],
-                "mc_gross": state["amount"],
-                "mc_currency": state["currency"],
-                "receiver_email": merchant["email"],
-                "payer_id": state["payer_id"],
-                "payer_email": "sandbox-buyer@example.com",
-                "ipn_track_id": random_code(13).lower(),
-            }
+            ipn = payment_ipn(state, merchant, transaction_id)
             send_ipn(notify_url, ipn)
-        return answer(
-            {
-                "ACK": "Success",
-                "TOKEN": params["TOKEN"],
-                "PAYMENTINFO_0_TRANSACTIONID": transaction_id,
-                "PAYMENTINFO_0_TRANSACTIONTYPE": "expresscheckout",
-                "PAYMENTINFO_0_PAYMENTTYPE": "instant",
-                "PAYMENTINFO_0_AMT": state["amount"],
-                "PAYMENTINFO_0_CURRENCYCODE": state["currency"],
-                "PAYMENTINFO_0_PAYMENTSTATUS": "Completed",
-                "PAYMENTINFO_0_ACK": "Success",
-            }
-        )
+        return {
+            "ACK": "Success",
+            "TOKEN": params["TOKEN"],
+            "PAYMENTINFO_0_TRANSACTIONID": transaction_id,
+            "PAYMENTINFO_0_TRANSACTIONTYPE": "expresscheckout",
+            "PAYMENTINFO_0_PAYMENTTYPE": "instant",
+            "PAYMENTINFO_0_AMT": state["amount"],
+            "PAYMENTINFO_0_CURRENCYCODE": state["currency"],
+            "PAYMENTINFO_0_PAYMENTSTATUS": "Completed",
+            "PAYMENTINFO_0_ACK": "Success",
+        }
 
     def refund_transaction(self, params, merchant):
         """Refund a completed payment in full, once."""
@@ -280,12 +349,10 @@ class NvpView(View):
             return failure("10009", "Transaction refused.", "This transaction has already been fully refunded.")
         txn["refunded"] = True
         cache.set(key, txn, STATE_SECONDS)
-        return answer(
-            {
-                "ACK": "Success",
-                "REFUNDTRANSACTIONID": random_code(17),
-                "GROSSREFUNDAMT": txn["amount"],
-                "CURRENCYCODE": txn["currency"],
-                "REFUNDSTATUS": "Instant",
-            }
-        )
+        return {
+            "ACK": "Success",
+            "REFUNDTRANSACTIONID": random_code(17),
+            "GROSSREFUNDAMT": txn["amount"],
+            "CURRENCYCODE": txn["currency"],
+            "REFUNDSTATUS": "Instant",
+        }

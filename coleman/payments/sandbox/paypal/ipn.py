@@ -73,11 +73,15 @@ def deliver_ipn(url, body, *, delays=IPN_RETRY_DELAYS):
 def send_ipn(url, fields):
     """Post an IPN to the store's notify URL, as PayPal did: shortly after, from elsewhere.
 
+    The form is encoded in the charset its ``charset`` field names (PayPal's default for an
+    account is windows-1252), percent-escapes included, as PayPal encoded it.
+
     The body is recorded first (history, and VERIFIED for the post-back). Delivery runs in a
     background thread so it never blocks the API answer (PayPal's IPN is asynchronous too);
     ``COLEMAN_SANDBOX_PAYPAL_SEND_IPN = False`` keeps the IPN in the history only.
     """
-    body = urlencode(list(fields.items())).encode("utf-8")
+    charset = fields.get("charset") or "utf-8"
+    body = urlencode(list(fields.items()), encoding=charset, errors="replace").encode("ascii")
     remember_ipn(body)
     cache.set(HISTORY_KEY, [*sent_ipns(), (url, body)][-HISTORY_LENGTH:], IPN_MEMORY_SECONDS)
     if sandbox_settings.PAYPAL_SEND_IPN:
