@@ -24,8 +24,10 @@ from coleman.products.models import Product
 
 from .exceptions import CartError, CartFull, InvalidQuantities, InvalidQuantity, OutOfStock, UnknownItem
 from .lines import Line, Lines
+from .pricing import PriceBreakdown, price_cart
 
 SESSION_KEY = "coleman_cart"
+VOUCHER_SESSION_KEY = "coleman_cart_voucher"
 _REQUEST_CACHE_ATTR = "_coleman_cart"
 _DIGITS = re.compile(r"[0-9]{1,9}")
 
@@ -153,6 +155,38 @@ class Cart:
         """Shipping weight of everything in the cart, in pounds; products without a weight count 0."""
         return self.lines.total_weight
 
+    @property
+    def voucher_code(self) -> str:
+        """The voucher code the shopper entered ("" when none)."""
+        code = self.session.get(VOUCHER_SESSION_KEY, "")
+        return code if isinstance(code, str) else ""
+
+    def set_voucher_code(self, code: str) -> None:
+        """Remember ``code`` (already checked by the caller) for the cart and the checkout."""
+        self.session[VOUCHER_SESSION_KEY] = str(code)[:40]
+        self._priced = {}
+
+    def forget_voucher(self) -> None:
+        """Forget the entered voucher code."""
+        self.session.pop(VOUCHER_SESSION_KEY, None)
+        self._priced = {}
+
+    def priced(self, *, address=None) -> PriceBreakdown:
+        """The cart through :func:`~coleman.cart.pricing.price_cart` with its voucher and shopper
+        (worked out once per request and address)."""
+        key = (str((address or {}).get("state", "")), str((address or {}).get("country", "")))
+        cache = self.__dict__.setdefault("_priced", {})
+        if key not in cache:
+            user = getattr(self.request, "user", None)
+            cache[key] = price_cart(
+                self.items,
+                voucher_code=self.voucher_code,
+                user=user,
+                email=getattr(user, "email", "") if getattr(user, "is_authenticated", False) else "",
+                address=address,
+            )
+        return cache[key]
+
     def get_item(self, item_id) -> CartItem:
         """The line with ``item_id``, or :class:`UnknownItem`."""
         item_id = str(item_id)
@@ -233,8 +267,9 @@ class Cart:
         return unknown
 
     def clear(self) -> None:
-        """Empty the cart."""
+        """Empty the cart (and forget its voucher)."""
         self._items = []
+        self.forget_voucher()
         self._save()
 
     # --- internals --------------------------------------------------------------------
@@ -339,6 +374,7 @@ class Cart:
         messages.warning(self.request, text, fail_silently=True)
 
     def _save(self):
+        self._priced = {}
         if self._items is not None:
             self._entries = [(item.item_id, item.product.pk, item.quantity) for item in self._items]
         self.session[SESSION_KEY] = {

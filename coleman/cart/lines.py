@@ -7,7 +7,8 @@ calculators quote on :class:`Lines` (or a cart, which offers the same totals). P
 processors that build an order from something other than the session cart (a "Buy It Now"
 button, a gateway's own cart) make :class:`Lines` too.
 
-Prices are the product's current ``price``, rounded with :func:`coleman.core.money.to_money`;
+Prices are what a shopper pays now, ``Product.get_price()`` (the list price after any
+automatic offer), rounded with :func:`coleman.core.money.to_money`;
 weights are the product's ``weight`` in pounds, 0 when it has none.
 """
 
@@ -29,8 +30,8 @@ class Line:
 
     @property
     def unit_price(self) -> Decimal:
-        """The product's price, in the store's currency."""
-        return to_money(self.product.price)
+        """The product's price now (``get_price()``: after any automatic offer), in the store's currency."""
+        return to_money(self.product.get_price())
 
     @property
     def line_total(self) -> Decimal:

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
 from coleman.cart.lines import Line, Lines
+from coleman.cart.pricing import price_cart
 from coleman.conf import coleman_settings
 from coleman.core.addresses import validate_address
 from coleman.core.mail import render_subject, send_templated_mail
-from coleman.core.money import to_money
+from coleman.offers.exceptions import VoucherError
+from coleman.offers.services import redeem_voucher
 from coleman.products.models import Product
 
 from .exceptions import (
@@ -28,9 +30,11 @@ from .exceptions import (
     InsufficientStock,
     InvalidShippingDetails,
     ProductUnavailable,
+    VoucherRejected,
 )
 from .models import (
     Order,
+    OrderAdjustment,
     OrderFeedback,
     OrderStatusChange,
     ProductInOrder,
@@ -131,7 +135,9 @@ def _save_new_order(order):
     raise IntegrityError("Could not draw a free order number.")
 
 
-def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None) -> Order:
+def make_order_from_cart(
+    cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None, voucher_code=None
+) -> Order:
     """Turn ``cart`` into a NEW order, in one transaction.
 
     ``cart`` is the shopper's session :class:`~coleman.cart.cart.Cart` (emptied once the order
@@ -159,22 +165,52 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
             if existing is not None:
                 raise DuplicateCheckout(_("This order was already placed."), order=existing)
         priced = _price_lines(cart)
-        shipping = calculator.quote(priced)
+        code = getattr(cart, "voucher_code", "") if voucher_code is None else voucher_code
+        breakdown = price_cart(
+            priced, voucher_code=code, user=user, email=email, address=address, shipping_calculator=calculator
+        )
+        if breakdown.voucher_error:
+            raise VoucherRejected(breakdown.voucher_error)
         order = Order(
             number=generate_order_number(),
             user=user,
             email=str(email).strip(),
             status_id=Status.NEW,
             currency=coleman_settings.CURRENCY,
-            subtotal=priced.subtotal,
-            shipping=shipping,
-            total=to_money(priced.subtotal + shipping),
-            shipping_method=str(calculator.name)[:100],
+            subtotal=breakdown.subtotal,
+            shipping=breakdown.shipping,
+            discount=breakdown.discount,
+            tax=breakdown.tax,
+            tax_included=breakdown.tax_included,
+            shipping_tax=breakdown.shipping_tax,
+            tax_rate=breakdown.tax_rate,
+            tax_description=str(breakdown.tax_reason)[:200],
+            voucher_code=breakdown.voucher.code if breakdown.voucher else "",
+            total=breakdown.total,
+            shipping_method=str(breakdown.shipping_reason)[:100],
             comments=comments or "",
             checkout_token=checkout_token or None,
             **{f"ship_{field}": value for field, value in address.items()},
         )
         _save_new_order(order)
+        if breakdown.voucher is not None:
+            voucher_discount = sum((a.amount for a in breakdown.discounts if a.kind == "voucher"), 0)
+            try:
+                redeem_voucher(
+                    breakdown.voucher,
+                    user=user,
+                    email=order.email,
+                    order_number=order.number,
+                    discount=voucher_discount,
+                )
+            except VoucherError as error:
+                raise VoucherRejected(str(error)) from None
+        OrderAdjustment.objects.bulk_create(
+            OrderAdjustment(
+                order=order, kind=a.kind, reason=str(a.reason)[:300], code=a.code[:40], amount=a.amount, tax=a.tax
+            )
+            for a in breakdown.discounts
+        )
         # Lock product rows in one global order (by id) so two carts holding the same products
         # in a different order cannot deadlock each other.
         reserved = {
@@ -182,7 +218,7 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
             for line in sorted(priced, key=lambda priced_line: priced_line.product.pk)
         }
         lines = []
-        for line in priced:
+        for line in breakdown.lines:
             lines.append(
                 ProductInOrder(
                     order=order,
@@ -190,6 +226,9 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
                     name=line.product.name,
                     sku=line.product.slug,
                     unit_price=line.unit_price,
+                    list_price=line.list_price,
+                    price_note=str(line.reason)[:300],
+                    tax=line.tax,
                     quantity=line.quantity,
                     line_total=line.line_total,
                     weight=line.product.weight,

@@ -18,7 +18,7 @@ from django.views.generic import FormView
 from coleman.cart.cart import Cart
 from coleman.orders.access import can_view, remember_order
 from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
-from coleman.orders.forms import CheckoutForm
+from coleman.orders.forms import NEW_ADDRESS, CheckoutForm
 from coleman.orders.models import Order
 from coleman.orders.services import make_order_from_cart
 from coleman.orders.shipping import get_shipping_calculator
@@ -100,15 +100,28 @@ class CheckoutView(FormView):
             )
         return form
 
+    @staticmethod
+    def tax_address(form):
+        """The address the shown tax is worked out for: the valid form's, else what it holds so far."""
+        if form.is_bound and form.is_valid():
+            return form.shipping_address()
+        choice = form["address_choice"].value() if "address_choice" in form.fields else None
+        for saved in getattr(form, "addresses", ()):
+            if choice not in (None, "", NEW_ADDRESS) and str(saved["id"]) == str(choice):
+                return saved
+        return {"state": form["state"].value() or "", "country": form["country"].value() or ""}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         calculator = get_shipping_calculator()
-        shipping = calculator.quote(self.cart)
+        form = context.get("form")
+        breakdown = self.cart.priced(address=self.tax_address(form) if form is not None else None)
         context.update(
             cart=self.cart,
-            shipping_name=calculator.name,
-            shipping=shipping,
-            total=self.cart.subtotal + shipping,
+            breakdown=breakdown,
+            shipping_name=breakdown.shipping_reason or calculator.name,
+            shipping=breakdown.shipping,
+            total=breakdown.total,
             processor=self.fixed_processor,
             processors=self.available_processors(),
         )
@@ -118,6 +131,8 @@ class CheckoutView(FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
+        if "recalculate" in self.request.POST:  # "Update totals": show the tax for the address, place nothing
+            return self.render_to_response(self.get_context_data(form=form))
         token = form.cleaned_data["checkout_token"]
         if not is_current_token(self.request, token):
             messages.error(

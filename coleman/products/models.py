@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .prices import price_with_reason
 from .tree import CategoryTree
 
 
@@ -172,6 +173,22 @@ class Product(models.Model):
     def catalog(self):
         """The catalog this product appears in, through its category."""
         return self.category.catalog
+
+    def get_price_with_reason(self):
+        """``(price a shopper pays now, why it is not the list price)``; worked out once per instance."""
+        cached = self.__dict__.get("_price_now")
+        if cached is None:
+            cached = self.__dict__["_price_now"] = price_with_reason(self)
+        return cached
+
+    def get_price(self):
+        """The unit price a shopper pays now: the list price after any automatic offer (the book's name)."""
+        return self.get_price_with_reason()[0]
+
+    @property
+    def price_reason(self):
+        """Why :meth:`get_price` differs from ``price`` ("10% off: Autumn sale"), or ``""``."""
+        return self.get_price_with_reason()[1]
 
     @property
     def in_stock(self):

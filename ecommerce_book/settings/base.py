@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "coleman.core",
     "coleman.products",
     "coleman.customers",
+    "coleman.tax",
+    "coleman.offers",
     "coleman.cart",
     "coleman.orders",
     "coleman.payments",

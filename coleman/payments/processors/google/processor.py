@@ -129,9 +129,20 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
                 "package": {"length": 12, "width": 9, "height": 4, **(carrier.get("package") or {})},
                 "ship_from": carrier.get("ship_from") or {},
             }
+        tax_table = None
+        if order.tax_added and order.tax_rate is not None and order.ship_country == "US":
+            # Google works the tax out itself: one rule for the order's state, a rate as a
+            # fraction, rounded per line half up (our rule), discounts taxed as negative lines.
+            tax_table = {
+                "state": order.ship_state,
+                "rate": f"{(order.tax_rate / 100).normalize():f}",
+                "shipping_taxed": bool(order.shipping_tax),
+            }
         return {
             "order": order,
             "lines": lines,
+            "discounts": list(order.adjustments.all()) if order.discount else [],
+            "tax_table": tax_table,
             "carrier": carrier or None,
             "shipping_name": order.shipping_method or "Shipping",
             "continue_url": self.absolute_url(request, "return", number=order.number),

@@ -46,12 +46,12 @@ class SandboxError(Exception):
         self.status = status
 
 
-def parse_money(text, what):
+def parse_money(text, what, *, negative=False):
     try:
         value = Decimal(str(text).strip())
     except (InvalidOperation, TypeError):
         raise SandboxError(f"{what} is not an amount.") from None
-    if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
+    if not value.is_finite() or (value < 0 and not negative) or abs(value) >= MAX_AMOUNT:
         raise SandboxError(f"{what} is not an amount.")
     return to_money(value)
 
@@ -87,7 +87,8 @@ def read_xml_cart(cart_xml: bytes):
             {
                 "name": name,
                 "quantity": quantity,
-                "price": str(parse_money(price_el.text, "unit-price")),
+                # A negative unit price is a discount line, as Google's API allows.
+                "price": str(parse_money(price_el.text, "unit-price", negative=True)),
                 "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
             }
         )
@@ -106,12 +107,24 @@ def read_xml_cart(cart_xml: bytes):
         shipping_name = f"{safe_xml.text(carrier, 'shipping-company')} {safe_xml.text(carrier, 'shipping-type')}"
         shipping = parse_money(safe_xml.text(carrier, "price"), "price")
     flow = "checkout-flow-support/merchant-checkout-flow-support/"
+    tax = {}
+    rule = safe_xml.find(root, flow + "tax-tables/default-tax-table/tax-rules/default-tax-rule")
+    if rule is not None:
+        try:
+            tax = {
+                "rate": str(Decimal(safe_xml.required_text(rule, "rate"))),
+                "state": safe_xml.text(rule, "tax-area/us-state-area/state"),
+                "shipping_taxed": safe_xml.text(rule, "shipping-taxed") == "true",
+            }
+        except (MalformedMessage, InvalidOperation) as exc:
+            raise SandboxError(f"The tax rule is incomplete: {exc}") from exc
     private = safe_xml.find(root, "shopping-cart/merchant-private-data")
     return {
         "lines": lines,
         "currency": currency,
         "shipping_name": shipping_name,
         "shipping": str(shipping),
+        "tax": tax,
         "carrier": carrier is not None,
         "private_data": etree.tostring(private).decode() if private is not None else "",
         "continue_url": safe_xml.text(root, flow + "continue-shopping-url"),
@@ -154,10 +167,23 @@ def read_html_cart(post):
     }
 
 
+def cart_tax(cart):
+    """The tax Google adds: the default rule's rate when the buyer ships to its state, rounded
+    half up per line (discount lines give negative tax), shipping taxed if the rule says so."""
+    tax = cart.get("tax") or {}
+    if not tax or tax.get("state") != sandbox_settings.GOOGLE_BUYER.get("state"):
+        return Decimal("0.00")
+    rate = Decimal(tax["rate"])
+    amounts = [Decimal(line["price"]) * line["quantity"] for line in cart["lines"]]
+    if tax.get("shipping_taxed"):
+        amounts.append(Decimal(cart["shipping"]))
+    return to_money(sum((to_money(amount * rate) for amount in amounts), Decimal("0")))
+
+
 def cart_total(cart):
-    """Items plus shipping, as Google would charge."""
+    """Items plus shipping plus tax, as Google would charge."""
     items = sum((Decimal(line["price"]) * line["quantity"] for line in cart["lines"]), Decimal("0"))
-    return to_money(items + Decimal(cart["shipping"]))
+    return to_money(items + Decimal(cart["shipping"]) + cart_tax(cart))
 
 
 # --- notifications --------------------------------------------------------------------------
@@ -204,7 +230,7 @@ def new_order_document(sandbox_order):
                 _money_el("shipping-cost", cart["shipping"], cart["currency"]),
             )
         ),
-        _money_el("total-tax", "0", cart["currency"]),
+        _money_el("total-tax", cart_tax(cart), cart["currency"]),
     )
     return _doc(
         "new-order-notification",
