@@ -382,3 +382,20 @@ PRODUCTS = (
         details={"Material": "Hand-blown glass"},
     ),
 )
+
+
+# Demo offers (issue 16): the voucher CRANBERRY10 (10% off the order, no end date), one
+# automatic offer, and Massachusetts sales tax (CranStore ships from Wareham, MA) for stores
+# that choose COLEMAN_TAX_STRATEGY = "coleman.tax.strategies.UsSalesTax".
+VOUCHERS = ({"code": "CRANBERRY10", "description": "10% off your whole order", "kind": "percent", "value": "10"},)
+OFFERS = (
+    {
+        "name": "3 for 2 on Food",
+        "kind": "multibuy",
+        "buy_quantity": 3,
+        "pay_quantity": 2,
+        "catalog": "standard-collection",
+        "category": "food",
+    },
+)
+SALES_TAX_RATES = ({"state": "MA", "name": "Massachusetts", "rate": "6.25", "shipping_taxable": False},)
