@@ -11,3 +11,6 @@ class TaxConfig(AppConfig):
     label = "tax"
     verbose_name = _("Tax")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401
