@@ -54,6 +54,12 @@ class PricedLine:
     reason: str = ""  # why unit_price is below list_price ("10% off: Autumn sale")
     tax: Decimal = ZERO
     source: object = None  # the cart line this was priced from
+    variant: object = None
+
+    @property
+    def name(self) -> str:
+        """The product's name, with the variant's."""
+        return f"{self.product.name} – {self.variant.name}" if self.variant is not None else self.product.name
 
     @property
     def item_id(self):
@@ -63,7 +69,8 @@ class PricedLine:
     @property
     def weight(self) -> Decimal:
         """Shipping weight of the whole line in pounds."""
-        return (self.product.weight or Decimal("0")) * self.quantity
+        weight = self.variant.shipping_weight if self.variant is not None else self.product.weight
+        return (weight or Decimal("0")) * self.quantity
 
 
 @dataclass
@@ -191,13 +198,14 @@ def price_cart(
     snapshot = running_offers()
     breakdown = PriceBreakdown()
     for source in lines:
-        product = source.product
-        unit_price, reason = product.get_price_with_reason()
+        product, variant = source.product, getattr(source, "variant", None)
+        unit_price, reason = (variant or product).get_price_with_reason()
         breakdown.lines.append(
             PricedLine(
                 product=product,
+                variant=variant,
                 quantity=source.quantity,
-                list_price=to_money(product.price),
+                list_price=to_money(variant.list_price if variant is not None else product.price),
                 unit_price=unit_price,
                 line_total=to_money(unit_price * source.quantity),
                 reason=reason,
@@ -211,7 +219,7 @@ def price_cart(
             Adjustment(
                 kind="offer",
                 reason=_("%(offer)s: %(free)s × %(product)s free")
-                % {"offer": offer.name, "free": free, "product": line.product.name},
+                % {"offer": offer.name, "free": free, "product": line.name},
                 amount=amount,
                 code=f"offer-{offer.id}",
             )
@@ -240,7 +248,9 @@ def price_cart(
                 breakdown.free_shipping = True
 
     calculator = shipping_calculator or default_shipping_calculator()
-    shipping = to_money(calculator.quote(Lines(Line(line.product, line.quantity) for line in breakdown.lines)))
+    shipping = to_money(
+        calculator.quote(Lines(Line(line.product, line.quantity, line.variant) for line in breakdown.lines))
+    )
     breakdown.shipping_reason = str(calculator.name)
     if breakdown.free_shipping and shipping:
         breakdown.shipping_reason = _("Free shipping with voucher %(code)s") % {"code": breakdown.voucher_code}

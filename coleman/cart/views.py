@@ -21,7 +21,7 @@ from coleman.core.templatetags.coleman import currency
 from coleman.products.models import Product
 
 from .cart import Cart
-from .exceptions import CartError, InvalidQuantities, UnknownItem
+from .exceptions import CartError, InvalidQuantities, UnknownItem, UnknownVariant
 from .pricing import price_cart
 
 
@@ -97,18 +97,37 @@ class CartChangeView(CartMixin, View):
 
 
 class AddItemView(CartChangeView):
-    """Add ``quantity`` (default 1) of an active product; redirect to the cart (or a safe ``next``)."""
+    """Add ``quantity`` (default 1) of an active product (of the ``variant`` chosen, for a product
+    with variants); redirect to the cart (or a safe ``next``)."""
 
     def post(self, request, product_id):
         product = get_object_or_404(Product.objects.active(), pk=product_id)
         try:
-            item = self.cart.add(product, request.POST.get("quantity", "1"))
+            variant = self.chosen_variant(product, request.POST.get("variant", ""))
+            item = self.cart.add(product, request.POST.get("quantity", "1"), variant=variant)
         except CartError as exc:
             return self.error(str(exc))
         return self.done(
             _("Added %(product)s to your cart (%(quantity)s in cart).")
-            % {"product": product.name, "quantity": item.quantity}
+            % {"product": item.name, "quantity": item.quantity}
         )
+
+    @staticmethod
+    def chosen_variant(product, raw):
+        """The product's active variant named by ``raw`` (None for a product without variants), or
+        :class:`UnknownVariant` (nothing chosen, not a number, a variant of another product)."""
+        variants = list(product.variants.filter(is_active=True).order_by("position", "id"))
+        if not variants:
+            if raw:
+                raise UnknownVariant(_("That choice is not available for %(product)s.") % {"product": product.name})
+            return None
+        if not raw:
+            raise UnknownVariant(_("Please choose an option of %(product)s.") % {"product": product.name})
+        chosen = next((variant for variant in variants if str(variant.pk) == str(raw).strip()), None)
+        if chosen is None:
+            raise UnknownVariant(_("That choice is not available for %(product)s.") % {"product": product.name})
+        chosen.product = product
+        return chosen
 
 
 class RemoveItemView(CartChangeView):

@@ -174,6 +174,9 @@ class ProductInOrder(models.Model):
     product = models.ForeignKey(
         "products.Product", on_delete=models.SET_NULL, blank=True, null=True, related_name="order_lines"
     )
+    variant = models.ForeignKey(
+        "products.ProductVariant", on_delete=models.SET_NULL, blank=True, null=True, related_name="order_lines"
+    )
     name = models.CharField(max_length=300)
     sku = models.CharField(_("product slug"), max_length=150, blank=True)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])

@@ -21,7 +21,7 @@ from coleman.core.addresses import validate_address
 from coleman.core.mail import render_subject, send_templated_mail
 from coleman.offers.exceptions import VoucherError
 from coleman.offers.services import redeem_voucher
-from coleman.products.models import Product
+from coleman.products.models import Product, ProductVariant
 
 from .exceptions import (
     DuplicateCheckout,
@@ -91,30 +91,45 @@ def _price_lines(cart) -> Lines:
     transaction), so the order and its shipping are priced on the same rows the order records."""
     items = list(cart)
     products = Product.objects.in_bulk([item.product.pk for item in items])
+    variant_ids = [item.variant.pk for item in items if getattr(item, "variant", None) is not None]
+    variants = ProductVariant.objects.in_bulk(variant_ids) if variant_ids else {}
     lines = []
     for item in items:
         product = products.get(item.product.pk)
-        if product is None or not product.is_active:
+        chosen = getattr(item, "variant", None)
+        variant = variants.get(chosen.pk) if chosen is not None else None
+        gone = chosen is not None and (
+            variant is None or not variant.is_active or variant.product_id != item.product.pk
+        )
+        if product is None or not product.is_active or gone:
+            name = getattr(item, "name", item.product.name)
             raise ProductUnavailable(
-                _("%(product)s is no longer available; please review your cart.") % {"product": item.product.name}
+                _("%(product)s is no longer available; please review your cart.") % {"product": name}
             )
-        lines.append(Line(product=product, quantity=item.quantity))
+        if variant is not None:
+            variant.product = product
+        lines.append(Line(product=product, quantity=item.quantity, variant=variant))
     return Lines(lines)
 
 
 def _reserve_stock(line):
-    """Take ``line.quantity`` from tracked stock in one conditional UPDATE; True if stock is tracked."""
-    if line.product.stock is None:
+    """Take ``line.quantity`` from tracked stock (the variant's, for a variant) in one conditional
+    UPDATE; True if stock is tracked."""
+    if line.buyable.stock is None:
         return False
-    taken = Product.objects.filter(pk=line.product.pk, stock__gte=line.quantity).update(
-        stock=F("stock") - line.quantity
-    )
+    model = ProductVariant if line.variant is not None else Product
+    taken = model.objects.filter(pk=line.buyable.pk, stock__gte=line.quantity).update(stock=F("stock") - line.quantity)
     if taken != 1:
         raise InsufficientStock(
             _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
-            % {"product": line.product.name}
+            % {"product": line.name}
         )
     return True
+
+
+def _stock_key(line):
+    """Which stock row a line takes from: ("product", id) or ("variant", id)."""
+    return ("variant", line.variant.pk) if line.variant is not None else ("product", line.product.pk)
 
 
 def _save_new_order(order):
@@ -213,26 +228,24 @@ def make_order_from_cart(
         )
         # Lock product rows in one global order (by id) so two carts holding the same products
         # in a different order cannot deadlock each other.
-        reserved = {
-            line.product.pk: _reserve_stock(line)
-            for line in sorted(priced, key=lambda priced_line: priced_line.product.pk)
-        }
+        reserved = {_stock_key(line): _reserve_stock(line) for line in sorted(priced, key=_stock_key)}
         lines = []
         for line in breakdown.lines:
             lines.append(
                 ProductInOrder(
                     order=order,
                     product=line.product,
-                    name=line.product.name,
-                    sku=line.product.slug,
+                    variant=line.variant,
+                    name=line.name,
+                    sku=line.variant.sku if line.variant is not None else line.product.slug,
                     unit_price=line.unit_price,
                     list_price=line.list_price,
                     price_note=str(line.reason)[:300],
                     tax=line.tax,
                     quantity=line.quantity,
                     line_total=line.line_total,
-                    weight=line.product.weight,
-                    stock_reserved=reserved[line.product.pk],
+                    weight=line.variant.shipping_weight if line.variant is not None else line.product.weight,
+                    stock_reserved=reserved[_stock_key(line)],
                 )
             )
         ProductInOrder.objects.bulk_create(lines)
@@ -283,8 +296,12 @@ def release_stock(order) -> int:
     Each line is released at most once (its ``stock_reserved`` flag is cleared).
     """
     released = 0
-    # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
-    for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
+    # Rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
+    reserved = order.lines.filter(stock_reserved=True)
+    for line in reserved.filter(variant__isnull=False).order_by("variant_id"):
+        ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
+        released += line.quantity
+    for line in reserved.filter(variant__isnull=True, product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)

@@ -116,7 +116,14 @@ class CheckoutView(FormView):
         calculator = get_shipping_calculator()
         form = context.get("form")
         breakdown = self.cart.priced(address=self.tax_address(form) if form is not None else None)
+        # Prices are re-checked here: a price that changed since the shopper saw it is shown
+        # (then counts as seen), before anything is paid.
+        price_changes = context.get("price_changes")
+        if price_changes is None:
+            price_changes = self.cart.price_changes()
+        self.cart.accept_prices()
         context.update(
+            price_changes=price_changes,
             cart=self.cart,
             breakdown=breakdown,
             shipping_name=breakdown.shipping_reason or calculator.name,
@@ -140,6 +147,13 @@ class CheckoutView(FormView):
             )
             form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        changes = self.cart.price_changes()
+        if changes:
+            messages.warning(
+                self.request,
+                _("Some prices changed since you last saw them; please check your order and place it again."),
+            )
+            return self.render_to_response(self.get_context_data(form=form, price_changes=changes), status=409)
         name = form.cleaned_data.get("processor")
         self.chosen_processor = self.fixed_processor or (get_processor(name) if name else None)
         try:

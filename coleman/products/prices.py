@@ -26,10 +26,11 @@ def unregister_price_rule(rule) -> None:
         _rules.remove(rule)
 
 
-def price_with_reason(product) -> tuple[Decimal, str]:
+def price_with_reason(product, list_price=None) -> tuple[Decimal, str]:
     """``(unit price now, why it differs from the list price)`` for ``product``; the reason is
-    ``""`` when the shopper pays the list price. Never below 0."""
-    price, reasons = to_money(product.price), []
+    ``""`` when the shopper pays the list price. Never below 0. ``list_price`` is a variant's own
+    price (default: the product's); offers apply to it as to the product's."""
+    price, reasons = to_money(product.price if list_price is None else list_price), []
     for rule in _rules:
         price, reason = rule(product, price)
         if reason:

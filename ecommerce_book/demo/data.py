@@ -399,3 +399,16 @@ OFFERS = (
     },
 )
 SALES_TAX_RATES = ({"state": "MA", "name": "Massachusetts", "rate": "6.25", "shipping_taxable": False},)
+
+# Variants (issue 16): T-shirts in sizes (one SKU and stock each, the product's price) and the
+# preserves in jar sizes (each its own price and weight). (product slug, kind, name, sku, price,
+# stock, weight); a price or weight of None means the product's.
+VARIANTS = (
+    *(
+        (shirt, "size", size, f"{shirt}-{size.lower()}", None, stock, None)
+        for shirt in ("cranstore-t-shirt", "harvest-festival-t-shirt")
+        for size, stock in (("S", 12), ("M", 20), ("L", 20), ("XL", 3))
+    ),
+    ("cranberry-preserves", "size", "8 oz jar", "cranberry-preserves-8oz", "4.50", 60, "0.75"),
+    ("cranberry-preserves", "size", "16 oz jar", "cranberry-preserves-16oz", "7.95", 30, "1.40"),
+)

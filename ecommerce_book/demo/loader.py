@@ -13,10 +13,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from coleman.offers.models import Offer, Voucher
-from coleman.products.models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
+from coleman.products.models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail, ProductVariant
 from coleman.tax.models import SalesTaxRate
 
-from .data import ATTRIBUTES, CATALOGS, OFFERS, PRODUCTS, PUBLISHER, SALES_TAX_RATES, VOUCHERS
+from .data import ATTRIBUTES, CATALOGS, OFFERS, PRODUCTS, PUBLISHER, SALES_TAX_RATES, VARIANTS, VOUCHERS
 from .pictures import draw_product_picture
 
 
@@ -28,6 +28,7 @@ class LoadReport:
     categories: int = 0
     products: int = 0
     details: int = 0
+    variants: int = 0
     vouchers: int = 0
     offers: int = 0
     tax_rates: int = 0
@@ -50,8 +51,30 @@ def load_cranstore(*, photos: bool = True) -> LoadReport:
     categories = load_catalogs(report)
     attributes = load_attributes()
     load_products(categories, attributes, report, photos=photos)
+    load_variants(report)
     load_offers(categories, report)
     return report
+
+
+def load_variants(report) -> None:
+    """The demo variants: T-shirts in sizes, preserves in jar sizes (created once, by SKU)."""
+    products = Product.objects.in_bulk({row[0] for row in VARIANTS}, field_name="slug")
+    for position, (slug, kind, name, sku, price, stock, weight) in enumerate(VARIANTS):
+        if slug not in products:
+            continue
+        _variant, created = ProductVariant.objects.get_or_create(
+            sku=sku,
+            defaults={
+                "product": products[slug],
+                "kind": kind,
+                "name": name,
+                "price": Decimal(price) if price else None,
+                "stock": stock,
+                "weight": Decimal(weight) if weight else None,
+                "position": position,
+            },
+        )
+        report.variants += created
 
 
 def load_offers(categories, report) -> None:

@@ -138,3 +138,13 @@ def test_demo_has_the_cranberry10_voucher_an_automatic_offer_and_massachusetts_t
     assert SalesTaxRate.objects.get().rate == Decimal("6.25")
     load()
     assert (Voucher.objects.count(), Offer.objects.count(), SalesTaxRate.objects.count()) == (1, 1, 1)
+
+
+def test_demo_t_shirts_come_in_sizes_and_preserves_in_jar_sizes():
+    """Both T-shirts have S, M, L and XL (own SKU and stock); the preserves an 8 oz and a 16 oz jar
+    with their own prices."""
+    load()
+    shirt = Product.objects.get(slug="cranstore-t-shirt")
+    assert [v.name for v in shirt.variants.order_by("position")] == ["S", "M", "L", "XL"]
+    jars = {v.name: v.list_price for v in Product.objects.get(slug="cranberry-preserves").variants.all()}
+    assert jars == {"8 oz jar": Decimal("4.50"), "16 oz jar": Decimal("7.95")}

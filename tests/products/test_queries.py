@@ -24,7 +24,8 @@ COLD = {
     "list": 3 + RATINGS + OFFERS,  # count, the page's ids (index only), the page's rows (+ summaries)
     "catalog": 5 + RATINGS + OFFERS,  # catalog, its categories, count, ids, rows (+ summaries)
     "category": 5 + RATINGS + OFFERS,  # catalog, its categories, count, ids, rows (+ summaries)
-    "detail": 2 + 2 * RATINGS + OFFERS,  # product with category and catalog, its details (+ summary, reviews)
+    # product with category and catalog, its details, its active variants (+ summary, reviews)
+    "detail": 3 + 2 * RATINGS + OFFERS,
 }
 # Served from the cache: whole pages for cookie-less visitors cost nothing; for visitors with
 # cookies the page frame is rendered around the cached fragments, and the product page's live
