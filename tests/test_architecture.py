@@ -29,11 +29,14 @@ CHAIN = ["products", "cart", "orders", "payments", "digital"]
 # Pricing parts the cart prices with: tax rates and offers sit between the catalog and the
 # cart (offers read the catalog's categories; the cart's pricing function reads both).
 PRICING = {"tax": {"core"}, "offers": {"core", "products", "tax"}}
+# Display currencies only format amounts; they reach pages through panels and import no app.
+DISPLAY = {"currencies": {"core"}}
 READ_ONLY = {"search", "reports", "api", "salesforce"}  # they read from the others; nothing imports them
 ALLOWED_DEPENDENCIES = {
     "core": set(),
     **{app: {"core", *CHAIN[:position], *(PRICING if position else ())} for position, app in enumerate(CHAIN)},
     **PRICING,
+    **DISPLAY,
     # The gateway sandbox plays the payment services; like the read-only apps, nothing imports it.
     "payments.sandbox": {"core", *CHAIN[:4], *PRICING},
     "customers": {"core"},

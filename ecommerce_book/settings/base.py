@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "coleman.tax",
     "coleman.offers",
     "coleman.cart",
+    "coleman.currencies",
     "coleman.orders",
     "coleman.payments",
     *OPTIONAL_APPS,

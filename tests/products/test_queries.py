@@ -17,6 +17,8 @@ RATINGS = 1 if apps.is_installed("coleman.ratings") else 0
 # Prices shown are Product.get_price(): the running offers are read once (one query) when
 # nothing is cached, however many products the page shows.
 OFFERS = 1 if apps.is_installed("coleman.offers") else 0
+# The display-currency chooser under a product's price reads the offered rates once (cached).
+CURRENCIES = 1 if apps.is_installed("coleman.currencies") else 0
 
 # Queries of each page when nothing is cached (building the fragment), and when it is.
 COLD = {
@@ -25,7 +27,7 @@ COLD = {
     "catalog": 5 + RATINGS + OFFERS,  # catalog, its categories, count, ids, rows (+ summaries)
     "category": 5 + RATINGS + OFFERS,  # catalog, its categories, count, ids, rows (+ summaries)
     # product with category and catalog, its details, its active variants (+ summary, reviews)
-    "detail": 3 + 2 * RATINGS + OFFERS,
+    "detail": 3 + 2 * RATINGS + OFFERS + CURRENCIES,
 }
 # Served from the cache: whole pages for cookie-less visitors cost nothing; for visitors with
 # cookies the page frame is rendered around the cached fragments, and the product page's live
