@@ -2,6 +2,7 @@
 document all show the same figures (hand-worked: MA 6.25%, CRANBERRY10)."""
 
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -208,3 +209,11 @@ def test_get_price_is_what_the_cart_charges(store):
     cart = Cart(make_request())
     cart.add(Product.objects.get(pk=store.preserves.pk), 2)
     assert cart.items[0].unit_price == Decimal("3.60") == Product.objects.get(pk=store.preserves.pk).get_price()
+
+
+@override_settings(COLEMAN_TAX_STRATEGY=US_TAX)
+def test_amazon_is_asked_for_the_discounted_taxed_total(store, massachusetts, cranberry10):
+    """Amazon's signed Co-Branded UI request carries the order total, 53.77 (discount and tax in)."""
+    _cart, order = ma_order(store)
+    url = get_processor("amazon").cbui_request_url(RequestFactory().get("/"), order)
+    assert parse_qs(urlsplit(url).query)["transactionAmount"] == ["53.77"]

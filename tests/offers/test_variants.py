@@ -111,8 +111,9 @@ def test_a_variant_sold_out_meanwhile_refuses_the_order(store, sizes):
     assert ProductVariant.objects.get(pk=sizes["S"].pk).stock == 1
 
 
-def test_feeds_and_sitemap_list_the_product_once(client, store, sizes):
-    """Variants are not products of their own: the feed and the sitemap name the T-shirt once."""
+def test_feeds_sitemap_and_api_list_the_product_once(client, store, sizes):
+    """Variants are not products of their own: the feed, the sitemap and the API name the T-shirt once."""
+    assert client.get("/api/products/?format=json").content.decode().count('"harvest-t-shirt"') == 1
     assert client.get("/feeds/products/").content.decode().count("harvest-t-shirt/</guid>") == 1
     sitemap = b"".join(client.get("/sitemap-products.xml").streaming_content).decode()
     assert sitemap.count("/products/harvest-t-shirt/") == 1
@@ -130,3 +131,10 @@ def test_cart_page_with_variant_lines_costs_constant_queries(client, store, line
     assert response.content.decode().count('class="cart-line"') == lines
     with django_assert_num_queries(3):
         client.get(reverse("cart:detail"))
+
+
+def test_buy_it_now_is_not_offered_for_a_product_with_variants(client, store, sizes, settings):
+    """Google's one-click Buy It Now cannot carry a size: it shows for the candle, not the T-shirt."""
+    settings.COLEMAN_GOOGLE_BUY_IT_NOW = True
+    assert "Buy it now with Google Checkout" in client.get(store.candle.get_absolute_url()).content.decode()
+    assert "Buy it now with Google Checkout" not in client.get(store.shirt.get_absolute_url()).content.decode()
