@@ -217,3 +217,21 @@ def test_amazon_is_asked_for_the_discounted_taxed_total(store, massachusetts, cr
     _cart, order = ma_order(store)
     url = get_processor("amazon").cbui_request_url(RequestFactory().get("/"), order)
     assert parse_qs(urlsplit(url).query)["transactionAmount"] == ["53.77"]
+
+
+@pytest.mark.parametrize("lines", [1, 50])
+@pytest.mark.parametrize("offers", [1, 500])
+def test_checkout_page_queries_do_not_grow_with_lines_or_offers(
+    client, store, lines, offers, django_assert_num_queries
+):
+    """The checkout page with a voucher costs the same for 1 or 50 lines and 1 or 500 offers:
+    session, products, the voucher (offers and rates cached by the pages before)."""
+    Offer.objects.bulk_create(Offer(name=f"Offer {n}", percent=Decimal("5")) for n in range(offers))
+    Voucher.objects.create(code="TEN", value=10)
+    for product in ProductFactory.create_batch(lines, category=store.food):
+        client.post(reverse("cart:add-item", args=[product.pk]))
+    client.post(reverse("cart:apply-voucher"), {"code": "TEN"})
+    client.get(reverse("payments:choose"))
+    with django_assert_num_queries(3):
+        response = client.get(reverse("payments:choose"))
+    assert "Voucher TEN" in response.content.decode()

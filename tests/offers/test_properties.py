@@ -27,7 +27,7 @@ from coleman.payments.processors.paypal.processor import payment_request_for
 from coleman.payments.processors.paypal.protocol import set_express_checkout_params
 from coleman.payments.sandbox.google.documents import cart_total, read_xml_cart
 from coleman.products.models import Product
-from coleman.tax.models import SalesTaxRate
+from coleman.tax.models import SalesTaxRate, VatRate
 from tests.factories.orders import ADDRESS
 from tests.factories.products import CategoryFactory, ProductFactory
 
@@ -57,8 +57,11 @@ def paypal_total(params):
     return parts
 
 
-@override_settings(COLEMAN_TAX_STRATEGY="coleman.tax.strategies.UsSalesTax")
-@hypothesis_settings(max_examples=40)
+@pytest.mark.parametrize(
+    "strategy",
+    ["coleman.tax.strategies.UsSalesTax", "coleman.tax.strategies.IncludedVat", "coleman.tax.strategies.NoTax"],
+)
+@hypothesis_settings(max_examples=25)
 @given(
     basket=basket,
     offer_percent=st.one_of(st.none(), percents),
@@ -68,11 +71,12 @@ def paypal_total(params):
     shipping_taxable=st.booleans(),
 )
 def test_totals_add_up_and_every_gateway_document_agrees(
-    basket, offer_percent, multibuy, voucher, rate, shipping_taxable
+    strategy, basket, offer_percent, multibuy, voucher, rate, shipping_taxable
 ):
-    """For any basket, offers, voucher and Massachusetts rate: total ≥ 0, total = lines −
-    discounts + shipping + tax, and the order and the PayPal and Google documents agree."""
-    with transaction.atomic():
+    """For any tax strategy, basket, offers, voucher and rate (Massachusetts sales tax, or VAT for
+    the US included in prices): total ≥ 0, total = lines − discounts + shipping + tax added, and
+    the order and the PayPal and Google documents agree."""
+    with override_settings(COLEMAN_TAX_STRATEGY=strategy), transaction.atomic():
         cache.clear()
         category = CategoryFactory()
         products = [ProductFactory(category=category, price=price, stock=None) for price, _q in basket]
@@ -88,6 +92,7 @@ def test_totals_add_up_and_every_gateway_document_agrees(
             code = "PROP"
         if rate is not None:
             SalesTaxRate.objects.create(state="MA", rate=rate, shipping_taxable=shipping_taxable)
+            VatRate.objects.create(country="US", rate=rate)
         cart = [
             (Product.objects.get(pk=product.pk), quantity)
             for product, (_p, quantity) in zip(products, basket, strict=True)
