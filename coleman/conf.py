@@ -70,6 +70,17 @@ DEFAULTS = {
     "CART_MAX_QUANTITY": 99,
     # The most lines (different products) one cart may hold.
     "CART_MAX_LINES": 100,
+    # --- tax and offers ----------------------------------------------------------------
+    # Dotted path of the tax strategy (coleman.tax.strategies): NoTax, UsSalesTax (added, by
+    # the shipping state, rates in the admin) or IncludedVat (in the prices, by country).
+    "TAX_STRATEGY": "coleman.tax.strategies.NoTax",
+    # IncludedVat: the country whose rate the cart shows before the shopper gives an address.
+    "TAX_DEFAULT_COUNTRY": "",
+    # Seconds the snapshot of active automatic offers stays cached (edits refresh it at once;
+    # an offer's start or end takes effect within this time).
+    "OFFERS_CACHE_SECONDS": 60,
+    # The longest voucher code a shopper may type (longer input is refused before any query).
+    "OFFERS_VOUCHER_CODE_MAX_LENGTH": 40,
     # --- orders -----------------------------------------------------------------------
     # Dotted path of the shipping calculator (see coleman.orders.shipping): FlatRateShipping,
     # PerItemShipping, WeightTableShipping or FreeOverThresholdShipping, or your own class.

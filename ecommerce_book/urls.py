@@ -18,6 +18,7 @@ COLEMAN_APP_URLS = [
     ("coleman.wishlists", "accounts/wishlists/", "coleman.wishlists.urls"),
     ("coleman.customers", "accounts/", "coleman.customers.urls"),
     ("coleman.cart", "cart/", "coleman.cart.urls"),
+    ("coleman.currencies", "currency/", "coleman.currencies.urls"),
     ("coleman.orders", "", "coleman.orders.urls"),
     # /checkout/ and /checkout/<processor>/ (the payment framework's), /payments/<processor>/…
     ("coleman.payments", "", "coleman.payments.urls"),

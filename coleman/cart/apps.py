@@ -9,7 +9,8 @@ class CartConfig(AppConfig):
 
     name = "coleman.cart"
     label = "cart"
+    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Shopping cart")
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from . import checks, receivers  # noqa: F401

@@ -29,3 +29,7 @@ class InvalidQuantities(CartError):
     def __init__(self, item_errors):
         super().__init__(_("Your cart was not updated: please correct the quantities below."))
         self.item_errors = dict(item_errors)
+
+
+class UnknownVariant(CartError):
+    """A variant that is not one of the product's (or none chosen where one must be)."""

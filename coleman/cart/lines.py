@@ -7,7 +7,8 @@ calculators quote on :class:`Lines` (or a cart, which offers the same totals). P
 processors that build an order from something other than the session cart (a "Buy It Now"
 button, a gateway's own cart) make :class:`Lines` too.
 
-Prices are the product's current ``price``, rounded with :func:`coleman.core.money.to_money`;
+Prices are what a shopper pays now, ``Product.get_price()`` (the list price after any
+automatic offer), rounded with :func:`coleman.core.money.to_money`;
 weights are the product's ``weight`` in pounds, 0 when it has none.
 """
 
@@ -22,15 +23,36 @@ NO_WEIGHT = Decimal("0")
 
 @dataclass
 class Line:
-    """One product in a quantity, at the product's current price."""
+    """One product (or one variant of it) in a quantity, at its current price."""
 
     product: object
     quantity: int
+    variant: object = None
+
+    @property
+    def buyable(self):
+        """What is bought: the variant when there is one, else the product (price, stock, weight)."""
+        return self.variant if self.variant is not None else self.product
+
+    @property
+    def name(self) -> str:
+        """The product's name, with the variant's ("Harvest T-shirt – Large")."""
+        return f"{self.product.name} – {self.variant.name}" if self.variant is not None else self.product.name
+
+    @property
+    def list_price(self) -> Decimal:
+        """The price before automatic offers (the variant's own, or the product's)."""
+        return to_money(self.variant.list_price if self.variant is not None else self.product.price)
+
+    @property
+    def price_reason(self) -> str:
+        """Why :attr:`unit_price` is below :attr:`list_price` (an offer's name), or ``""``."""
+        return self.buyable.get_price_with_reason()[1]
 
     @property
     def unit_price(self) -> Decimal:
-        """The product's price, in the store's currency."""
-        return to_money(self.product.price)
+        """The price now (``get_price()``: after any automatic offer), in the store's currency."""
+        return to_money(self.buyable.get_price())
 
     @property
     def line_total(self) -> Decimal:
@@ -40,7 +62,8 @@ class Line:
     @property
     def weight(self) -> Decimal:
         """Shipping weight of the whole line in pounds (0 when the product has none)."""
-        return (self.product.weight or NO_WEIGHT) * self.quantity
+        weight = self.variant.shipping_weight if self.variant is not None else self.product.weight
+        return (weight or NO_WEIGHT) * self.quantity
 
 
 class Lines:

@@ -21,7 +21,8 @@ from coleman.core.templatetags.coleman import currency
 from coleman.products.models import Product
 
 from .cart import Cart
-from .exceptions import CartError, InvalidQuantities, UnknownItem
+from .exceptions import CartError, InvalidQuantities, UnknownItem, UnknownVariant
+from .pricing import price_cart
 
 
 def cart_summary(cart, message=""):
@@ -52,12 +53,20 @@ class CartDetailView(CartMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["cart"] = self.cart
         context.setdefault("item_errors", {})
+        if "breakdown" not in context and not self.cart.is_empty:
+            breakdown = self.cart.priced()
+            if breakdown.voucher_error and self.cart.voucher_code:
+                # The kept code stopped working (expired, used up): say so once and drop it.
+                messages.warning(self.request, breakdown.voucher_error)
+                self.cart.forget_voucher()
+                breakdown = self.cart.priced()
+            context["breakdown"] = breakdown
         return context
 
-    def render_error(self, message, status=400, item_errors=None):
+    def render_error(self, message, status=400, item_errors=None, **extra):
         """The cart page with ``message`` and per-line errors, answered with ``status``."""
         messages.error(self.request, message)
-        context = self.get_context_data(item_errors=item_errors or {})
+        context = self.get_context_data(item_errors=item_errors or {}, **extra)
         return self.render_to_response(context, status=status)
 
 
@@ -66,14 +75,14 @@ class CartChangeView(CartMixin, View):
 
     http_method_names = ["post", "options"]
 
-    def error(self, message, status=400, item_errors=None):
+    def error(self, message, status=400, item_errors=None, **extra):
         """The cart page with ``message`` (or JSON ``{"error": message}``) and ``status``."""
         if wants_json(self.request):
             return JsonResponse({"error": message, "item_errors": item_errors or {}}, status=status)
         view = CartDetailView()
         view.setup(self.request)
         view.cart = self.cart
-        return view.render_error(message, status=status, item_errors=item_errors)
+        return view.render_error(message, status=status, item_errors=item_errors, **extra)
 
     def done(self, message):
         """Success: JSON with the new summary for fetch, else a message and a redirect."""
@@ -88,18 +97,37 @@ class CartChangeView(CartMixin, View):
 
 
 class AddItemView(CartChangeView):
-    """Add ``quantity`` (default 1) of an active product; redirect to the cart (or a safe ``next``)."""
+    """Add ``quantity`` (default 1) of an active product (of the ``variant`` chosen, for a product
+    with variants); redirect to the cart (or a safe ``next``)."""
 
     def post(self, request, product_id):
         product = get_object_or_404(Product.objects.active(), pk=product_id)
         try:
-            item = self.cart.add(product, request.POST.get("quantity", "1"))
+            variant = self.chosen_variant(product, request.POST.get("variant", ""))
+            item = self.cart.add(product, request.POST.get("quantity", "1"), variant=variant)
         except CartError as exc:
             return self.error(str(exc))
         return self.done(
             _("Added %(product)s to your cart (%(quantity)s in cart).")
-            % {"product": product.name, "quantity": item.quantity}
+            % {"product": item.name, "quantity": item.quantity}
         )
+
+    @staticmethod
+    def chosen_variant(product, raw):
+        """The product's active variant named by ``raw`` (None for a product without variants), or
+        :class:`UnknownVariant` (nothing chosen, not a number, a variant of another product)."""
+        variants = list(product.variants.filter(is_active=True).order_by("position", "id"))
+        if not variants:
+            if raw:
+                raise UnknownVariant(_("That choice is not available for %(product)s.") % {"product": product.name})
+            return None
+        if not raw:
+            raise UnknownVariant(_("Please choose an option of %(product)s.") % {"product": product.name})
+        chosen = next((variant for variant in variants if str(variant.pk) == str(raw).strip()), None)
+        if chosen is None:
+            raise UnknownVariant(_("That choice is not available for %(product)s.") % {"product": product.name})
+        chosen.product = product
+        return chosen
 
 
 class RemoveItemView(CartChangeView):
@@ -131,3 +159,35 @@ class UpdateCartView(CartChangeView):
         if unknown:
             messages.warning(request, _("Some items were no longer in your cart."))
         return self.done(_("Your cart was updated."))
+
+
+class ApplyVoucherView(CartChangeView):
+    """Apply the voucher ``code`` to the cart: a bad code re-renders the cart with the reason (400)
+    and changes nothing; a good one is kept for the cart and the checkout."""
+
+    def post(self, request):
+        raw = request.POST.get("code", "")
+        entered = raw[:40] if isinstance(raw, str) else ""
+        if self.cart.is_empty:
+            return self.error(_("Add something to your cart before entering a voucher."))
+        user = request.user
+        breakdown = price_cart(
+            self.cart.items,
+            voucher_code=raw or " ",
+            user=user,
+            email=user.email if user.is_authenticated else "",
+        )
+        if breakdown.voucher_error or breakdown.voucher is None:
+            message = breakdown.voucher_error or _("Please enter a voucher code.")
+            breakdown.voucher_error = message
+            return self.error(message, breakdown=breakdown, voucher_entered=entered)
+        self.cart.set_voucher_code(breakdown.voucher.code)
+        return self.done(_("Voucher %(code)s applied.") % {"code": breakdown.voucher.code})
+
+
+class RemoveVoucherView(CartChangeView):
+    """Forget the cart's voucher."""
+
+    def post(self, request):
+        self.cart.forget_voucher()
+        return self.done(_("The voucher was removed."))

@@ -10,8 +10,9 @@ moment (``apps.is_installed``), each with the page's own context. The page's app
 the apps that fill its slots, and removing an app from the settings removes its panels.
 
 Slots offered today: ``orders.order_detail`` (an order's page, also where payment returns land),
-``orders.email.paid`` (the plain-text email sent when an order is paid) and
-``customers.profile`` (the customer's account page).
+``orders.email.paid`` (the plain-text email sent when an order is paid),
+``customers.profile`` (the customer's account page), ``products.product_detail.price`` (under
+a product page's price) and ``cart.cart_detail.total`` (under the cart's totals).
 """
 
 from dataclasses import dataclass

@@ -12,14 +12,26 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .exceptions import IllegalTransition
-from .models import Order, OrderFeedback, OrderStatusChange, ProductInOrder, Status, StatusCode
+from .models import Order, OrderAdjustment, OrderFeedback, OrderStatusChange, ProductInOrder, Status, StatusCode
 
 
 class ProductInOrderInline(admin.TabularInline):
     """The order's lines as sold (read-only)."""
 
     model = ProductInOrder
-    fields = ["name", "sku", "product", "unit_price", "quantity", "line_total", "weight", "stock_reserved"]
+    fields = [
+        "name",
+        "sku",
+        "product",
+        "list_price",
+        "unit_price",
+        "price_note",
+        "quantity",
+        "line_total",
+        "tax",
+        "weight",
+        "stock_reserved",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -29,6 +41,19 @@ class ProductInOrderInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
+
+
+class OrderAdjustmentInline(admin.TabularInline):
+    """The order's discounts as placed, with their reasons and tax (read-only)."""
+
+    model = OrderAdjustment
+    fields = ["kind", "reason", "code", "amount", "tax"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class OrderStatusChangeInline(admin.TabularInline):
@@ -117,11 +142,27 @@ class OrderAdmin(admin.ModelAdmin):
         "user__first_name",
         "user__last_name",
     ]
-    inlines = [ProductInOrderInline, OrderStatusChangeInline, OrderFeedbackInline]
+    inlines = [ProductInOrderInline, OrderAdjustmentInline, OrderStatusChangeInline, OrderFeedbackInline]
     actions = ["mark_paid", "mark_shipped", "mark_closed", "flag_exception", "cancel_orders"]
     fieldsets = [
         (None, {"fields": ["number", "status", "user", "email", "placed_at", "updated_at"]}),
-        (_("Amounts"), {"fields": ["currency", "subtotal", "shipping_method", "shipping", "total"]}),
+        (
+            _("Amounts"),
+            {
+                "fields": [
+                    "currency",
+                    "subtotal",
+                    "voucher_code",
+                    "discount",
+                    "shipping_method",
+                    "shipping",
+                    "tax_description",
+                    "tax",
+                    "tax_included",
+                    "total",
+                ]
+            },
+        ),
         (
             _("Shipping"),
             {
@@ -149,8 +190,13 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
         "currency",
         "subtotal",
+        "voucher_code",
+        "discount",
         "shipping_method",
         "shipping",
+        "tax_description",
+        "tax",
+        "tax_included",
         "total",
         "ship_name",
         "ship_line1",

@@ -32,6 +32,10 @@ class DuplicateCheckout(CheckoutError):
         self.order = order
 
 
+class VoucherRejected(CheckoutError):
+    """The cart's voucher cannot be used (expired, used up meanwhile, below its minimum)."""
+
+
 class IllegalTransition(OrderError):
     """A status change the pipeline does not allow (see ``statuses.TRANSITIONS``)."""
 

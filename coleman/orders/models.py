@@ -84,6 +84,19 @@ class Order(models.Model):
     subtotal = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     shipping = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     total = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    # The pricing breakdown (coleman.cart.pricing) as it was when the order was placed:
+    # total = subtotal − discount + shipping + tax (tax only when it is not included in prices).
+    discount = models.DecimalField(
+        _("discount"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2, default=0)
+    tax_included = models.BooleanField(
+        _("tax included in prices"), default=False, help_text=_("VAT: the tax is part of the prices, not added.")
+    )
+    shipping_tax = models.DecimalField(_("tax on shipping"), max_digits=12, decimal_places=2, default=0)
+    tax_rate = models.DecimalField(_("tax rate (%)"), max_digits=6, decimal_places=4, blank=True, null=True)
+    tax_description = models.CharField(_("tax"), max_length=200, blank=True)
+    voucher_code = models.CharField(_("voucher code"), max_length=40, blank=True)
     shipping_method = models.CharField(max_length=100, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)
     comments = models.TextField(blank=True, help_text=_("The customer's notes at checkout."))
@@ -121,6 +134,11 @@ class Order(models.Model):
         return reverse("orders:detail", kwargs={"number": self.number})
 
     @property
+    def tax_added(self):
+        """The tax added on top of the prices (0 when it is included in them)."""
+        return 0 if self.tax_included else self.tax
+
+    @property
     def shipping_address(self) -> dict:
         """The shipping address snapshot as the dict ``make_order_from_cart`` takes."""
         return {
@@ -156,9 +174,17 @@ class ProductInOrder(models.Model):
     product = models.ForeignKey(
         "products.Product", on_delete=models.SET_NULL, blank=True, null=True, related_name="order_lines"
     )
+    variant = models.ForeignKey(
+        "products.ProductVariant", on_delete=models.SET_NULL, blank=True, null=True, related_name="order_lines"
+    )
     name = models.CharField(max_length=300)
     sku = models.CharField(_("product slug"), max_length=150, blank=True)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    list_price = models.DecimalField(
+        _("list price"), max_digits=12, decimal_places=2, blank=True, null=True, validators=[MinValueValidator(0)]
+    )
+    price_note = models.CharField(_("why the price differs"), max_length=300, blank=True)
+    tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2, default=0)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     line_total = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     weight = models.DecimalField(_("unit weight (lb)"), max_digits=9, decimal_places=3, blank=True, null=True)
@@ -173,6 +199,29 @@ class ProductInOrder(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.name}"
+
+
+class OrderAdjustment(models.Model):
+    """A discount on an order as placed: an automatic offer or a voucher, with its reason and tax."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Automatic offer")
+        VOUCHER = "voucher", _("Voucher")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    amount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    tax = models.DecimalField(_("tax"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("discount")
+        verbose_name_plural = _("discounts")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.reason}: -{self.amount}"
 
 
 class OrderStatusChange(models.Model):

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
 from coleman.cart.lines import Line, Lines
+from coleman.cart.pricing import price_cart
 from coleman.conf import coleman_settings
 from coleman.core.addresses import validate_address
 from coleman.core.mail import render_subject, send_templated_mail
-from coleman.core.money import to_money
-from coleman.products.models import Product
+from coleman.offers.exceptions import VoucherError
+from coleman.offers.services import redeem_voucher
+from coleman.products.models import Product, ProductVariant
 
 from .exceptions import (
     DuplicateCheckout,
@@ -28,9 +30,11 @@ from .exceptions import (
     InsufficientStock,
     InvalidShippingDetails,
     ProductUnavailable,
+    VoucherRejected,
 )
 from .models import (
     Order,
+    OrderAdjustment,
     OrderFeedback,
     OrderStatusChange,
     ProductInOrder,
@@ -87,30 +91,45 @@ def _price_lines(cart) -> Lines:
     transaction), so the order and its shipping are priced on the same rows the order records."""
     items = list(cart)
     products = Product.objects.in_bulk([item.product.pk for item in items])
+    variant_ids = [item.variant.pk for item in items if getattr(item, "variant", None) is not None]
+    variants = ProductVariant.objects.in_bulk(variant_ids) if variant_ids else {}
     lines = []
     for item in items:
         product = products.get(item.product.pk)
-        if product is None or not product.is_active:
+        chosen = getattr(item, "variant", None)
+        variant = variants.get(chosen.pk) if chosen is not None else None
+        gone = chosen is not None and (
+            variant is None or not variant.is_active or variant.product_id != item.product.pk
+        )
+        if product is None or not product.is_active or gone:
+            name = getattr(item, "name", item.product.name)
             raise ProductUnavailable(
-                _("%(product)s is no longer available; please review your cart.") % {"product": item.product.name}
+                _("%(product)s is no longer available; please review your cart.") % {"product": name}
             )
-        lines.append(Line(product=product, quantity=item.quantity))
+        if variant is not None:
+            variant.product = product
+        lines.append(Line(product=product, quantity=item.quantity, variant=variant))
     return Lines(lines)
 
 
 def _reserve_stock(line):
-    """Take ``line.quantity`` from tracked stock in one conditional UPDATE; True if stock is tracked."""
-    if line.product.stock is None:
+    """Take ``line.quantity`` from tracked stock (the variant's, for a variant) in one conditional
+    UPDATE; True if stock is tracked."""
+    if line.buyable.stock is None:
         return False
-    taken = Product.objects.filter(pk=line.product.pk, stock__gte=line.quantity).update(
-        stock=F("stock") - line.quantity
-    )
+    model = ProductVariant if line.variant is not None else Product
+    taken = model.objects.filter(pk=line.buyable.pk, stock__gte=line.quantity).update(stock=F("stock") - line.quantity)
     if taken != 1:
         raise InsufficientStock(
             _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
-            % {"product": line.product.name}
+            % {"product": line.name}
         )
     return True
+
+
+def _stock_key(line):
+    """Which stock row a line takes from: ("product", id) or ("variant", id)."""
+    return ("variant", line.variant.pk) if line.variant is not None else ("product", line.product.pk)
 
 
 def _save_new_order(order):
@@ -131,7 +150,9 @@ def _save_new_order(order):
     raise IntegrityError("Could not draw a free order number.")
 
 
-def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None) -> Order:
+def make_order_from_cart(
+    cart, *, user=None, email, shipping_address: dict, comments="", checkout_token=None, voucher_code=None
+) -> Order:
     """Turn ``cart`` into a NEW order, in one transaction.
 
     ``cart`` is the shopper's session :class:`~coleman.cart.cart.Cart` (emptied once the order
@@ -159,41 +180,72 @@ def make_order_from_cart(cart, *, user=None, email, shipping_address: dict, comm
             if existing is not None:
                 raise DuplicateCheckout(_("This order was already placed."), order=existing)
         priced = _price_lines(cart)
-        shipping = calculator.quote(priced)
+        code = getattr(cart, "voucher_code", "") if voucher_code is None else voucher_code
+        breakdown = price_cart(
+            priced, voucher_code=code, user=user, email=email, address=address, shipping_calculator=calculator
+        )
+        if breakdown.voucher_error:
+            raise VoucherRejected(breakdown.voucher_error)
         order = Order(
             number=generate_order_number(),
             user=user,
             email=str(email).strip(),
             status_id=Status.NEW,
             currency=coleman_settings.CURRENCY,
-            subtotal=priced.subtotal,
-            shipping=shipping,
-            total=to_money(priced.subtotal + shipping),
-            shipping_method=str(calculator.name)[:100],
+            subtotal=breakdown.subtotal,
+            shipping=breakdown.shipping,
+            discount=breakdown.discount,
+            tax=breakdown.tax,
+            tax_included=breakdown.tax_included,
+            shipping_tax=breakdown.shipping_tax,
+            tax_rate=breakdown.tax_rate,
+            tax_description=str(breakdown.tax_reason)[:200],
+            voucher_code=breakdown.voucher.code if breakdown.voucher else "",
+            total=breakdown.total,
+            shipping_method=str(breakdown.shipping_reason)[:100],
             comments=comments or "",
             checkout_token=checkout_token or None,
             **{f"ship_{field}": value for field, value in address.items()},
         )
         _save_new_order(order)
+        if breakdown.voucher is not None:
+            voucher_discount = sum((a.amount for a in breakdown.discounts if a.kind == "voucher"), 0)
+            try:
+                redeem_voucher(
+                    breakdown.voucher,
+                    user=user,
+                    email=order.email,
+                    order_number=order.number,
+                    discount=voucher_discount,
+                )
+            except VoucherError as error:
+                raise VoucherRejected(str(error)) from None
+        OrderAdjustment.objects.bulk_create(
+            OrderAdjustment(
+                order=order, kind=a.kind, reason=str(a.reason)[:300], code=a.code[:40], amount=a.amount, tax=a.tax
+            )
+            for a in breakdown.discounts
+        )
         # Lock product rows in one global order (by id) so two carts holding the same products
         # in a different order cannot deadlock each other.
-        reserved = {
-            line.product.pk: _reserve_stock(line)
-            for line in sorted(priced, key=lambda priced_line: priced_line.product.pk)
-        }
+        reserved = {_stock_key(line): _reserve_stock(line) for line in sorted(priced, key=_stock_key)}
         lines = []
-        for line in priced:
+        for line in breakdown.lines:
             lines.append(
                 ProductInOrder(
                     order=order,
                     product=line.product,
-                    name=line.product.name,
-                    sku=line.product.slug,
+                    variant=line.variant,
+                    name=line.name,
+                    sku=line.variant.sku if line.variant is not None else line.product.slug,
                     unit_price=line.unit_price,
+                    list_price=line.list_price,
+                    price_note=str(line.reason)[:300],
+                    tax=line.tax,
                     quantity=line.quantity,
                     line_total=line.line_total,
-                    weight=line.product.weight,
-                    stock_reserved=reserved[line.product.pk],
+                    weight=line.variant.shipping_weight if line.variant is not None else line.product.weight,
+                    stock_reserved=reserved[_stock_key(line)],
                 )
             )
         ProductInOrder.objects.bulk_create(lines)
@@ -244,8 +296,12 @@ def release_stock(order) -> int:
     Each line is released at most once (its ``stock_reserved`` flag is cleared).
     """
     released = 0
-    # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
-    for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
+    # Rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
+    reserved = order.lines.filter(stock_reserved=True)
+    for line in reserved.filter(variant__isnull=False).order_by("variant_id"):
+        ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
+        released += line.quantity
+    for line in reserved.filter(variant__isnull=True, product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)

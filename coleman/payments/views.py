@@ -18,7 +18,7 @@ from django.views.generic import FormView
 from coleman.cart.cart import Cart
 from coleman.orders.access import can_view, remember_order
 from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
-from coleman.orders.forms import CheckoutForm
+from coleman.orders.forms import NEW_ADDRESS, CheckoutForm
 from coleman.orders.models import Order
 from coleman.orders.services import make_order_from_cart
 from coleman.orders.shipping import get_shipping_calculator
@@ -100,15 +100,35 @@ class CheckoutView(FormView):
             )
         return form
 
+    @staticmethod
+    def tax_address(form):
+        """The address the shown tax is worked out for: the valid form's, else what it holds so far."""
+        if form.is_bound and form.is_valid():
+            return form.shipping_address()
+        choice = form["address_choice"].value() if "address_choice" in form.fields else None
+        for saved in getattr(form, "addresses", ()):
+            if choice not in (None, "", NEW_ADDRESS) and str(saved["id"]) == str(choice):
+                return saved
+        return {"state": form["state"].value() or "", "country": form["country"].value() or ""}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         calculator = get_shipping_calculator()
-        shipping = calculator.quote(self.cart)
+        form = context.get("form")
+        breakdown = self.cart.priced(address=self.tax_address(form) if form is not None else None)
+        # Prices are re-checked here: a price that changed since the shopper saw it is shown
+        # (then counts as seen), before anything is paid.
+        price_changes = context.get("price_changes")
+        if price_changes is None:
+            price_changes = self.cart.price_changes()
+        self.cart.accept_prices()
         context.update(
+            price_changes=price_changes,
             cart=self.cart,
-            shipping_name=calculator.name,
-            shipping=shipping,
-            total=self.cart.subtotal + shipping,
+            breakdown=breakdown,
+            shipping_name=breakdown.shipping_reason or calculator.name,
+            shipping=breakdown.shipping,
+            total=breakdown.total,
             processor=self.fixed_processor,
             processors=self.available_processors(),
         )
@@ -118,6 +138,8 @@ class CheckoutView(FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
+        if "recalculate" in self.request.POST:  # "Update totals": show the tax for the address, place nothing
+            return self.render_to_response(self.get_context_data(form=form))
         token = form.cleaned_data["checkout_token"]
         if not is_current_token(self.request, token):
             messages.error(
@@ -125,6 +147,13 @@ class CheckoutView(FormView):
             )
             form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        changes = self.cart.price_changes()
+        if changes:
+            messages.warning(
+                self.request,
+                _("Some prices changed since you last saw them; please check your order and place it again."),
+            )
+            return self.render_to_response(self.get_context_data(form=form, price_changes=changes), status=409)
         name = form.cleaned_data.get("processor")
         self.chosen_processor = self.fixed_processor or (get_processor(name) if name else None)
         try:

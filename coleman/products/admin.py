@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .cache import bump_catalog_version
-from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
+from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail, ProductVariant
+
+
+class ProductVariantInline(admin.TabularInline):
+    """A product's variants (sizes, colours, packs), each with its SKU, price, stock and weight."""
+
+    model = ProductVariant
+    fields = ["position", "kind", "name", "sku", "price", "stock", "weight", "photo", "is_active"]
+    extra = 0
 
 
 class CategoryInline(admin.TabularInline):
@@ -119,7 +127,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "manufacturer", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created", "updated"]
-    inlines = [ProductDetailInline]
+    inlines = [ProductDetailInline, ProductVariantInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "description", "photo"]}),
         (_("Selling"), {"fields": ["price", "is_active", "is_featured", "is_digital", "stock", "weight"]}),

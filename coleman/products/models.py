@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .prices import price_with_reason
 from .tree import CategoryTree
 
 
@@ -83,7 +84,10 @@ class ProductQuerySet(models.QuerySet):
         """Active products with what a product page shows: category, catalog and attributes
         (the attributes in one more query, in name order)."""
         details = ProductDetail.objects.select_related("attribute").order_by("attribute__name", "id")
-        return self.for_listing().prefetch_related(Prefetch("details", queryset=details))
+        variants = ProductVariant.objects.filter(is_active=True).order_by("position", "id")
+        return self.for_listing().prefetch_related(
+            Prefetch("details", queryset=details), Prefetch("variants", queryset=variants, to_attr="active_variants")
+        )
 
     def newest(self):
         """Newest first (the ``products_listing_new_idx`` order)."""
@@ -173,10 +177,102 @@ class Product(models.Model):
         """The catalog this product appears in, through its category."""
         return self.category.catalog
 
+    def get_price_with_reason(self):
+        """``(price a shopper pays now, why it is not the list price)``; worked out once per instance."""
+        cached = self.__dict__.get("_price_now")
+        if cached is None:
+            cached = self.__dict__["_price_now"] = price_with_reason(self)
+        return cached
+
+    def get_price(self):
+        """The unit price a shopper pays now: the list price after any automatic offer (the book's name)."""
+        return self.get_price_with_reason()[0]
+
+    @property
+    def price_reason(self):
+        """Why :meth:`get_price` differs from ``price`` ("10% off: Autumn sale"), or ``""``."""
+        return self.get_price_with_reason()[1]
+
     @property
     def in_stock(self):
         """True unless stock is tracked and none is left."""
         return self.stock is None or self.stock > 0
+
+
+class ProductVariant(models.Model):
+    """One buyable version of a product (a size, a colour, a pack) with its own SKU and stock.
+
+    Price and weight are the product's unless the variant has its own. Search, feeds,
+    sitemaps and the API list the product once; the product page offers the variants.
+    """
+
+    class Kind(models.TextChoices):
+        SIZE = "size", _("Size")
+        COLOUR = "colour", _("Colour")
+        PACK = "pack", _("Pack")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SIZE)
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. “Large” or “16 oz jar”."))
+    sku = models.CharField(_("SKU"), max_length=150, unique=True)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=12,
+        decimal_places=2,
+        blank=True,
+        null=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Blank: the product's price."),
+    )
+    stock = models.PositiveIntegerField(
+        _("stock"), blank=True, null=True, help_text=_("Units in stock; blank if not tracked.")
+    )
+    weight = models.DecimalField(
+        _("weight (lb)"),
+        max_digits=9,
+        decimal_places=3,
+        blank=True,
+        null=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Blank: the product's weight."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="product_photo", blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["product", "position", "id"]
+
+    def __str__(self):
+        return f"{self.product.name} – {self.name}"
+
+    @property
+    def list_price(self):
+        """The variant's price before offers: its own, or the product's."""
+        return self.product.price if self.price is None else self.price
+
+    @property
+    def shipping_weight(self):
+        """Unit weight in pounds: the variant's, or the product's (None when neither has one)."""
+        return self.product.weight if self.weight is None else self.weight
+
+    @property
+    def in_stock(self):
+        """True unless stock is tracked and none is left."""
+        return self.stock is None or self.stock > 0
+
+    def get_price_with_reason(self):
+        """``(price a shopper pays now, why)``, offers applied as to the product."""
+        cached = self.__dict__.get("_price_now")
+        if cached is None:
+            cached = self.__dict__["_price_now"] = price_with_reason(self.product, self.list_price)
+        return cached
+
+    def get_price(self):
+        """The unit price a shopper pays now for this variant."""
+        return self.get_price_with_reason()[0]
 
 
 class ProductAttribute(models.Model):

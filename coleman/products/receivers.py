@@ -22,6 +22,7 @@ CATALOG_MODELS = (
     "products.Product",
     "products.ProductAttribute",
     "products.ProductDetail",
+    "products.ProductVariant",
 )
 SIGNALS = (post_save, post_delete)
 DISPATCH_UID = "coleman.products.invalidate_catalog_cache"

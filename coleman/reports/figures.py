@@ -225,6 +225,8 @@ class StatusCount:
     status: str
     orders: int
     total: Decimal
+    discount: Decimal = Decimal("0.00")  # vouchers and offers given
+    tax: Decimal = Decimal("0.00")  # tax collected (added or included in prices)
 
     @property
     def label(self) -> str:
@@ -238,8 +240,21 @@ def order_statuses(scope: ReportScope) -> list[StatusCount]:
     if scope.catalog is not None:
         in_catalog = ProductInOrder.objects.filter(product__category__catalog=scope.catalog).values("order_id")
         orders = orders.filter(pk__in=in_catalog)
-    rows = orders.values("status_id").annotate(orders=Count("pk"), total=_money_sum("total")).order_by("status_id")
-    return [StatusCount(status=row["status_id"], orders=row["orders"], total=to_money(row["total"])) for row in rows]
+    rows = (
+        orders.values("status_id")
+        .annotate(orders=Count("pk"), total=_money_sum("total"), discount=_money_sum("discount"), tax=_money_sum("tax"))
+        .order_by("status_id")
+    )
+    return [
+        StatusCount(
+            status=row["status_id"],
+            orders=row["orders"],
+            total=to_money(row["total"]),
+            discount=to_money(row["discount"]),
+            tax=to_money(row["tax"]),
+        )
+        for row in rows
+    ]
 
 
 def inventory(scope: ReportScope):

@@ -81,9 +81,9 @@ def top_products_rows(scope):
 
 def order_statuses_rows(scope):
     """CSV rows of the order statuses."""
-    yield ["status", "label", "orders", "total"]
+    yield ["status", "label", "orders", "total", "discount", "tax"]
     for row in figures.order_statuses(scope):
-        yield [row.status, row.label, row.orders, f"{row.total:.2f}"]
+        yield [row.status, row.label, row.orders, f"{row.total:.2f}", f"{row.discount:.2f}", f"{row.tax:.2f}"]
 
 
 def inventory_rows(scope):

@@ -382,3 +382,33 @@ PRODUCTS = (
         details={"Material": "Hand-blown glass"},
     ),
 )
+
+
+# Demo offers (issue 16): the voucher CRANBERRY10 (10% off the order, no end date), one
+# automatic offer, and Massachusetts sales tax (CranStore ships from Wareham, MA) for stores
+# that choose COLEMAN_TAX_STRATEGY = "coleman.tax.strategies.UsSalesTax".
+VOUCHERS = ({"code": "CRANBERRY10", "description": "10% off your whole order", "kind": "percent", "value": "10"},)
+OFFERS = (
+    {
+        "name": "3 for 2 on Food",
+        "kind": "multibuy",
+        "buy_quantity": 3,
+        "pay_quantity": 2,
+        "catalog": "standard-collection",
+        "category": "food",
+    },
+)
+SALES_TAX_RATES = ({"state": "MA", "name": "Massachusetts", "rate": "6.25", "shipping_taxable": False},)
+
+# Variants (issue 16): T-shirts in sizes (one SKU and stock each, the product's price) and the
+# preserves in jar sizes (each its own price and weight). (product slug, kind, name, sku, price,
+# stock, weight); a price or weight of None means the product's.
+VARIANTS = (
+    *(
+        (shirt, "size", size, f"{shirt}-{size.lower()}", None, stock, None)
+        for shirt in ("cranstore-t-shirt", "harvest-festival-t-shirt")
+        for size, stock in (("S", 12), ("M", 20), ("L", 20), ("XL", 3))
+    ),
+    ("cranberry-preserves", "size", "8 oz jar", "cranberry-preserves-8oz", "4.50", 60, "0.75"),
+    ("cranberry-preserves", "size", "16 oz jar", "cranberry-preserves-16oz", "7.95", 30, "1.40"),
+)

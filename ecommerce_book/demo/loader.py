@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from coleman.products.models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
+from coleman.offers.models import Offer, Voucher
+from coleman.products.models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail, ProductVariant
+from coleman.tax.models import SalesTaxRate
 
-from .data import ATTRIBUTES, CATALOGS, PRODUCTS, PUBLISHER
+from .data import ATTRIBUTES, CATALOGS, OFFERS, PRODUCTS, PUBLISHER, SALES_TAX_RATES, VARIANTS, VOUCHERS
 from .pictures import draw_product_picture
 
 
@@ -26,6 +28,10 @@ class LoadReport:
     categories: int = 0
     products: int = 0
     details: int = 0
+    variants: int = 0
+    vouchers: int = 0
+    offers: int = 0
+    tax_rates: int = 0
     pictures: int = 0
 
     def summary(self) -> str:
@@ -45,7 +51,61 @@ def load_cranstore(*, photos: bool = True) -> LoadReport:
     categories = load_catalogs(report)
     attributes = load_attributes()
     load_products(categories, attributes, report, photos=photos)
+    load_variants(report)
+    load_offers(categories, report)
     return report
+
+
+def load_variants(report) -> None:
+    """The demo variants: T-shirts in sizes, preserves in jar sizes (created once, by SKU)."""
+    products = Product.objects.in_bulk({row[0] for row in VARIANTS}, field_name="slug")
+    for position, (slug, kind, name, sku, price, stock, weight) in enumerate(VARIANTS):
+        if slug not in products:
+            continue
+        _variant, created = ProductVariant.objects.get_or_create(
+            sku=sku,
+            defaults={
+                "product": products[slug],
+                "kind": kind,
+                "name": name,
+                "price": Decimal(price) if price else None,
+                "stock": stock,
+                "weight": Decimal(weight) if weight else None,
+                "position": position,
+            },
+        )
+        report.variants += created
+
+
+def load_offers(categories, report) -> None:
+    """The demo voucher, automatic offer and sales tax rate (created once, by code, name or state)."""
+    for spec in VOUCHERS:
+        _voucher, created = Voucher.objects.get_or_create(
+            code=spec["code"],
+            defaults={"description": spec["description"], "kind": spec["kind"], "value": Decimal(spec["value"])},
+        )
+        report.vouchers += created
+    for spec in OFFERS:
+        _offer, created = Offer.objects.get_or_create(
+            name=spec["name"],
+            defaults={
+                "kind": spec["kind"],
+                "buy_quantity": spec["buy_quantity"],
+                "pay_quantity": spec["pay_quantity"],
+                "category": categories[spec["catalog"], spec["category"]],
+            },
+        )
+        report.offers += created
+    for spec in SALES_TAX_RATES:
+        _rate, created = SalesTaxRate.objects.get_or_create(
+            state=spec["state"],
+            defaults={
+                "name": spec["name"],
+                "rate": Decimal(spec["rate"]),
+                "shipping_taxable": spec["shipping_taxable"],
+            },
+        )
+        report.tax_rates += created
 
 
 def load_catalogs(report) -> dict:

@@ -12,8 +12,13 @@ from tests.factories.products import ProductFactory
 
 
 def product(price, weight=None, name="Jam"):
-    """A stand-in with what a line reads: price, weight and a name."""
-    return SimpleNamespace(price=Decimal(price), weight=None if weight is None else Decimal(weight), name=name)
+    """A stand-in with what a line reads: price now (``get_price``), weight and a name."""
+    return SimpleNamespace(
+        price=Decimal(price),
+        get_price=lambda: Decimal(price),
+        weight=None if weight is None else Decimal(weight),
+        name=name,
+    )
 
 
 def test_a_line_prices_units_from_the_product_in_dollars_and_cents():

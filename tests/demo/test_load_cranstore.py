@@ -8,7 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
+from coleman.offers.models import Offer, Voucher
 from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
+from coleman.tax.models import SalesTaxRate
 from ecommerce_book.demo.filler import create_extra_products
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,25 @@ def test_bulk_products_show_on_cached_pages_at_once(client, settings):
     page = client.get("/products/").content.decode()
     for number in (1, 2, 3):
         assert f"No. {number}</h3>" in page
+
+
+def test_demo_has_the_cranberry10_voucher_an_automatic_offer_and_massachusetts_tax():
+    """The demo adds CRANBERRY10 (10% off the order, no end), "3 for 2 on Food" and MA 6.25%, once."""
+    load()
+    voucher = Voucher.objects.get(code="CRANBERRY10")
+    assert (voucher.kind, voucher.value, voucher.ends_at, voucher.category) == ("percent", 10, None, None)
+    offer = Offer.objects.get()
+    assert (offer.kind, offer.buy_quantity, offer.pay_quantity, offer.category.slug) == ("multibuy", 3, 2, "food")
+    assert SalesTaxRate.objects.get().rate == Decimal("6.25")
+    load()
+    assert (Voucher.objects.count(), Offer.objects.count(), SalesTaxRate.objects.count()) == (1, 1, 1)
+
+
+def test_demo_t_shirts_come_in_sizes_and_preserves_in_jar_sizes():
+    """Both T-shirts have S, M, L and XL (own SKU and stock); the preserves an 8 oz and a 16 oz jar
+    with their own prices."""
+    load()
+    shirt = Product.objects.get(slug="cranstore-t-shirt")
+    assert [v.name for v in shirt.variants.order_by("position")] == ["S", "M", "L", "XL"]
+    jars = {v.name: v.list_price for v in Product.objects.get(slug="cranberry-preserves").variants.all()}
+    assert jars == {"8 oz jar": Decimal("4.50"), "16 oz jar": Decimal("7.95")}

@@ -62,6 +62,8 @@ def test_staff_reply_is_recorded_and_emailed(staff_client, staff_user, django_ca
         "history-MAX_NUM_FORMS": "0",
         "history-0-id": order.history.get().pk,
         "history-0-order": order.pk,
+        "adjustments-TOTAL_FORMS": "0",
+        "adjustments-INITIAL_FORMS": "0",
     }
     # The project's order admin also shows the payments app's read-only inlines (empty here).
     for payments_prefix in ("payment_transactions", "payment_events"):

@@ -144,11 +144,28 @@ def test_staff_adds_a_product_with_details(staff_client, store):
         "details-0-attribute": store.tartness.pk,
         "details-0-value": "Highly Tart",
         "details-0-description": "",
+        "variants-TOTAL_FORMS": "2",
+        "variants-INITIAL_FORMS": "0",
+        "variants-0-position": "0",
+        "variants-0-kind": "size",
+        "variants-0-name": "8 oz jar",
+        "variants-0-sku": "salsa-8oz",
+        "variants-0-stock": "10",
+        "variants-0-is_active": "on",
+        "variants-1-position": "1",
+        "variants-1-kind": "size",
+        "variants-1-name": "16 oz jar",
+        "variants-1-sku": "salsa-16oz",
+        "variants-1-price": "8.50",
+        "variants-1-is_active": "on",
     }
     response = staff_client.post(reverse("admin:products_product_add"), data)
     assert response.status_code == 302
     salsa = Product.objects.get(slug="cranberry-salsa")
     assert [(d.attribute.name, d.value) for d in salsa.details.all()] == [("Tartness", "Highly Tart")]
+    # The variants inline: own SKU, stock, and price (or the product's).
+    variants = [(v.sku, v.stock, v.list_price) for v in salsa.variants.order_by("position")]
+    assert variants == [("salsa-8oz", 10, salsa.price), ("salsa-16oz", None, Decimal("8.50"))]
 
 
 def test_discontinue_action_refreshes_the_store(staff_client, client, store):

@@ -14,13 +14,20 @@ pytestmark = pytest.mark.django_db
 # page (rendered live, around the cached catalog fragment) the summary and the reviews.
 RATINGS = 1 if apps.is_installed("coleman.ratings") else 0
 
+# Prices shown are Product.get_price(): the running offers are read once (one query) when
+# nothing is cached, however many products the page shows.
+OFFERS = 1 if apps.is_installed("coleman.offers") else 0
+# The display-currency chooser under a product's price reads the offered rates once (cached).
+CURRENCIES = 1 if apps.is_installed("coleman.currencies") else 0
+
 # Queries of each page when nothing is cached (building the fragment), and when it is.
 COLD = {
-    "home": 3 + RATINGS,  # catalogs, new products, featured products (+ rating summaries)
-    "list": 3 + RATINGS,  # count, the page's ids (index only), the page's rows (+ summaries)
-    "catalog": 5 + RATINGS,  # catalog, its categories, count, ids, rows (+ summaries)
-    "category": 5 + RATINGS,  # catalog, its categories, count, ids, rows (+ summaries)
-    "detail": 2 + 2 * RATINGS,  # product with category and catalog, its details (+ summary, reviews)
+    "home": 3 + RATINGS + OFFERS,  # catalogs, new products, featured products (+ rating summaries)
+    "list": 3 + RATINGS + OFFERS,  # count, the page's ids (index only), the page's rows (+ summaries)
+    "catalog": 5 + RATINGS + OFFERS,  # catalog, its categories, count, ids, rows (+ summaries)
+    "category": 5 + RATINGS + OFFERS,  # catalog, its categories, count, ids, rows (+ summaries)
+    # product with category and catalog, its details, its active variants (+ summary, reviews)
+    "detail": 3 + 2 * RATINGS + OFFERS + CURRENCIES,
 }
 # Served from the cache: whole pages for cookie-less visitors cost nothing; for visitors with
 # cookies the page frame is rendered around the cached fragments, and the product page's live
@@ -125,10 +132,11 @@ def test_deep_categories_do_not_add_queries(client, store, django_assert_num_que
 
 
 def test_next_page_reuses_the_cached_count(client, store, django_assert_num_queries, settings):
-    """Once a listing is counted, other pages of it skip the count query."""
+    """Once a listing is counted, other pages of it skip the count query (and the running
+    offers, cached by the first page, cost nothing either)."""
     settings.COLEMAN_PRODUCTS_PER_PAGE = 1
     client.get("/products/")
-    with django_assert_num_queries(COLD["list"] - 1):
+    with django_assert_num_queries(COLD["list"] - 1 - OFFERS):
         client.get("/products/?page=2")
 
 

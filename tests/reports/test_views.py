@@ -169,7 +169,7 @@ def test_csv_downloads_match_the_figures(staff, sales, store):
     categories = csv_rows(staff.get(f"/reports/sales-by-category.csv?{PERIOD}&catalog=fall-collection"))
     assert categories[1:] == [["Fall Collection", "Candles", "14.00", "1"], ["Fall Collection", "Food", "9.00", "2"]]
     statuses = {row[0]: row for row in csv_rows(staff.get(f"/reports/order-statuses.csv?{PERIOD}"))[1:]}
-    assert statuses["SHIPPED"] == ["SHIPPED", "Shipped", "1", "16.97"]
+    assert statuses["SHIPPED"] == ["SHIPPED", "Shipped", "1", "16.97", "0.00", "0.00"]  # no discount, no tax
     inventory = csv_rows(staff.get("/reports/inventory.csv"))
     assert len(inventory) == 6 and inventory[0][0] == "product"
     assert sum(Decimal(row[4]) for row in inventory[1:]) == Decimal("4.50") + 14 + 18 + Decimal("9.99") + Decimal(

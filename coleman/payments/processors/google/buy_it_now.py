@@ -37,7 +37,7 @@ def buy_it_now_fields(product, shipping_methods=None):
         ("item_name_1", product.name),
         ("item_description_1", (product.description or product.name)[:500]),
         ("item_quantity_1", "1"),
-        ("item_price_1", format_amount(product.price)),
+        ("item_price_1", format_amount(product.get_price())),
         ("item_currency_1", coleman_settings.CURRENCY),
         ("item_merchant_id_1", product.slug),
     ]

@@ -133,6 +133,8 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
         return {
             "order": order,
             "lines": lines,
+            "discounts": list(order.adjustments.all()) if order.discount else [],
+            "tax_table": self.tax_table(order),
             **self.shipping_context(order, lines),
             "continue_url": self.absolute_url(request, "return", number=order.number),
             "edit_cart_url": request.build_absolute_uri(reverse("cart:detail")),
@@ -161,6 +163,20 @@ class GoogleCheckout(NotificationHandling, PaymentProcessor):
                 "key": content.key if content.method == KEY_URL else "",
                 "url": content.url if content.method == KEY_URL else "",
             }
+
+    def tax_table(self, order):
+        """The tax rule Google works the order's tax out with (None when tax is not added).
+
+        One rule for the order's state, the rate as a fraction; Google rounds per line half up
+        (our rule), and discounts are taxed as negative lines.
+        """
+        if not (order.tax_added and order.tax_rate is not None and order.ship_country == "US"):
+            return None
+        return {
+            "state": order.ship_state,
+            "rate": f"{(order.tax_rate / 100).normalize():f}",
+            "shipping_taxed": bool(order.shipping_tax),
+        }
 
     def shipping_context(self, order, lines):
         """``carrier`` (carrier-calculated shipping, or None) and ``flat_rates`` (flat-rate options).

@@ -39,16 +39,26 @@ logger = logging.getLogger("coleman.payments.processors.paypal")
 
 
 def payment_request_for(order):
-    """The :class:`PaymentRequest` of ``order``: its lines, amounts and number as sold."""
+    """The :class:`PaymentRequest` of ``order``: its lines, amounts and number as sold.
+
+    Discounts are negative lines (PayPal's way), so the items add up to the discounted
+    ``ITEMAMT``; sales tax added to the order is ``TAXAMT`` (VAT included in prices is not).
+    """
     lines = [
         PaymentLine(name=line.name, number=line.sku or "", quantity=line.quantity, unit_price=line.unit_price)
         for line in order.lines.all()
     ]
+    if order.discount:
+        lines += [
+            PaymentLine(name=adjustment.reason, number=adjustment.code, quantity=1, unit_price=-adjustment.amount)
+            for adjustment in order.adjustments.all()
+        ]
     return PaymentRequest(
         invoice=order.number,
         currency=order.currency,
-        item_amount=order.subtotal,
+        item_amount=order.subtotal - order.discount,
         shipping_amount=order.shipping,
+        tax_amount=order.tax_added if order.tax_added else None,
         total=order.total,
         lines=lines,
         description=f"{coleman_settings.STORE_NAME} order {order.number}",

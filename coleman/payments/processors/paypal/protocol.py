@@ -143,6 +143,7 @@ class PaymentRequest:
     total: object
     lines: list = field(default_factory=list)
     description: str = ""
+    tax_amount: object = None  # sales tax added to the items (TAXAMT); None: no tax line
 
 
 def set_express_checkout_params(payment, *, return_url, cancel_url, notify_url="") -> dict:
@@ -159,6 +160,8 @@ def set_express_checkout_params(payment, *, return_url, cancel_url, notify_url="
         "PAYMENTREQUEST_0_SHIPPINGAMT": format_amount(payment.shipping_amount),
         "PAYMENTREQUEST_0_INVNUM": payment.invoice,
     }
+    if payment.tax_amount is not None:
+        params["PAYMENTREQUEST_0_TAXAMT"] = format_amount(payment.tax_amount)
     if payment.description:
         params["PAYMENTREQUEST_0_DESC"] = payment.description[:127]
     if notify_url:

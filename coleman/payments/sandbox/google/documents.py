@@ -47,12 +47,12 @@ class SandboxError(Exception):
         self.status = status
 
 
-def parse_money(text, what):
+def parse_money(text, what, *, negative=False):
     try:
         value = Decimal(str(text).strip())
     except (InvalidOperation, TypeError):
         raise SandboxError(f"{what} is not an amount.") from None
-    if not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
+    if not value.is_finite() or (value < 0 and not negative) or abs(value) >= MAX_AMOUNT:
         raise SandboxError(f"{what} is not an amount.")
     return to_money(value)
 
@@ -89,19 +89,32 @@ def read_xml_cart(cart_xml: bytes):
                 "name": name,
                 "description": safe_xml.text(item, "item-description"),
                 "quantity": quantity,
-                "price": str(parse_money(price_el.text, "unit-price")),
+                # A negative unit price is a discount line, as Google's API allows.
+                "price": str(parse_money(price_el.text, "unit-price", negative=True)),
                 "merchant_item_id": safe_xml.text(item, "merchant-item-id"),
                 "digital": read_digital_content(safe_xml.find(item, "digital-content")),
             }
         )
     options = shipping_options(root)
     flow = "checkout-flow-support/merchant-checkout-flow-support/"
+    tax = {}
+    rule = safe_xml.find(root, flow + "tax-tables/default-tax-table/tax-rules/default-tax-rule")
+    if rule is not None:
+        try:
+            tax = {
+                "rate": str(Decimal(safe_xml.required_text(rule, "rate"))),
+                "state": safe_xml.text(rule, "tax-area/us-state-area/state"),
+                "shipping_taxed": safe_xml.text(rule, "shipping-taxed") == "true",
+            }
+        except (MalformedMessage, InvalidOperation) as exc:
+            raise SandboxError(f"The tax rule is incomplete: {exc}") from exc
     private = safe_xml.find(root, "shopping-cart/merchant-private-data")
     return {
         "lines": lines,
         "currency": currency,
         "shipping_options": options,
         **choose_shipping({"shipping_options": options}, 0),
+        "tax": tax,
         "private_data": etree.tostring(private).decode() if private is not None else "",
         # Google's new-order notification echoes the cart's <shopping-cart> as the merchant sent it.
         "shopping_cart_xml": etree.tostring(safe_xml.find(root, "shopping-cart")).decode(),
@@ -222,10 +235,23 @@ def read_html_cart(post):
     }
 
 
+def cart_tax(cart):
+    """The tax Google adds: the default rule's rate when the buyer ships to its state, rounded
+    half up per line (discount lines give negative tax), shipping taxed if the rule says so."""
+    tax = cart.get("tax") or {}
+    if not tax or tax.get("state") != sandbox_settings.GOOGLE_BUYER.get("state"):
+        return Decimal("0.00")
+    rate = Decimal(tax["rate"])
+    amounts = [Decimal(line["price"]) * line["quantity"] for line in cart["lines"]]
+    if tax.get("shipping_taxed"):
+        amounts.append(Decimal(cart["shipping"]))
+    return to_money(sum((to_money(amount * rate) for amount in amounts), Decimal("0")))
+
+
 def cart_total(cart):
-    """Items plus shipping, as Google would charge."""
+    """Items plus shipping plus tax, as Google would charge."""
     items = sum((Decimal(line["price"]) * line["quantity"] for line in cart["lines"]), Decimal("0"))
-    return to_money(items + Decimal(cart["shipping"]))
+    return to_money(items + Decimal(cart["shipping"]) + cart_tax(cart))
 
 
 # --- notifications --------------------------------------------------------------------------
@@ -283,7 +309,7 @@ def new_order_document(sandbox_order):
                 )
             )
         )
-    adjustment.append(_money_el("total-tax", "0", cart["currency"]))
+    adjustment.append(_money_el("total-tax", cart_tax(cart), cart["currency"]))
     return _doc(
         "new-order-notification",
         sandbox_order,

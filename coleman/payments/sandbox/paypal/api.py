@@ -105,12 +105,12 @@ def requested_version(params):
     return version if VERSION_PATTERN.fullmatch(version) else NVP_VERSION
 
 
-def _amount(params, name):
+def _amount(params, name, *, negative=False):
     try:
         value = to_money(params.get(name, ""))
     except ValueError:
         return None
-    return value if value >= 0 else None
+    return value if negative or value >= 0 else None
 
 
 def read_nvp(body):
@@ -213,9 +213,10 @@ class NvpView(View):
         total = _amount(params, "PAYMENTREQUEST_0_AMT")
         items = _amount(params, "PAYMENTREQUEST_0_ITEMAMT")
         shipping = _amount(params, "PAYMENTREQUEST_0_SHIPPINGAMT") or Decimal("0.00")
+        tax = _amount(params, "PAYMENTREQUEST_0_TAXAMT") or Decimal("0.00")
         if total is None or total <= 0:
             return failure("10401", "Transaction refused because of an invalid argument.", "Order total is invalid.")
-        if items is not None and items + shipping != total:
+        if items is not None and items + shipping + tax != total:
             return failure(
                 "10413",
                 "Transaction refused because of an invalid argument.",
@@ -224,7 +225,8 @@ class NvpView(View):
         lines_total = Decimal("0.00")
         index = 0
         while f"L_PAYMENTREQUEST_0_AMT{index}" in params:
-            line_amount = _amount(params, f"L_PAYMENTREQUEST_0_AMT{index}")
+            # Discounts are negative lines (PayPal accepts them as long as the items add up).
+            line_amount = _amount(params, f"L_PAYMENTREQUEST_0_AMT{index}", negative=True)
             try:
                 quantity = int(params.get(f"L_PAYMENTREQUEST_0_QTY{index}", "1"))
             except ValueError:
