@@ -6,11 +6,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coleman.core.admin_labels import LabelledInlineMixin, LabelledListEditableMixin
+
 from .cache import bump_catalog_version
 from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(LabelledInlineMixin, admin.TabularInline):
     """The categories of a catalog, listed on the catalog's page."""
 
     model = CatalogCategory
@@ -58,12 +60,15 @@ class CatalogCategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class ProductDetailInline(admin.TabularInline):
-    """Free-form attributes of a product ("Tartness: Highly Tart")."""
+class ProductDetailInline(LabelledInlineMixin, admin.TabularInline):
+    """Free-form attributes of a product ("Tartness: Highly Tart").
+
+    The attribute is a plain select, not an autocomplete: the admin's select2 boxes have no
+    accessible name, and attribute kinds are few.
+    """
 
     model = ProductDetail
     fields = ["attribute", "value", "description"]
-    autocomplete_fields = ["attribute"]
     extra = 1
 
 
@@ -91,7 +96,7 @@ class CategoryListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     """Products: searchable, filterable, with price and availability editable in the list."""
 
     list_display = [
@@ -104,7 +109,8 @@ class ProductAdmin(admin.ModelAdmin):
         "is_active",
         "is_featured",
     ]
-    list_display_links = ["thumbnail", "name"]
+    # The thumbnail is decorative (alt=""), so it is no link: a link needs a name.
+    list_display_links = ["name"]
     list_editable = ["price", "is_active", "is_featured"]
     list_filter = [
         "is_active",

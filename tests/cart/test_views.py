@@ -133,6 +133,7 @@ def test_header_summary_and_add_form_on_product_page(client):
     assert 'class="cart-summary"' in page
     assert '<span class="cart-summary-count">3</span>' in page
     assert '<span class="cart-summary-total">$7.50</span>' in page
+    assert '<span class="cart-summary-unit">items</span>' in page  # its name: "Cart 3 items, $7.50"
     assert 'name="quantity"' in page and "Add to cart" in page
     assert reverse("cart:add-item", args=[product.pk]) in page
 
@@ -190,6 +191,7 @@ def test_fetch_clients_get_json_summaries(client):
     assert response.status_code == 200
     assert response.json() == {
         "count": 2,
+        "count_unit": "items",
         "lines": 1,
         "subtotal": "5.00",
         "subtotal_display": "$5.00",

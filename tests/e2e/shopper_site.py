@@ -1,7 +1,7 @@
 """A small store with every kind of shopper page, for browser checks that visit them all.
 
 :func:`build_shop` makes two catalogs that share a category name, products with long names, one
-low on stock and one sold out, a rated and reviewed product, a customer with an address and an
+low on stock and one sold out, one with a photo, a rated and reviewed product, a customer with an address and an
 order whose tracking number and payment note are long unbroken strings (the worst case for a
 narrow screen), and indexes it all for search. :func:`shopper_pages` names the pages to visit,
 :func:`open_as_customer` fills the customer's cart in the browser.
@@ -10,6 +10,7 @@ narrow screen), and indexes it all for search. :func:`shopper_pages` names the p
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -21,6 +22,10 @@ from tests.factories.products import CatalogFactory, CategoryFactory, ProductFac
 from tests.factories.users import UserFactory
 from tests.helpers import log_in_browser
 
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+    b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 LONG_TRACKING = "1Z999AA1012345678416458763029847561093847561029384756"
 LONG_TRANSACTION = "txn_" + "8f3a9c2e1b7d4f60" * 6
 
@@ -52,6 +57,7 @@ def build_shop() -> Shop:
         price=Decimal("14.00"),
         is_featured=True,
         stock=50,
+        photo=SimpleUploadedFile("candle.gif", GIF),
     )
     ProductFactory(
         category=fall_desserts,

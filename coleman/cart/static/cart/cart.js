@@ -6,10 +6,11 @@
   function updateSummary(data) {
     document.querySelectorAll(".cart-summary").forEach(function (link) {
       var count = link.querySelector(".cart-summary-count");
+      var unit = link.querySelector(".cart-summary-unit");
       var total = link.querySelector(".cart-summary-total");
       if (count) count.textContent = data.count;
+      if (unit) unit.textContent = data.count_unit;
       if (total) total.textContent = data.subtotal_display;
-      link.setAttribute("aria-label", "Cart: " + data.count + " item" + (data.count === 1 ? "" : "s") + ", " + data.subtotal_display);
     });
   }
 
