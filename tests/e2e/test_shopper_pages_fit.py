@@ -7,6 +7,7 @@ thousands.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.shopper_site import VISITOR_PAGES, build_shop, open_as_customer, shopper_pages
 
@@ -55,3 +56,17 @@ def test_visitor_pages_fit_narrow_screens(live_server, page, width):
     page.set_viewport_size({"width": width, "height": 800})
     too_wide = visit_all(page, live_server, VISITOR_PAGES, width)
     assert not too_wide, "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_open_category_menu_fits_narrow_screens(live_server, page, width):
+    """With every catalog of the header's category menu opened, the page still fits."""
+    build_shop()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/")
+    menu = page.get_by_role("navigation", name="Shop by category")
+    for summary in menu.locator("summary").all():
+        summary.click()
+    expect(menu.get_by_role("link", name="Gifts")).to_be_visible()
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, page.evaluate(OVERFLOWING)
