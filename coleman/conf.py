@@ -38,6 +38,9 @@ DEFAULTS = {
     # Labels ("app_label.Model") of other models whose saves and deletes must also refresh
     # cached catalog pages, e.g. a rating model whose averages the product cards show.
     "CATALOG_CACHE_INVALIDATED_BY": [],
+    # Product cards, lists and pages say "Only N left" when N units or fewer are in stock
+    # (0: never; "Out of stock" is always shown).
+    "PRODUCTS_LOW_STOCK": 5,
     # Products each RSS/Atom feed lists (the newest first).
     "FEED_ITEMS": 30,
     # The deals feed lists products added within this many days.

@@ -19,6 +19,7 @@ from coleman.conf import coleman_settings
 from coleman.core.addresses import validate_address
 from coleman.core.mail import render_subject, send_templated_mail
 from coleman.core.money import to_money
+from coleman.products.cache import stock_changed
 from coleman.products.models import Product
 
 from .exceptions import (
@@ -110,6 +111,7 @@ def _reserve_stock(line):
             _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
             % {"product": line.product.name}
         )
+    stock_changed(line.product.stock - line.quantity)  # cards may now say "Only N left"
     return True
 
 
@@ -246,7 +248,8 @@ def release_stock(order) -> int:
     released = 0
     # Product rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
     for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
+        if Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity):
+            stock_changed(None)  # the new stock is not read: refresh the pages that show it
         released += line.quantity
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)
     return released

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coleman.conf import coleman_settings
+
 from .tree import CategoryTree
 
 
@@ -177,6 +179,11 @@ class Product(models.Model):
     def in_stock(self):
         """True unless stock is tracked and none is left."""
         return self.stock is None or self.stock > 0
+
+    @property
+    def low_stock(self):
+        """True when only a few units are left (``COLEMAN_PRODUCTS_LOW_STOCK`` or fewer, but some)."""
+        return self.stock is not None and 0 < self.stock <= coleman_settings.PRODUCTS_LOW_STOCK
 
 
 class ProductAttribute(models.Model):
