@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -214,6 +215,10 @@ class SearchBackend:
             suggestion = self.suggest_spelling(request.text)
             if suggestion.strip().lower() == request.text.strip().lower():
                 suggestion = ""
+            # Each word may be corrected on its own, and the corrected words may never meet in
+            # one product: only offer a correction that finds something.
+            if suggestion and not self.match(suggestion, 1):
+                suggestion = ""
         return SearchOutcome(
             request=request,
             hits=hits,
@@ -244,6 +249,7 @@ def count_facets(matches, request):
     another choice would give (the usual faceted-search behaviour).
     """
     catalogs, categories, manufacturers = {}, {}, {}
+    category_catalogs = {}
     bands = price_bands()
     band_counts = dict.fromkeys((b[0] for b in bands), 0)
     for match in matches:
@@ -253,6 +259,7 @@ def count_facets(matches, request):
         if passes_filters(match, request, ignore="category") and match.category_id:
             label, count = categories.get(match.category_id, (match.category, 0))
             categories[match.category_id] = (label, count + 1)
+            category_catalogs[match.category_id] = match.catalog
         if passes_filters(match, request, ignore="manufacturer") and match.manufacturer:
             label, count = manufacturers.get(match.manufacturer, (match.manufacturer, 0))
             manufacturers[match.manufacturer] = (label, count + 1)
@@ -269,6 +276,17 @@ def count_facets(matches, request):
         ]
         return sorted(items, key=lambda c: (-c.count, c.label.lower()))
 
+    # Two catalogs may each have a "Desserts": such categories are told apart by their catalog.
+    labels = Counter(label for label, _count in categories.values())
+    categories = {
+        value: (
+            gettext("%(category)s in %(catalog)s") % {"category": label, "catalog": category_catalogs[value]}
+            if labels[label] > 1 and category_catalogs[value]
+            else label,
+            count,
+        )
+        for value, (label, count) in categories.items()
+    }
     return {
         "catalog": choices(catalogs, request.catalog),
         "category": choices(categories, request.category or ""),
