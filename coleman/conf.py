@@ -17,6 +17,10 @@ DEFAULTS = {
     "CURRENCY": "USD",
     # Symbol printed by the ``|currency`` filter.
     "CURRENCY_SYMBOL": "$",
+    # The store's address, for links in emails ("https://shop.example.com"): every link an email
+    # carries starts with it. Empty: https:// plus the first ALLOWED_HOSTS name
+    # (http://127.0.0.1:8000 with DEBUG and no hosts).
+    "SITE_URL": "",
     # Query strings longer than this are answered with 400 (protects every page).
     "MAX_QUERY_STRING_LENGTH": 4096,
     # Reverse proxies in front of the site that append to X-Forwarded-For. 0: the client's
@@ -273,8 +277,7 @@ DEFAULTS = {
     "DIGITAL_CLOUDFRONT_DOMAIN": "",
     "DIGITAL_CLOUDFRONT_KEY_ID": "",
     "DIGITAL_CLOUDFRONT_PRIVATE_KEY": "",
-    # The store's address for links in emails ("https://shop.example.com"). Empty: https://
-    # plus the first ALLOWED_HOSTS name (http://127.0.0.1:8000 with DEBUG and no hosts).
+    # The store's address for download links in emails; empty: COLEMAN_SITE_URL's.
     "DIGITAL_SITE_URL": "",
     # The group whose members may open the members' page (/downloads/members/): a
     # subscription plan that grants this group gives access to it.

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -24,13 +25,14 @@ from django_registration.backends.activation.forms import ActivationForm
 
 from coleman.conf import coleman_settings
 from coleman.core.http import safe_next_url
-from coleman.core.mail import send_templated_mail
+from coleman.core.mail import render_email, send_templated_mail, site_url
 
 from . import services
 from .exceptions import AddressBookFull
 from .forms import (
     AddressForm,
     CustomerRegistrationForm,
+    PasswordResetForm,
     ProfileForm,
     ResendActivationForm,
     ThrottledAuthenticationForm,
@@ -77,9 +79,24 @@ class ActivationEmailMixin:
     def get_email_context(self, activation_key):
         context = super().get_email_context(activation_key)
         query = urlencode({"activation_key": activation_key})
-        context["activation_url"] = self.request.build_absolute_uri(f"{reverse('customers:activate')}?{query}")
+        context["activation_url"] = f"{site_url()}{reverse('customers:activate')}?{query}"
         context["store_name"] = coleman_settings.STORE_NAME
         return context
+
+    def send_activation_email(self, user):
+        """Send the activation email (plain text and HTML, rendered as every email is) at once,
+        not through the task queue: if it cannot be sent, the registration is rolled back."""
+        context = self.get_email_context(self.get_activation_key(user))
+        context["user"] = user
+        subject, text, html = render_email(
+            subject_template=self.email_subject_template,
+            body_template=self.email_body_template,
+            context=context,
+            request=self.request,
+        )
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
 
 
 class RegistrationView(
@@ -121,9 +138,9 @@ class RegistrationView(
             subject_template="customers/email/account_exists_subject.txt",
             body_template="customers/email/account_exists_body.txt",
             context={
-                "login_url": self.request.build_absolute_uri(reverse("customers:login")),
-                "reset_url": self.request.build_absolute_uri(reverse("customers:password-reset")),
-                "resend_url": self.request.build_absolute_uri(reverse("customers:activation-resend")),
+                "login_url": site_url() + reverse("customers:login"),
+                "reset_url": site_url() + reverse("customers:password-reset"),
+                "resend_url": site_url() + reverse("customers:activation-resend"),
             },
         )
 
@@ -275,6 +292,7 @@ class PasswordResetView(EmailThrottleMixin, BadRequestOnInvalidFormMixin, auth_v
     """
 
     template_name = "customers/password_reset_form.html"
+    form_class = PasswordResetForm
     email_template_name = "customers/email/password_reset_body.txt"
     subject_template_name = "customers/email/password_reset_subject.txt"
     success_url = reverse_lazy("customers:password-reset-done")

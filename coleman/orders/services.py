@@ -10,14 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
 from coleman.cart.lines import Line, Lines
 from coleman.conf import coleman_settings
 from coleman.core.addresses import validate_address
-from coleman.core.mail import render_subject, send_templated_mail
+from coleman.core.mail import render_email, send_templated_mail
 from coleman.core.money import to_money
 from coleman.products.cache import stock_changed
 from coleman.products.models import Product
@@ -323,10 +322,13 @@ def add_feedback(order, body, *, author=None, staff_reply=False):
 
 
 def _notify_managers_of_feedback(order, message):
-    context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
     try:
-        subject = render_subject("orders/email/feedback_staff_subject.txt", context)
-        mail_managers(subject, render_to_string("orders/email/feedback_staff_body.txt", context))
+        subject, text, html = render_email(
+            subject_template="orders/email/feedback_staff_subject.txt",
+            body_template="orders/email/feedback_staff_body.txt",
+            context={"order": order, "message": message},
+        )
+        mail_managers(subject, text, html_message=html)
     except Exception:  # an email failure must not lose the customer's message
         logger.exception("Could not tell the managers about feedback on order %s", order.number)
 

@@ -66,9 +66,10 @@ def test_registering_creates_an_inactive_account_with_profile_and_sends_activati
     assert "CranStore" in message.body
     assert "Hello Zoë" in message.body
     assert "7 days" in message.body
-    assert not message.alternatives, "activation email is plain text only"
     link = activation_link(message)
-    assert link.startswith("http://testserver/accounts/activate/?activation_key=")
+    assert link.startswith("https://testserver/accounts/activate/?activation_key=")  # the store's address
+    ((html, mimetype),) = message.alternatives  # and an HTML part with the same link
+    assert mimetype == "text/html" and link.split("?")[0] in html and "<a href=" in html
 
 
 def test_registration_complete_page_says_check_your_email(client):
@@ -180,7 +181,7 @@ def test_duplicate_email_in_any_case_creates_no_account_and_reveals_nothing(clie
     (message,) = mail.outbox
     assert message.subject == "You already have a CranStore account"
     assert "no new account was created" in message.body
-    assert "http://testserver/accounts/password/reset/" in message.body
+    assert "https://testserver/accounts/password/reset/" in message.body
 
 
 def test_duplicate_username_in_any_case_is_a_form_error(client):

@@ -1,10 +1,10 @@
 """Template tags of the digital app: ``{% load digital %}``."""
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 
 from coleman.conf import coleman_settings
+from coleman.core.mail import site_url as core_site_url
 from coleman.orders.statuses import PAID_OR_LATER
 
 from ..delivery import deliveries_for_order, guest_access_url
@@ -23,14 +23,10 @@ def order_deliveries(order):
 
 
 def site_url():
-    """The store's address for links in emails (``COLEMAN_DIGITAL_SITE_URL``, or the first host)."""
+    """The store's address for links in emails (``COLEMAN_DIGITAL_SITE_URL``, else the store's
+    ``COLEMAN_SITE_URL`` or first host)."""
     configured = coleman_settings.DIGITAL_SITE_URL
-    if configured:
-        return configured.rstrip("/")
-    hosts = [host for host in settings.ALLOWED_HOSTS if host and not host.startswith((".", "*"))]
-    if hosts:
-        return f"{'http' if settings.DEBUG else 'https'}://{hosts[0]}"
-    return "http://127.0.0.1:8000"
+    return configured.rstrip("/") if configured else core_site_url()
 
 
 @register.simple_tag
