@@ -61,8 +61,12 @@ DEFAULTS = {
     # Seconds a run of failed logins is remembered (and a locked-out pair stays locked).
     "CUSTOMERS_LOGIN_LOCKOUT_SECONDS": 900,
     # Account emails (sign-up, new activation link, password reset) one IP address may
-    # trigger within the lockout window above; beyond it those forms answer 429.
-    "CUSTOMERS_EMAILS_PER_CLIENT": 10,
+    # trigger within the lockout window above; beyond it those forms answer 429. Generous:
+    # a school, an office or a mobile carrier puts many shoppers behind one address.
+    "CUSTOMERS_EMAILS_PER_CLIENT": 30,
+    # Account emails one email address may be sent within the lockout window above, from any
+    # number of clients (so nobody can flood one mailbox); beyond it those forms answer 429.
+    "CUSTOMERS_EMAILS_PER_ADDRESS": 3,
     # Addresses one customer may keep in their address book.
     "CUSTOMERS_MAX_ADDRESSES": 20,
     # --- cart -------------------------------------------------------------------------

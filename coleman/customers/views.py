@@ -38,23 +38,30 @@ from .forms import (
     ThrottledAuthenticationForm,
 )
 from .models import CustomerAddress
-from .throttling import email_throttle
+from .throttling import address_email_throttle, email_throttle
 
 UserModel = get_user_model()
 
 
 class EmailThrottleMixin:
     """For forms that send account emails: at most ``COLEMAN_CUSTOMERS_EMAILS_PER_CLIENT``
-    per client address within the window; beyond it the form is re-shown with 429."""
+    per client address and ``COLEMAN_CUSTOMERS_EMAILS_PER_ADDRESS`` to one email address
+    within the window; beyond either the form is re-shown with 429.
+
+    Both are counted whether or not the address has an account, so the answer reveals none.
+    """
 
     def throttled_response(self, form):
-        """A 429 response if this client has sent too many emails, else ``None`` (counted)."""
-        throttle = email_throttle(self.request)
-        if throttle.is_exceeded():
-            message = _("Too many requests. Please wait %(minutes)s minutes and try again.")
-            form.add_error(None, message % {"minutes": throttle.minutes})
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        throttle.hit()
+        """A 429 response if this client, or the form's email address, has had too many
+        emails, else ``None`` (both counted)."""
+        throttles = [email_throttle(self.request), address_email_throttle(form.cleaned_data.get("email"))]
+        for throttle in throttles:
+            if throttle.is_exceeded():
+                message = _("Too many requests. Please wait %(minutes)s minutes and try again.")
+                form.add_error(None, message % {"minutes": throttle.minutes})
+                return self.render_to_response(self.get_context_data(form=form), status=429)
+        for throttle in throttles:
+            throttle.hit()
         return None
 
 
