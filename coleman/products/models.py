@@ -96,7 +96,22 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_featured=True).order_by("name", "id")
 
 
-class Product(models.Model):
+class StockStatus:
+    """What a product card says about ``self.stock`` (units, or ``None`` when not tracked):
+    ``in_stock`` and ``low_stock``. Products and search results share it."""
+
+    @property
+    def in_stock(self):
+        """True unless stock is tracked and none is left."""
+        return self.stock is None or self.stock > 0
+
+    @property
+    def low_stock(self):
+        """True when only a few units are left (``COLEMAN_PRODUCTS_LOW_STOCK`` or fewer, but some)."""
+        return self.stock is not None and 0 < self.stock <= coleman_settings.PRODUCTS_LOW_STOCK
+
+
+class Product(StockStatus, models.Model):
     """Something the store sells."""
 
     # Indexed by ``products_category_active_idx`` below (category first), which also makes
@@ -174,16 +189,6 @@ class Product(models.Model):
     def catalog(self):
         """The catalog this product appears in, through its category."""
         return self.category.catalog
-
-    @property
-    def in_stock(self):
-        """True unless stock is tracked and none is left."""
-        return self.stock is None or self.stock > 0
-
-    @property
-    def low_stock(self):
-        """True when only a few units are left (``COLEMAN_PRODUCTS_LOW_STOCK`` or fewer, but some)."""
-        return self.stock is not None and 0 < self.stock <= coleman_settings.PRODUCTS_LOW_STOCK
 
 
 class ProductAttribute(models.Model):

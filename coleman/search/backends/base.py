@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
-from coleman.products.models import Product
+from coleman.products.models import Product, StockStatus
 
 try:  # Whoosh's Porter stemmer, for highlighting; without Whoosh only whole words are marked
     from whoosh.lang.porter import stem
@@ -44,8 +44,9 @@ SORT_CHOICES = {
 
 
 @dataclass
-class Match:
-    """One product matched by a backend, with what a results list shows."""
+class Match(StockStatus):
+    """One product matched by a backend, with what a results list shows (``stock`` is read
+    from the database for the hits of a page, see :func:`attach_stock`)."""
 
     pk: int
     name: str
@@ -60,6 +61,7 @@ class Match:
     text: str = ""
     score: float = 0.0
     highlighted: str = ""
+    stock: int | None = None
 
     def get_absolute_url(self):
         """The product page."""
@@ -227,6 +229,16 @@ class SearchBackend:
             suggestion=suggestion,
             facets=facets,
         )
+
+
+def attach_stock(hits) -> None:
+    """Give each hit its product's current stock, in one query (an index may be behind: stock
+    changes with every sale and is not indexed)."""
+    if not hits:
+        return
+    stock = dict(Product.objects.filter(pk__in=[hit.pk for hit in hits]).values_list("pk", "stock"))
+    for hit in hits:
+        hit.stock = stock.get(hit.pk)
 
 
 def passes_filters(match, request, *, ignore=None):
