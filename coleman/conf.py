@@ -45,6 +45,9 @@ DEFAULTS = {
     # Labels ("app_label.Model") of other models whose saves and deletes must also refresh
     # cached catalog pages, e.g. a rating model whose averages the product cards show.
     "CATALOG_CACHE_INVALIDATED_BY": [],
+    # Product cards, lists and pages say "Only N left" when N units or fewer are in stock
+    # (0: never; "Out of stock" is always shown).
+    "PRODUCTS_LOW_STOCK": 5,
     # Products each RSS/Atom feed lists (the newest first).
     "FEED_ITEMS": 30,
     # The deals feed lists products added within this many days.
@@ -61,8 +64,12 @@ DEFAULTS = {
     # Seconds a run of failed logins is remembered (and a locked-out pair stays locked).
     "CUSTOMERS_LOGIN_LOCKOUT_SECONDS": 900,
     # Account emails (sign-up, new activation link, password reset) one IP address may
-    # trigger within the lockout window above; beyond it those forms answer 429.
-    "CUSTOMERS_EMAILS_PER_CLIENT": 10,
+    # trigger within the lockout window above; beyond it those forms answer 429. Generous:
+    # a school, an office or a mobile carrier puts many shoppers behind one address.
+    "CUSTOMERS_EMAILS_PER_CLIENT": 30,
+    # Account emails one email address may be sent within the lockout window above, from any
+    # number of clients (so nobody can flood one mailbox); beyond it those forms answer 429.
+    "CUSTOMERS_EMAILS_PER_ADDRESS": 3,
     # Addresses one customer may keep in their address book.
     "CUSTOMERS_MAX_ADDRESSES": 20,
     # --- cart -------------------------------------------------------------------------

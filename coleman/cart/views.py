@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -29,6 +30,8 @@ def cart_summary(cart, message=""):
     """What the header summary shows, as JSON-ready data."""
     return {
         "count": cart.count,
+        # The word after the count that screen readers hear in the header's cart link.
+        "count_unit": ngettext("item", "items", cart.count),
         "lines": len(cart),
         "subtotal": str(cart.subtotal),
         "subtotal_display": currency(cart.subtotal),

@@ -6,11 +6,13 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_registration.forms import RegistrationForm
 
 from coleman.core.addresses import ADDRESS_FIELDS, AddressFields
+from coleman.core.mail import send_templated_mail
 
 from .models import CustomerAddress, phone_number_validator
 from .throttling import login_throttle
@@ -172,3 +174,20 @@ class AddressForm(AddressFields, forms.ModelForm):
     class Meta:
         model = CustomerAddress
         fields = list(ADDRESS_FIELDS)
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's password-reset form, sending its email through the store's one mail path
+    (plain text and HTML, links from ``COLEMAN_SITE_URL``)."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        """Send the reset link with :func:`coleman.core.mail.send_templated_mail`."""
+        send_templated_mail(
+            to=to_email,
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+            html_template=html_email_template_name,
+        )

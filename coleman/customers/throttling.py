@@ -26,3 +26,13 @@ def email_throttle(request):
         limit=coleman_settings.CUSTOMERS_EMAILS_PER_CLIENT,
         window=coleman_settings.CUSTOMERS_LOGIN_LOCKOUT_SECONDS,
     )
+
+
+def address_email_throttle(email):
+    """The throttle on account emails sent to ``email`` (case-insensitive), from any client."""
+    return Throttle(
+        "account-email-to",
+        (email or "").strip().casefold(),
+        limit=coleman_settings.CUSTOMERS_EMAILS_PER_ADDRESS,
+        window=coleman_settings.CUSTOMERS_LOGIN_LOCKOUT_SECONDS,
+    )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -24,35 +25,43 @@ from django_registration.backends.activation.forms import ActivationForm
 
 from coleman.conf import coleman_settings
 from coleman.core.http import safe_next_url
-from coleman.core.mail import send_templated_mail
+from coleman.core.mail import render_email, send_templated_mail, site_url
 
 from . import services
 from .exceptions import AddressBookFull
 from .forms import (
     AddressForm,
     CustomerRegistrationForm,
+    PasswordResetForm,
     ProfileForm,
     ResendActivationForm,
     ThrottledAuthenticationForm,
 )
 from .models import CustomerAddress
-from .throttling import email_throttle
+from .throttling import address_email_throttle, email_throttle
 
 UserModel = get_user_model()
 
 
 class EmailThrottleMixin:
     """For forms that send account emails: at most ``COLEMAN_CUSTOMERS_EMAILS_PER_CLIENT``
-    per client address within the window; beyond it the form is re-shown with 429."""
+    per client address and ``COLEMAN_CUSTOMERS_EMAILS_PER_ADDRESS`` to one email address
+    within the window; beyond either the form is re-shown with 429.
+
+    Both are counted whether or not the address has an account, so the answer reveals none.
+    """
 
     def throttled_response(self, form):
-        """A 429 response if this client has sent too many emails, else ``None`` (counted)."""
-        throttle = email_throttle(self.request)
-        if throttle.is_exceeded():
-            message = _("Too many requests. Please wait %(minutes)s minutes and try again.")
-            form.add_error(None, message % {"minutes": throttle.minutes})
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        throttle.hit()
+        """A 429 response if this client, or the form's email address, has had too many
+        emails, else ``None`` (both counted)."""
+        throttles = [email_throttle(self.request), address_email_throttle(form.cleaned_data.get("email"))]
+        for throttle in throttles:
+            if throttle.is_exceeded():
+                message = _("Too many requests. Please wait %(minutes)s minutes and try again.")
+                form.add_error(None, message % {"minutes": throttle.minutes})
+                return self.render_to_response(self.get_context_data(form=form), status=429)
+        for throttle in throttles:
+            throttle.hit()
         return None
 
 
@@ -77,9 +86,24 @@ class ActivationEmailMixin:
     def get_email_context(self, activation_key):
         context = super().get_email_context(activation_key)
         query = urlencode({"activation_key": activation_key})
-        context["activation_url"] = self.request.build_absolute_uri(f"{reverse('customers:activate')}?{query}")
+        context["activation_url"] = f"{site_url()}{reverse('customers:activate')}?{query}"
         context["store_name"] = coleman_settings.STORE_NAME
         return context
+
+    def send_activation_email(self, user):
+        """Send the activation email (plain text and HTML, rendered as every email is) at once,
+        not through the task queue: if it cannot be sent, the registration is rolled back."""
+        context = self.get_email_context(self.get_activation_key(user))
+        context["user"] = user
+        subject, text, html = render_email(
+            subject_template=self.email_subject_template,
+            body_template=self.email_body_template,
+            context=context,
+            request=self.request,
+        )
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
 
 
 class RegistrationView(
@@ -121,9 +145,9 @@ class RegistrationView(
             subject_template="customers/email/account_exists_subject.txt",
             body_template="customers/email/account_exists_body.txt",
             context={
-                "login_url": self.request.build_absolute_uri(reverse("customers:login")),
-                "reset_url": self.request.build_absolute_uri(reverse("customers:password-reset")),
-                "resend_url": self.request.build_absolute_uri(reverse("customers:activation-resend")),
+                "login_url": site_url() + reverse("customers:login"),
+                "reset_url": site_url() + reverse("customers:password-reset"),
+                "resend_url": site_url() + reverse("customers:activation-resend"),
             },
         )
 
@@ -275,6 +299,7 @@ class PasswordResetView(EmailThrottleMixin, BadRequestOnInvalidFormMixin, auth_v
     """
 
     template_name = "customers/password_reset_form.html"
+    form_class = PasswordResetForm
     email_template_name = "customers/email/password_reset_body.txt"
     subject_template_name = "customers/email/password_reset_subject.txt"
     success_url = reverse_lazy("customers:password-reset-done")

@@ -79,7 +79,9 @@ class OrderFeedbackInline(admin.StackedInline):
     model = OrderFeedback
     fields = ["created_at", "is_staff_reply", "author", "body"]
     readonly_fields = ["created_at", "is_staff_reply", "author"]
-    extra = 1
+    # No empty form until staff press "Add another message" (an order without messages showed
+    # an empty "Message: #1" block).
+    extra = 0
     can_delete = False
     verbose_name = _("message")
     verbose_name_plural = _("Feedback (add a message to reply to the customer)")
@@ -129,7 +131,9 @@ class StatusCodeAdmin(admin.ModelAdmin):
 class OrderAdmin(admin.ModelAdmin):
     """Orders with their lines, history and feedback; pipeline actions in the list."""
 
-    list_display = ["number", "placed_at", "status", "email", "ship_name", "total", "tracking_number"]
+    # Few enough columns to fit beside the filters at 1280 px (the email is searchable and on the
+    # order's page).
+    list_display = ["number", "placed_at", "status", "ship_name", "total", "tracking_number"]
     list_filter = ["status", "placed_at"]
     list_select_related = ["status"]
     date_hierarchy = "placed_at"

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
@@ -18,9 +17,10 @@ from coleman.cart.lines import Line, Lines
 from coleman.cart.pricing import price_cart
 from coleman.conf import coleman_settings
 from coleman.core.addresses import validate_address
-from coleman.core.mail import render_subject, send_templated_mail
+from coleman.core.mail import render_email, send_templated_mail
 from coleman.offers.exceptions import VoucherError
 from coleman.offers.services import redeem_voucher
+from coleman.products.cache import stock_changed
 from coleman.products.models import Product, ProductVariant
 
 from .exceptions import (
@@ -124,6 +124,7 @@ def _reserve_stock(line):
             _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
             % {"product": line.name}
         )
+    stock_changed(line.buyable.stock - line.quantity)  # cards may now say "Only N left"
     return True
 
 
@@ -299,10 +300,14 @@ def release_stock(order) -> int:
     # Rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
     reserved = order.lines.filter(stock_reserved=True)
     for line in reserved.filter(variant__isnull=False).order_by("variant_id"):
-        ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
+        if ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(
+            stock=F("stock") + line.quantity
+        ):
+            stock_changed(None)  # the new stock is not read: refresh the pages that show it
         released += line.quantity
     for line in reserved.filter(variant__isnull=True, product__isnull=False).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
+        if Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity):
+            stock_changed(None)  # the new stock is not read: refresh the pages that show it
         released += line.quantity
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)
     return released
@@ -376,10 +381,13 @@ def add_feedback(order, body, *, author=None, staff_reply=False):
 
 
 def _notify_managers_of_feedback(order, message):
-    context = {"order": order, "message": message, "store_name": coleman_settings.STORE_NAME}
     try:
-        subject = render_subject("orders/email/feedback_staff_subject.txt", context)
-        mail_managers(subject, render_to_string("orders/email/feedback_staff_body.txt", context))
+        subject, text, html = render_email(
+            subject_template="orders/email/feedback_staff_subject.txt",
+            body_template="orders/email/feedback_staff_body.txt",
+            context={"order": order, "message": message},
+        )
+        mail_managers(subject, text, html_message=html)
     except Exception:  # an email failure must not lose the customer's message
         logger.exception("Could not tell the managers about feedback on order %s", order.number)
 

@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coleman.core.admin_labels import LabelledInlineMixin, LabelledListEditableMixin
+
 from .cache import bump_catalog_version
 from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail, ProductVariant
 
@@ -18,7 +20,7 @@ class ProductVariantInline(admin.TabularInline):
     extra = 0
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(LabelledInlineMixin, admin.TabularInline):
     """The categories of a catalog, listed on the catalog's page."""
 
     model = CatalogCategory
@@ -66,12 +68,15 @@ class CatalogCategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class ProductDetailInline(admin.TabularInline):
-    """Free-form attributes of a product ("Tartness: Highly Tart")."""
+class ProductDetailInline(LabelledInlineMixin, admin.TabularInline):
+    """Free-form attributes of a product ("Tartness: Highly Tart").
+
+    The attribute is a plain select, not an autocomplete: the admin's select2 boxes have no
+    accessible name, and attribute kinds are few.
+    """
 
     model = ProductDetail
     fields = ["attribute", "value", "description"]
-    autocomplete_fields = ["attribute"]
     extra = 1
 
 
@@ -99,20 +104,21 @@ class CategoryListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     """Products: searchable, filterable, with price and availability editable in the list."""
 
+    # Few enough columns to fit beside the filters at 1280 px (the manufacturer is a filter).
     list_display = [
         "thumbnail",
         "name",
         "category",
-        "manufacturer",
         "price",
         "stock",
         "is_active",
         "is_featured",
     ]
-    list_display_links = ["thumbnail", "name"]
+    # The thumbnail is decorative (alt=""), so it is no link: a link needs a name.
+    list_display_links = ["name"]
     list_editable = ["price", "is_active", "is_featured"]
     list_filter = [
         "is_active",

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -52,6 +53,17 @@ def bump_catalog_version() -> None:
         cache.incr(CATALOG_VERSION_KEY)
     except ValueError:  # no version yet (or it was evicted)
         cache.set(CATALOG_VERSION_KEY, _fresh_version(), timeout=None)
+
+
+def stock_changed(*stocks) -> None:
+    """Refresh cached pages, once the transaction commits, after a stock change made with
+    ``update()`` if the pages show it: when any of ``stocks`` (the units before or after, ``None``
+    when unknown) is at or under the low-stock threshold, where cards say "Only N left" or "Out
+    of stock". Sales of well-stocked products leave the cache alone.
+    """
+    threshold = coleman_settings.PRODUCTS_LOW_STOCK
+    if any(stock is None or stock <= threshold for stock in stocks):
+        transaction.on_commit(bump_catalog_version)
 
 
 def fragment_key(*parts) -> str:

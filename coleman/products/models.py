@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coleman.conf import coleman_settings
+
 from .prices import price_with_reason
 from .tree import CategoryTree
 
@@ -98,7 +100,22 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_featured=True).order_by("name", "id")
 
 
-class Product(models.Model):
+class StockStatus:
+    """What a product card says about ``self.stock`` (units, or ``None`` when not tracked):
+    ``in_stock`` and ``low_stock``. Products and search results share it."""
+
+    @property
+    def in_stock(self):
+        """True unless stock is tracked and none is left."""
+        return self.stock is None or self.stock > 0
+
+    @property
+    def low_stock(self):
+        """True when only a few units are left (``COLEMAN_PRODUCTS_LOW_STOCK`` or fewer, but some)."""
+        return self.stock is not None and 0 < self.stock <= coleman_settings.PRODUCTS_LOW_STOCK
+
+
+class Product(StockStatus, models.Model):
     """Something the store sells."""
 
     # Indexed by ``products_category_active_idx`` below (category first), which also makes
@@ -193,13 +210,8 @@ class Product(models.Model):
         """Why :meth:`get_price` differs from ``price`` ("10% off: Autumn sale"), or ``""``."""
         return self.get_price_with_reason()[1]
 
-    @property
-    def in_stock(self):
-        """True unless stock is tracked and none is left."""
-        return self.stock is None or self.stock > 0
 
-
-class ProductVariant(models.Model):
+class ProductVariant(StockStatus, models.Model):
     """One buyable version of a product (a size, a colour, a pack) with its own SKU and stock.
 
     Price and weight are the product's unless the variant has its own. Search, feeds,
@@ -257,11 +269,6 @@ class ProductVariant(models.Model):
     def shipping_weight(self):
         """Unit weight in pounds: the variant's, or the product's (None when neither has one)."""
         return self.product.weight if self.weight is None else self.weight
-
-    @property
-    def in_stock(self):
-        """True unless stock is tracked and none is left."""
-        return self.stock is None or self.stock > 0
 
     def get_price_with_reason(self):
         """``(price a shopper pays now, why)``, offers applied as to the product."""

@@ -49,3 +49,13 @@ class CategoryTree:
             chain.append(node)
             node = node.parent if node.parent_id else None
         return list(reversed(chain))
+
+    def breadcrumbs(self, category, *, link_last=False):
+        """The trail to ``category`` as ``(label, url or None)`` pairs: the catalog, every
+        ancestor, the category (with its URL when ``link_last``, as on a product's page)."""
+        node = self.by_id[category.id]
+        return [
+            (self.catalog.name, self.catalog.get_absolute_url()),
+            *((ancestor.name, ancestor.get_absolute_url()) for ancestor in self.ancestors(node)),
+            (node.name, node.get_absolute_url() if link_last else None),
+        ]

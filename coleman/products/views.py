@@ -146,7 +146,7 @@ class CategoryDetailView(ProductListingView):
         return {
             "catalog": catalog,
             "category": category,
-            "ancestors": tree.ancestors(category),
+            "breadcrumbs": tree.breadcrumbs(category),
             "category_tree": tree.roots,
             **paginate_products(products, self.page_number, count_key=("category", category.pk)),
         }
@@ -155,11 +155,7 @@ class CategoryDetailView(ProductListingView):
         catalog, category = context["catalog"], context["category"]
         return {
             "title": f"{category.name} · {catalog.name}",
-            "breadcrumbs": [
-                (catalog.name, catalog.get_absolute_url()),
-                *((ancestor.name, ancestor.get_absolute_url()) for ancestor in context["ancestors"]),
-                (category.name, None),
-            ],
+            "breadcrumbs": context["breadcrumbs"],
             "meta_description": category.description,
         }
 
@@ -184,6 +180,10 @@ class ProductDetailView(WholePageCacheMixin, DetailView):
         return self.render_to_response(self.get_context_data(object=self.object, parts=parts))
 
     def build_parts(self):
-        """Read the product and render the shared parts of its page."""
+        """Read the product and render the shared parts of its page (the breadcrumbs go through
+        every level of its category, as on the category's own page)."""
         product = self.get_object()
-        return product, render_parts(self.parts_template_name, {"product": product}, self.request)
+        tree = product.category.catalog.category_tree()
+        breadcrumbs = [*tree.breadcrumbs(product.category, link_last=True), (product.name, None)]
+        context = {"product": product, "breadcrumbs": breadcrumbs}
+        return product, render_parts(self.parts_template_name, context, self.request)

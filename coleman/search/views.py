@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from coleman.conf import coleman_settings
 
 from .backends import get_backend
-from .backends.base import SORT_CHOICES
+from .backends.base import SORT_CHOICES, attach_stock
 from .exceptions import BackendUnavailable
 from .forms import SearchForm
 
@@ -44,6 +44,7 @@ class SearchView(TemplateView):
         if search_request.page > outcome.num_pages:
             raise Http404("No such page of results.")
         self._link_facets(outcome)
+        attach_stock(outcome.hits)
         context.update(
             outcome=outcome,
             backend=backend,

@@ -40,6 +40,8 @@ STORAGES = {
 # Production runs behind one TLS-terminating proxy (see SECURE_PROXY_SSL_HEADER): login and
 # email throttles must read the client's address from X-Forwarded-For, not the proxy's.
 COLEMAN_PROXY_COUNT = int(os.environ.get("COLEMAN_PROXY_COUNT", "1"))
+# The store's address for links in emails ("https://shop.example.com"); empty: https:// + the first host.
+COLEMAN_SITE_URL = os.environ.get("COLEMAN_SITE_URL", "")
 
 # Several app servers share one file store: a shared directory (DJANGO_MEDIA_ROOT on NFS or
 # similar) or an S3-compatible bucket named by AWS_STORAGE_BUCKET_NAME (credentials from the

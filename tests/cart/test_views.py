@@ -134,6 +134,7 @@ def test_header_summary_and_add_form_on_product_page(client):
     assert 'class="cart-summary"' in page
     assert '<span class="cart-summary-count">3</span>' in page
     assert '<span class="cart-summary-total">$7.50</span>' in page
+    assert '<span class="cart-summary-unit">items</span>' in page  # its name: "Cart 3 items, $7.50"
     assert 'name="quantity"' in page and "Add to cart" in page
     assert reverse("cart:add-item", args=[product.pk]) in page
 
@@ -180,7 +181,7 @@ def test_cart_page_query_count_does_not_grow(client, django_assert_num_queries, 
     for product in ProductFactory.create_batch(lines):
         add(client, product)
     currencies = 1 if apps.is_installed("coleman.currencies") else 0
-    with django_assert_num_queries(2 + currencies):
+    with django_assert_num_queries(2 + 1 + currencies):  # + the header's category menu (cached once built)
         response = client.get(reverse("cart:detail"))
     assert response.status_code == 200
     assert response.content.decode().count('class="cart-line"') == lines
@@ -196,6 +197,7 @@ def test_fetch_clients_get_json_summaries(client):
     assert response.status_code == 200
     assert response.json() == {
         "count": 2,
+        "count_unit": "items",
         "lines": 1,
         "subtotal": "5.00",
         "subtotal_display": "$5.00",

@@ -206,14 +206,17 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client,
     assert "If an active account uses the address you entered" in done
 
 
-def test_password_reset_email_is_plain_text_with_store_name_and_a_working_link(client, shopper):
-    """The emailed link lets the customer choose a new password once."""
+def test_password_reset_email_has_both_parts_with_store_name_and_a_working_link(client, shopper):
+    """The email has a plain-text and an HTML part, both with the absolute link (from the
+    store's address, not the request's host), which lets the customer choose a new password once."""
     client.post(reverse("customers:password-reset"), {"email": "cora@example.com"})
     (message,) = mail.outbox
     assert message.subject == "Reset your CranStore password"
     assert "CranStore" in message.body and "username: cora" in message.body
-    assert not message.alternatives
     (link,) = [url for url in links_in(message) if "/accounts/password/reset/" in url]
+    assert link.startswith("https://testserver/accounts/password/reset/")
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html" and f'href="{link}"' in html
 
     form_page = client.get(path_of(link), follow=True)
     assert form_page.status_code == 200

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from coleman.conf import DEFAULTS
 from coleman.customers.models import Customer
 from tests.factories.users import PASSWORD, UserFactory
 
@@ -66,9 +67,10 @@ def test_registering_creates_an_inactive_account_with_profile_and_sends_activati
     assert "CranStore" in message.body
     assert "Hello Zoë" in message.body
     assert "7 days" in message.body
-    assert not message.alternatives, "activation email is plain text only"
     link = activation_link(message)
-    assert link.startswith("http://testserver/accounts/activate/?activation_key=")
+    assert link.startswith("https://testserver/accounts/activate/?activation_key=")  # the store's address
+    ((html, mimetype),) = message.alternatives  # and an HTML part with the same link
+    assert mimetype == "text/html" and link.split("?")[0] in html and "<a href=" in html
 
 
 def test_registration_complete_page_says_check_your_email(client):
@@ -180,7 +182,7 @@ def test_duplicate_email_in_any_case_creates_no_account_and_reveals_nothing(clie
     (message,) = mail.outbox
     assert message.subject == "You already have a CranStore account"
     assert "no new account was created" in message.body
-    assert "http://testserver/accounts/password/reset/" in message.body
+    assert "https://testserver/accounts/password/reset/" in message.body
 
 
 def test_duplicate_username_in_any_case_is_a_form_error(client):
@@ -339,3 +341,32 @@ def test_registration_emails_are_throttled_per_client(client):
     assert "Too many requests" in response.content.decode()
     assert not User.objects.filter(username="user9").exists()
     assert len(mail.outbox) == 2
+
+
+def test_the_per_client_default_lets_a_shared_address_register_many_shoppers(client):
+    """Many shoppers behind one address (an office, a school) can all sign up: the default
+    per-client budget is well above one household's needs."""
+    assert DEFAULTS["CUSTOMERS_EMAILS_PER_CLIENT"] >= 30
+    for number in range(12):  # more than the old limit of 10
+        assert register(client, username=f"office{number}", email=f"office{number}@example.com").status_code == 302
+    assert len(mail.outbox) == 12
+
+
+@override_settings(COLEMAN_CUSTOMERS_EMAILS_PER_ADDRESS=2)
+def test_account_emails_to_one_address_are_limited_from_any_client(client):
+    """One mailbox gets at most COLEMAN_CUSTOMERS_EMAILS_PER_ADDRESS account emails in the
+    window, even from different clients (addresses compared case-insensitively); the 429 is
+    the same whether or not the address has an account."""
+    register(client)  # 1: the activation email to zoe@example.com
+    url = reverse("customers:activation-resend")
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert other.post(url, {"email": "ZOE@example.com"}).status_code == 302  # 2
+    response = Client(REMOTE_ADDR="198.51.100.7").post(url, {"email": "zoe@example.com"})
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()
+    assert len(mail.outbox) == 2
+    unknown = Client(REMOTE_ADDR="198.51.100.8")
+    for _ in range(2):
+        assert unknown.post(url, {"email": "nobody@example.com"}).status_code == 302
+    assert unknown.post(url, {"email": "nobody@example.com"}).status_code == 429
+    assert client.post(url, {"email": "someone-else@example.com"}).status_code == 302  # others are not held up

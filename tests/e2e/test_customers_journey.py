@@ -10,8 +10,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "cranberry-sauce-42"
 
 
-def test_register_activate_log_in_add_address_and_see_it_on_the_profile(page, live_server):
+def test_register_activate_log_in_add_address_and_see_it_on_the_profile(page, live_server, settings):
     """The whole account journey works in chromium, using the link from the captured email."""
+    settings.COLEMAN_SITE_URL = live_server.url  # links in emails start with the store's address
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Register").click()
 

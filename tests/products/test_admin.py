@@ -177,3 +177,14 @@ def test_discontinue_action_refreshes_the_store(staff_client, client, store):
     )
     assert response.status_code == 302
     assert "Cranberry Preserves" not in client.get("/products/").content.decode()
+
+
+def test_editable_cells_and_inline_fields_have_accessible_names(staff_client, store):
+    """The changelist's editable price, active and featured fields name their product, and the
+    attribute rows of a product's form name their column and row (table cells have no labels)."""
+    page = staff_client.get(reverse("admin:products_product_changelist")).content.decode()
+    for label in ("Price", "Active", "Featured"):
+        assert f'aria-label="{label}: Cranberry Preserves"' in page
+    form = staff_client.get(reverse("admin:products_product_change", args=[store.preserves.pk])).content.decode()
+    assert 'aria-label="Attribute: row 1"' in form
+    assert 'aria-label="Value: row 2"' in form  # the empty row for a new attribute

@@ -1,4 +1,4 @@
-"""The star links of product cards and the confirmation page their rating URL shows on GET."""
+"""The read-only stars of product cards, and the confirmation page a rating URL shows on GET."""
 
 import re
 from html import unescape
@@ -10,7 +10,6 @@ from django.test import Client
 
 from coleman.ratings import services
 from coleman.ratings.models import Rating
-from tests.factories.products import ProductFactory
 from tests.factories.users import UserFactory
 
 from .helpers import TEST_LOGIN_URL, rate_url
@@ -108,30 +107,20 @@ def test_bad_input_gets_the_same_answer_as_the_post(customer_client, product, pa
     assert not Rating.objects.exists()
 
 
-# The links on the cards
+# The product cards: read-only stars (rating is done on the product page)
 
 
-def test_cards_have_five_labelled_star_links_to_the_rating_urls(client, rated_product):
-    """Each card has links "Rate 1 star" … "Rate 5 stars" to the rating URLs with next = the
-    list page, lit to the average, and keeps the summary text."""
-    services.rate(UserFactory(), rated_product, 5)  # average 3.5: four stars lit
-    page = client.get("/products/").content.decode()
-    for n, label in enumerate(LABELS, 1):
-        assert f'<span class="visually-hidden">{label}</span>' in page
-        assert card_link(page, n) == rate_url(rated_product, n) + "?next=%2Fproducts%2F"
-    assert len(re.findall(r'<a class="rating-star is-filled"', page)) == 4
-    assert 'role="group" aria-label="Rated 3.5 out of 5"' in page
-    assert '3.5 <span class="muted">(2 ratings)</span>' in page
-    assert 'role="status" aria-live="polite"' in page
-    assert page.count("ratings/ratings.js") == 1
-
-
-def test_card_links_come_back_to_the_same_page_of_the_list(client, settings, rated_product):
-    """On page 2 the links come back to page 2; other query parameters are not kept."""
-    settings.COLEMAN_PRODUCTS_PER_PAGE = 1
-    ProductFactory(name="Apple Jam")  # first alphabetically: the rated product is on page 2
-    page = client.get("/products/?page=2&utm_source=mail").content.decode()
-    assert card_link(page, 3) == rate_url(rated_product, 3) + "?next=%2Fproducts%2F%3Fpage%3D2"
+def test_cards_show_read_only_stars_and_no_rating_controls(client, rated_product):
+    """A card shows stars filled to the average (an image labelled "Rated 3.5 out of 5") and the
+    summary text, with no "Rate n stars" link or button and no rating script."""
+    services.rate(UserFactory(), rated_product, 5)
+    grid = grid_of(client.get("/products/"))
+    assert 'role="img" aria-label="Rated 3.5 out of 5"' in grid
+    assert '3.5 <span class="muted">(2 ratings)</span>' in grid
+    assert "Rate " not in grid
+    assert rate_url(rated_product, 1) not in grid
+    assert "<button" not in grid
+    assert "ratings/ratings.js" not in client.get("/products/").content.decode()
 
 
 def test_cards_hold_no_csrf_token_and_nothing_per_user(client, customer, rated_product):
@@ -149,48 +138,27 @@ def test_cards_hold_no_csrf_token_and_nothing_per_user(client, customer, rated_p
     logged_in = customer_client.get("/products/")
     assert grid_of(logged_in) == grid_of(anonymous)
     assert "csrfmiddlewaretoken" not in grid_of(logged_in)
-    assert "aria-pressed" not in grid_of(logged_in)
 
 
-def test_no_javascript_journey_follow_the_card_link_confirm_and_come_back(
+def test_rating_on_the_product_page_refreshes_the_cached_cards(
     customer, rated_product, django_capture_on_commit_callbacks
 ):
-    """Without JavaScript: follow the card's "Rate 4 stars" link, confirm on the page it shows,
-    and land back on the list, which shows the new average (the cached grid was refreshed)."""
+    """Rating with the product page's form (no JavaScript) updates the average on the cached
+    list page, for the customer and for anonymous visitors."""
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(customer)
     anonymous = Client()
-    before = browser.get("/products/").content.decode()  # builds and caches the grid
-    assert '2 <span class="muted">(1 rating)</span>' in before
+    assert '2 <span class="muted">(1 rating)</span>' in browser.get("/products/").content.decode()
     assert '2 <span class="muted">(1 rating)</span>' in anonymous.get("/products/").content.decode()
 
-    confirmation = browser.get(card_link(before, 4))
-    page = confirmation.content.decode()
-    assert "Rate Cranberry Relish 4 stars?" in page
+    page = browser.get(rated_product.get_absolute_url()).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    action = re.search(r'<section class="rating-confirm.*?<form method="post" action="([^"]+)">', page, re.S).group(1)
     with django_capture_on_commit_callbacks(execute=True):  # the catalog cache is refreshed on commit
-        response = browser.post(action, {"csrfmiddlewaretoken": token, "next": hidden_next(page)})
+        response = browser.post(rate_url(rated_product, 4), {"csrfmiddlewaretoken": token, "next": "/products/"})
 
     assert response.status_code == 302
-    assert response["Location"] == "/products/"
     after = browser.get(response["Location"]).content.decode()
-    assert "Thanks! You rated Cranberry Relish 4 stars." in after
     assert '3 <span class="muted">(2 ratings)</span>' in after
     assert 'aria-label="Rated 3 out of 5"' in after
     assert '3 <span class="muted">(2 ratings)</span>' in anonymous.get("/products/").content.decode()
     assert Rating.objects.get(user=customer).value == 4
-
-
-def test_the_card_post_with_the_header_token_answers_json(customer, rated_product, django_capture_on_commit_callbacks):
-    """What ratings.js sends from a card (POST, X-CSRFToken header, Accept JSON) rates, and the
-    list page then shows the new average."""
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(customer)
-    token = browser.get(rate_url(rated_product, 5)).cookies["csrftoken"].value
-    link = card_link(browser.get("/products/").content.decode(), 5)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = browser.post(link, HTTP_X_CSRFTOKEN=token, HTTP_ACCEPT="application/json")
-    assert response.status_code == 200
-    assert response.json()["average_display"] == "3.5"
-    assert '3.5 <span class="muted">(2 ratings)</span>' in browser.get("/products/").content.decode()

@@ -49,8 +49,8 @@ def test_list_queries_do_not_grow_with_the_number_of_products(client, settings, 
 
 # Product list: count, the page's ids, its products, summaries. Category page: catalog,
 # categories, count, ids, products, summaries. Home: catalogs, new products, featured products,
-# summaries of the new products.
-EXPECTED_QUERIES = {"list": 4, "category": 6, "home": 4}
+# summaries of the new products. Each: the header's category menu.
+EXPECTED_QUERIES = {"list": 5, "category": 7, "home": 5}
 
 
 def test_cards_show_average_rating_and_review_counts(client):
@@ -81,8 +81,9 @@ def test_product_page_queries_do_not_grow_with_reviews(client, django_assert_num
     assert counts[0] == counts[1]
 
 
-# product (+category, catalog), details, summary, reviews with authors, the authors' ratings.
-PRODUCT_PAGE_QUERIES = 5
+# product (+category, catalog), its catalog's categories (breadcrumbs), details, summary,
+# reviews with authors, the authors' ratings, the header's category menu.
+PRODUCT_PAGE_QUERIES = 7
 
 
 def test_product_page_queries_for_a_customer_do_not_grow(client, customer, django_assert_num_queries):
@@ -106,7 +107,7 @@ def test_product_page_queries_for_a_customer_do_not_grow(client, customer, djang
 
 
 # The anonymous queries, plus session, user, the customer's rating and own (unpublished) review.
-CUSTOMER_PRODUCT_PAGE_QUERIES = 9
+CUSTOMER_PRODUCT_PAGE_QUERIES = 11
 
 
 def test_product_page_shows_the_star_tool_with_labelled_buttons(client, customer, product):

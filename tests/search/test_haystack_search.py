@@ -174,3 +174,25 @@ def test_no_suggestion_for_correct_words(catalog):
     """Correctly spelt queries get no "did you mean"; a mix corrects only the unknown word."""
     assert search("cranberry sauce").suggestion == ""
     assert search("cranbery sauce").suggestion == "cranberry sauce"
+
+
+def test_no_suggestion_that_finds_nothing(catalog):
+    """Each word of "cranbery cider" has a correction in the index, but "cranberry cider" finds
+    no product (every word must match), so no "did you mean" is offered."""
+    assert names(search("cranberry cider")) == []
+    assert search("cranbery cider").suggestion == ""
+
+
+def test_categories_of_the_same_name_are_told_apart_by_their_catalog(search_index):
+    """Two catalogs with a "Desserts" category give two filter choices "Desserts in <catalog>";
+    a name used once stays as it is."""
+    fall = CategoryFactory(catalog__name="Fall Collection", name="Desserts")
+    standard = CategoryFactory(catalog__name="Standard Collection", name="Desserts")
+    drinks = CategoryFactory(catalog=standard.catalog, name="Drinks")
+    ProductFactory(category=fall, name="Cranberry Tart")
+    ProductFactory(category=standard, name="Cranberry Cobbler")
+    ProductFactory(category=standard, name="Cranberry Crumble")
+    ProductFactory(category=drinks, name="Cranberry Fizz")
+    search_index.rebuild()
+    labels = {choice.label: choice.count for choice in search("cranberry").facets["category"]}
+    assert labels == {"Desserts in Fall Collection": 1, "Desserts in Standard Collection": 2, "Drinks": 1}

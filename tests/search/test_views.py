@@ -195,7 +195,8 @@ def test_results_page_queries_do_not_grow(client, search_index, django_assert_nu
     """The results page runs one query (the active check of the page's hits), whatever the size."""
     _make_products(count)
     search_index.rebuild()
-    with django_assert_num_queries(1):
+    # + the header's category menu (cached once built) + the stock of the page's hits
+    with django_assert_num_queries(1 + 1 + 1):
         response = client.get(URL, {"q": "jam"})
     assert response.status_code == 200
     assert f"{count} results" in response.content.decode()
@@ -256,3 +257,18 @@ def test_autocomplete_odd_input(client, catalog, query):
     response = client.get(reverse("search:autocomplete"), {"q": query})
     assert response.status_code == 200
     assert isinstance(response.json()["results"], list)
+
+
+def test_result_cards_say_out_of_stock_and_only_n_left(client, search_index):
+    """Result cards say "Out of stock" and "Only N left" like the catalog's cards, from the
+    current stock (a sale changes it without touching the index)."""
+    category = CategoryFactory()
+    ProductFactory(category=category, name="Bog Jam Plenty", stock=40)
+    few = ProductFactory(category=category, name="Bog Jam Few", stock=2)
+    ProductFactory(category=category, name="Bog Jam Gone", stock=0)
+    search_index.rebuild()
+    page = client.get(URL, {"q": "jam"}).content.decode()
+    assert page.count('<p class="stock stock-out">Out of stock</p>') == 1
+    assert page.count('<p class="stock stock-low">Only 2 left</p>') == 1
+    type(few).objects.filter(pk=few.pk).update(stock=1)  # as a sale does: no signal, no reindex
+    assert "Only 1 left" in client.get(URL, {"q": "jam"}).content.decode()

@@ -3,11 +3,10 @@
 - ``{% attach_rating_summaries products %}`` reads the summaries of a whole list in one
   query (put it above the loop);
 - ``{% rating_tool object %}``, ``{% rating_summary object %}``, ``{% reviews_section object %}``
-  render the star tool, a card's star links with its summary and the reviews of an object;
+  render the star tool, a card's read-only stars with its summary and the reviews of an object;
 - ``{% ratings_assets %}`` links the app's CSS (and with ``script=True`` its JS) once per page.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django import template
@@ -72,25 +71,6 @@ def star_buttons(obj, filled_up_to, pressed=None, next_url=""):
     ]
 
 
-def rounded_average(summary) -> int | None:
-    """The average rounded half up to whole stars (how many stars a card lights), or ``None``."""
-    if summary.average is None:
-        return None
-    return int(Decimal(summary.average).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def list_page_url(request) -> str:
-    """The address of the list page a card is on, as the cached fragment knows it: path and page.
-
-    Cards are cached per page number for every visitor, so other query parameters of the
-    request that built them must not end up in their links.
-    """
-    if request is None:
-        return ""
-    page = request.GET.get("page", "")
-    return f"{request.path}?page={page}" if page.isdigit() and page != "1" else request.path
-
-
 @register.inclusion_tag("ratings/rating_tool.html", takes_context=True)
 def rating_tool(context, obj):
     """The interactive star tool with the object's average and number of ratings."""
@@ -114,20 +94,15 @@ def rating_tool(context, obj):
 
 @register.inclusion_tag("ratings/summary.html", takes_context=True)
 def rating_summary(context, obj):
-    """A product card's rating: five "Rate n stars" links lit to the average, the average,
-    the number of ratings and of reviews.
+    """A product card's rating, read-only: stars filled to the average, the average, the number
+    of ratings and of reviews (shoppers rate on the product page).
 
-    Cards are cached for every visitor, so nothing here depends on the user: the links go to
-    the rating URL (a confirmation page with a POST form); ``ratings.js`` posts instead.
+    Cards are cached for every visitor, so nothing here depends on the user.
     """
-    request = context.get("request")
     summary = services.summary_for(obj)
     return {
         "summary": summary,
-        "links": star_buttons(obj, rounded_average(summary), next_url=list_page_url(request)),
-        "request": request,
-        "percent": summary.average_percent,
-        "label": average_label(summary),
+        "request": context.get("request"),
         "average_display": average_display(summary),
         "count_display": count_of_ratings(summary.rating_count),
         "review_display": count_of_reviews(summary.review_count),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
-from coleman.products.models import Product
+from coleman.products.models import Product, StockStatus
 
 try:  # Whoosh's Porter stemmer, for highlighting; without Whoosh only whole words are marked
     from whoosh.lang.porter import stem
@@ -43,8 +44,9 @@ SORT_CHOICES = {
 
 
 @dataclass
-class Match:
-    """One product matched by a backend, with what a results list shows."""
+class Match(StockStatus):
+    """One product matched by a backend, with what a results list shows (``stock`` is read
+    from the database for the hits of a page, see :func:`attach_stock`)."""
 
     pk: int
     name: str
@@ -59,6 +61,7 @@ class Match:
     text: str = ""
     score: float = 0.0
     highlighted: str = ""
+    stock: int | None = None
 
     def get_absolute_url(self):
         """The product page."""
@@ -214,6 +217,10 @@ class SearchBackend:
             suggestion = self.suggest_spelling(request.text)
             if suggestion.strip().lower() == request.text.strip().lower():
                 suggestion = ""
+            # Each word may be corrected on its own, and the corrected words may never meet in
+            # one product: only offer a correction that finds something.
+            if suggestion and not self.match(suggestion, 1):
+                suggestion = ""
         return SearchOutcome(
             request=request,
             hits=hits,
@@ -222,6 +229,16 @@ class SearchBackend:
             suggestion=suggestion,
             facets=facets,
         )
+
+
+def attach_stock(hits) -> None:
+    """Give each hit its product's current stock, in one query (an index may be behind: stock
+    changes with every sale and is not indexed)."""
+    if not hits:
+        return
+    stock = dict(Product.objects.filter(pk__in=[hit.pk for hit in hits]).values_list("pk", "stock"))
+    for hit in hits:
+        hit.stock = stock.get(hit.pk)
 
 
 def passes_filters(match, request, *, ignore=None):
@@ -244,6 +261,7 @@ def count_facets(matches, request):
     another choice would give (the usual faceted-search behaviour).
     """
     catalogs, categories, manufacturers = {}, {}, {}
+    category_catalogs = {}
     bands = price_bands()
     band_counts = dict.fromkeys((b[0] for b in bands), 0)
     for match in matches:
@@ -253,6 +271,7 @@ def count_facets(matches, request):
         if passes_filters(match, request, ignore="category") and match.category_id:
             label, count = categories.get(match.category_id, (match.category, 0))
             categories[match.category_id] = (label, count + 1)
+            category_catalogs[match.category_id] = match.catalog
         if passes_filters(match, request, ignore="manufacturer") and match.manufacturer:
             label, count = manufacturers.get(match.manufacturer, (match.manufacturer, 0))
             manufacturers[match.manufacturer] = (label, count + 1)
@@ -269,6 +288,17 @@ def count_facets(matches, request):
         ]
         return sorted(items, key=lambda c: (-c.count, c.label.lower()))
 
+    # Two catalogs may each have a "Desserts": such categories are told apart by their catalog.
+    labels = Counter(label for label, _count in categories.values())
+    categories = {
+        value: (
+            gettext("%(category)s in %(catalog)s") % {"category": label, "catalog": category_catalogs[value]}
+            if labels[label] > 1 and category_catalogs[value]
+            else label,
+            count,
+        )
+        for value, (label, count) in categories.items()
+    }
     return {
         "catalog": choices(catalogs, request.catalog),
         "category": choices(categories, request.category or ""),

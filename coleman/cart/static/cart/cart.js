@@ -6,21 +6,17 @@
   function updateSummary(data) {
     document.querySelectorAll(".cart-summary").forEach(function (link) {
       var count = link.querySelector(".cart-summary-count");
+      var unit = link.querySelector(".cart-summary-unit");
       var total = link.querySelector(".cart-summary-total");
       if (count) count.textContent = data.count;
+      if (unit) unit.textContent = data.count_unit;
       if (total) total.textContent = data.subtotal_display;
-      link.setAttribute("aria-label", "Cart: " + data.count + " item" + (data.count === 1 ? "" : "s") + ", " + data.subtotal_display);
     });
   }
 
   function showStatus(form, text, isError) {
     var box = form.querySelector(".cart-add-status");
-    if (!box) {
-      box = document.createElement("p");
-      box.className = "cart-add-status";
-      box.setAttribute("role", "status");
-      form.appendChild(box);
-    }
+    if (!box) return;
     box.textContent = text;
     box.classList.toggle("errorlist", Boolean(isError));
   }
@@ -29,8 +25,13 @@
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.classList.contains("cart-add-form") || !window.fetch) return;
     event.preventDefault();
+    // The button stays enabled (a disabled button loses the keyboard focus to the page);
+    // aria-disabled tells it is busy, and a second press meanwhile is ignored.
     var button = form.querySelector("button[type=submit]");
-    if (button) button.disabled = true;
+    if (form.getAttribute("data-busy")) return;
+    form.setAttribute("data-busy", "true");
+    if (button) button.setAttribute("aria-disabled", "true");
+    showStatus(form, "", false);
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -45,10 +46,13 @@
           updateSummary(result.data);
           showStatus(form, result.data.message, false);
         } else {
-          showStatus(form, result.data.error || "Sorry, that did not work. Please try again.", true);
+          showStatus(form, result.data.error || form.getAttribute("data-error-message"), true);
         }
       })
       .catch(function () { form.submit(); })
-      .finally(function () { if (button) button.disabled = false; });
+      .finally(function () {
+        form.removeAttribute("data-busy");
+        if (button) button.removeAttribute("aria-disabled");
+      });
   });
 })();

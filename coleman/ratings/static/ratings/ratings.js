@@ -1,8 +1,6 @@
 // Enhances the star rating tool: rate with fetch and update the stars and average in place.
 // Without this file the same buttons submit the form and the server redirects back.
-// Product cards have links instead (their markup is cached for everyone, so it holds no CSRF
-// token): a click posts with the token of the csrftoken cookie; without a token, or when the
-// server says 401/403, the link is followed to its confirmation page.
+// (Product cards show the average read-only: shoppers rate on the product page.)
 (function () {
   "use strict";
 
@@ -81,73 +79,9 @@
     });
   }
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : null;
-  }
-
-  function showCardRating(card, data) {
-    var lit = data.count ? Math.floor(Number(data.average) + 0.5) : 0;
-    card.querySelectorAll("[data-stars]").forEach(function (link) {
-      link.classList.toggle("is-filled", Number(link.dataset.stars) <= lit);
-    });
-    var links = card.querySelector("[data-rating-links]");
-    if (links) links.setAttribute("aria-label", data.average_label);
-    var text = card.querySelector("[data-rating-text]");
-    if (!text) return;
-    var muted = document.createElement("span");
-    muted.className = "muted";
-    if (data.count) {
-      muted.textContent = "(" + data.count_display + ")";
-      text.replaceChildren(data.average_display + " ", muted);
-    } else {
-      muted.textContent = "Not rated yet";
-      text.replaceChildren(muted);
-    }
-  }
-
-  function enhanceCard(card) {
-    var status = card.querySelector("[data-rating-status]");
-    card.querySelectorAll("a[data-stars]").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        var token = csrfToken();
-        if (!token || !status || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-        event.preventDefault();
-        if (card.getAttribute("aria-busy") === "true") return;
-        card.setAttribute("aria-busy", "true");
-        fetch(link.href, {
-          method: "POST",
-          headers: { Accept: "application/json", "X-CSRFToken": token },
-          credentials: "same-origin",
-        })
-          .then(function (response) {
-            if (response.status === 401 || response.status === 403) {
-              window.location.assign(link.href);
-              return;
-            }
-            return response.json().catch(function () { return null; }).then(function (data) {
-              if (!response.ok || !data || !data.ok) {
-                setStatus(status, (data && data.error) || FAILED, "error");
-                return;
-              }
-              showCardRating(card, data);
-              setStatus(status, data.message, "success");
-            });
-          })
-          .catch(function () {
-            setStatus(status, FAILED + " (Are you online?)", "error");
-          })
-          .finally(function () {
-            card.removeAttribute("aria-busy");
-          });
-      });
-    });
-  }
-
   function init() {
     if (!window.fetch || !window.FormData) return;
     document.querySelectorAll("[data-rating-tool]").forEach(enhance);
-    document.querySelectorAll("[data-rating-card]").forEach(enhanceCard);
   }
 
   if (document.readyState === "loading") {

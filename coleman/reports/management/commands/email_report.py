@@ -9,13 +9,11 @@ import io
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
-from django.template.loader import render_to_string
 
-from coleman.conf import coleman_settings
-from coleman.core.mail import render_subject
+from coleman.core.mail import render_email
 from coleman.reports.periods import PERIODS, ReportScopeForm
 from coleman.reports.reports import PDF_REPORTS
 
@@ -54,13 +52,13 @@ class Command(BaseCommand):
         title, write = PDF_REPORTS[report]
         buffer = io.BytesIO()
         write(buffer, scope)
-        context = {"store_name": coleman_settings.STORE_NAME, "title": title, "scope": scope}
-        message = EmailMessage(
-            subject=render_subject("reports/email/report_subject.txt", context),
-            body=render_to_string("reports/email/report_body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=to,
+        subject, text, html = render_email(
+            subject_template="reports/email/report_subject.txt",
+            body_template="reports/email/report_body.txt",
+            context={"title": title, "scope": scope},
         )
+        message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
+        message.attach_alternative(html, "text/html")
         message.attach(
             f"{report}-{scope.start:%Y-%m-%d}-{scope.end:%Y-%m-%d}.pdf", buffer.getvalue(), "application/pdf"
         )

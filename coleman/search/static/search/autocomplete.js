@@ -1,6 +1,6 @@
 // Search box suggestions: a progressive enhancement of the plain search form.
 // Fetches /search/autocomplete/?q=… as the shopper types and offers product names as an
-// accessible listbox (arrow keys, Enter, Escape, mouse). Without JavaScript the form works as is.
+// accessible listbox (arrow keys, Enter, Escape, mouse); options are text, the script follows them. Without JavaScript the form works as is.
 (function () {
   "use strict";
   var DELAY_MS = 150;
@@ -50,11 +50,10 @@
         li.id = listId + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        var a = document.createElement("a");
-        a.href = result.url;
-        a.textContent = result.name;
-        a.tabIndex = -1;
-        li.appendChild(a);
+        // An option holds plain text: a link inside it would be a control inside a control.
+        li.textContent = result.name;
+        li.setAttribute("data-url", result.url);
+        li.addEventListener("click", function () { window.location.assign(result.url); });
         list.appendChild(li);
       });
       var open = results.length > 0;
@@ -89,7 +88,7 @@
       else if (event.key === "Escape") { close(); }
       else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
-        window.location.assign(options()[active].querySelector("a").href);
+        window.location.assign(options()[active].getAttribute("data-url"));
       }
     });
     input.addEventListener("blur", function () { setTimeout(close, 200); });
