@@ -104,6 +104,13 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that reads and then writes (placing an
+    # order) and meets another writer fails at once with "database is locked" instead of
+    # waiting; IMMEDIATE takes the write lock when the transaction starts, so concurrent
+    # requests queue (up to the timeout, in seconds) instead of answering 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every worker process: file-based by default (one machine), Redis with
