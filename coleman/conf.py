@@ -24,6 +24,30 @@ DEFAULTS = {
     # Every throttle is per client address (coleman.core.throttling.client_ip), so behind a
     # proxy this must be set, or every visitor shares the proxy's address.
     "PROXY_COUNT": 0,
+    # Paths of machine interfaces (the data API): the store's request guards answer them with
+    # JSON errors, not the HTML 400 page.
+    "JSON_PATH_PREFIXES": ["/api/"],
+    # Content-Security-Policy sent with every response (coleman.core.middleware): "off",
+    # "report-only" (Content-Security-Policy-Report-Only: violations are reported, nothing is
+    # blocked) or "enforce". The production settings enforce it.
+    "CONTENT_SECURITY_POLICY_MODE": "off",
+    # The policy: directive -> sources. The store's own pages need nothing inline (scripts and
+    # styles are static files), so 'unsafe-inline' is never needed. The origins of STATIC_URL
+    # and MEDIA_URL are added to the directives that load them when they are absolute (a CDN,
+    # S3). A view that sets its own Content-Security-Policy header keeps it.
+    "CONTENT_SECURITY_POLICY": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+    # Where browsers send violation reports ("" for none): adds a report-uri directive.
+    "CONTENT_SECURITY_POLICY_REPORT_URI": "",
     # --- products ---------------------------------------------------------------------
     # Products per page on the product, catalog and category lists.
     "PRODUCTS_PER_PAGE": 24,

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Control characters (a NUL is a 500 on PostgreSQL) are refused before anything reads them.
     "coleman.core.middleware.ControlCharacterMiddleware",
+    # Content-Security-Policy (COLEMAN_CONTENT_SECURITY_POLICY_MODE; enforced in production).
+    "coleman.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -91,3 +91,11 @@ def test_guard_runs_before_sessions(settings):
     guard = middleware.index("coleman.core.middleware.ControlCharacterMiddleware")
     assert guard < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
     assert guard < middleware.index("django.middleware.csrf.CsrfViewMiddleware")
+
+
+def test_machine_interfaces_get_json(client, store):
+    """Under COLEMAN_JSON_PATH_PREFIXES (the data API) the refusal is JSON, in the API's formats."""
+    response = client.get("/api/products/?q=jam%00")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "not allowed" in response.json()["error"]
