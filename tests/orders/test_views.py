@@ -215,6 +215,27 @@ def test_guest_lookup_is_rate_limited(client, settings):
     assert response.status_code == 429
 
 
+def test_guest_lookup_limit_is_per_client_behind_the_proxy(client, settings):
+    """Behind one proxy (COLEMAN_PROXY_COUNT=1) ten bad look-ups from ten different clients
+    (X-Forwarded-For) lock nobody out; one client over the limit is refused while the others
+    still look up (the throttle reads the address with coleman.core.throttling.client_ip)."""
+    settings.COLEMAN_PROXY_COUNT = 1
+    settings.COLEMAN_ORDER_LOOKUP_ATTEMPTS = 3
+    url = reverse("orders:lookup")
+    bad = {"number": "ZZZZ-ZZZZ", "email": "x@example.com"}
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(10):
+        response = client.post(url, bad, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", **proxy)
+        assert response.status_code == 400, n
+    for _ in range(2):
+        client.post(url, bad, HTTP_X_FORWARDED_FOR="198.51.100.0", **proxy)
+    assert client.post(url, bad, HTTP_X_FORWARDED_FOR="198.51.100.0", **proxy).status_code == 429
+    # A client cannot dodge its count by adding entries on the left of the header.
+    spoofed = client.post(url, bad, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.0", **proxy)
+    assert spoofed.status_code == 429
+    assert client.post(url, bad, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).status_code == 400
+
+
 def test_customer_feedback_on_own_order(client, settings, django_capture_on_commit_callbacks):
     """A customer posts a message on their order; it is stored, shown and sent to the managers;
     others' orders are 404."""
