@@ -108,6 +108,10 @@ DEFAULTS = {
     # user -> list of address dicts (see coleman/orders/address_book.py). None: the customers
     # app's book when coleman.customers is installed, else none; "": no address book.
     "ORDERS_ADDRESS_BOOK": None,
+    # Where checkout's "Save this address" puts a new address: the dotted path of a callable
+    # (user, address dict) -> saved or None. None: the customers app's when checkout uses its
+    # address book, else none; "": checkout offers no "Save this address".
+    "ORDERS_ADDRESS_BOOK_SAVE": None,
     # Guest order look-ups allowed per client address in ORDER_LOOKUP_WINDOW seconds.
     "ORDER_LOOKUP_ATTEMPTS": 10,
     "ORDER_LOOKUP_WINDOW": 600,

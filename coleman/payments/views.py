@@ -18,6 +18,7 @@ from django.views.generic import FormView, View
 
 from coleman.cart.cart import Cart
 from coleman.orders.access import can_view, remember_order
+from coleman.orders.address_book import save_to_address_book
 from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
 from coleman.orders.forms import CheckoutForm
 from coleman.orders.models import Order
@@ -178,6 +179,9 @@ class CheckoutView(FormView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         forget_checkout_token(self.request)
         remember_order(self.request, order)
+        if form.wants_address_saved():
+            if save_to_address_book(self.request.user, form.shipping_address()) is None:
+                messages.warning(self.request, _("Your order is placed, but the address could not be saved."))
         if self.chosen_processor is None:
             messages.success(
                 self.request, _("Thank you! Your order %(number)s has been placed.") % {"number": order.number}

@@ -79,6 +79,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "ecommerce_book.urls"
 
+# Every form draws through the store's templates: the error summary, labelled fields with their
+# hints and errors tied to the input (coleman/core/templates/core/forms/).
+FORM_RENDERER = "coleman.core.forms.StoreFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
