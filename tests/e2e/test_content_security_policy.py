@@ -1,6 +1,7 @@
 """Real browser: the shopper's pages run under the enforced Content-Security-Policy with no
 violation (no inline script, event handler or style attribute is blocked)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -67,6 +68,8 @@ def test_shopper_pages_have_no_csp_violations(live_server, watched, settings):
     page.goto(live_server.url + "/checkout/")
     page.get_by_role("button", name="Place order").click()  # nothing filled in: the errors page
     expect(page.locator("main")).to_contain_text("required")
+    expect(page.locator("[data-error-summary]")).to_be_focused()  # site.js moved the focus there
+    expect(page).to_have_title(re.compile(r"^Error: "))
     page.check_csp("checkout with errors")
 
     place_guest_order(page, live_server, "Google Checkout")
