@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.core import checks
 
+from coleman.core.panels import register_panel
+
 from .checks import check_processors, check_sandbox
 
 
@@ -17,3 +19,5 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         checks.register(check_processors)
         checks.register(check_sandbox)
+        # An unpaid order's page offers to pay it (a shopper may come back to it later).
+        register_panel("orders.order_detail", "payments/panels/pay_order.html", app=self.name)

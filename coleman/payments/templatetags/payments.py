@@ -1,9 +1,12 @@
 """Template tags of the payments app."""
 
 from django import template
+from django.urls import reverse
+
+from coleman.orders.models import Status
 
 from ..exceptions import ProcessorNotFound
-from ..processors import get_processor
+from ..processors import get_processor, get_processors
 
 register = template.Library()
 
@@ -18,3 +21,21 @@ def buy_it_now_form(product):
     if not google.setting("BUY_IT_NOW") or not product.is_active:
         return None
     return {"action": google.api_url("checkoutForm"), "fields": google.buy_it_now_fields(product)}
+
+
+@register.simple_tag(takes_context=True)
+def payment_choices(context, order):
+    """``[{"name", "verbose_name", "url"}]``: the ways to pay ``order`` now (its hand-off page
+    per available processor), or an empty list when the order is not awaiting payment."""
+    if order.status_id != Status.NEW:
+        return []
+    request = context.get("request")
+    return [
+        {
+            "name": processor.name,
+            "verbose_name": processor.verbose_name,
+            "url": reverse("payments:pay", args=[processor.name, order.number]),
+        }
+        for processor in get_processors().values()
+        if processor.is_available(request)
+    ]
