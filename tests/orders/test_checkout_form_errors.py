@@ -50,7 +50,9 @@ def test_a_failed_checkout_has_the_error_summary_and_tied_field_errors(client):
         assert f"id_{field}_error" in tag(html, f"id_{field}")
         assert f'id="id_{field}_error"' in html
     assert "Choose a US state" in html and "Enter a US ZIP code" in html
-    assert re.search(r'<label for="id_city">City<span class="required-mark" aria-hidden="true"> \*</span>', html)
+    assert re.search(
+        r'<label for="id_city">City:</label><span class="required-mark" aria-hidden="true"> \*</span>', html
+    )
     assert 'autocomplete="address-line1"' in tag(html, "id_line1")
     assert 'autocomplete="postal-code"' in tag(html, "id_postal_code")
     assert "<select" in tag(html, "id_country") and 'autocomplete="country"' in tag(html, "id_country")

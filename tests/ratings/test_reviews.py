@@ -68,10 +68,10 @@ def test_review_form_fields_are_labelled_and_described(customer_client, product)
     tied to it for screen readers."""
     page = customer_client.get(product.get_absolute_url()).content.decode()
     assert (
-        '<label for="id_review_body">Your review<span class="required-mark" aria-hidden="true"> *</span></label>'
+        '<label for="id_review_body">Your review:</label><span class="required-mark" aria-hidden="true"> *</span>'
         in page
     )
-    assert '<label for="id_review_stars">Your rating (optional)</label>' in page
+    assert '<label for="id_review_stars">Your rating (optional):</label>' in page
     assert 'aria-describedby="id_review_body_helptext"' in page
     assert 'id="id_review_body_helptext">Up to 5,000 characters.' in page
 
