@@ -31,6 +31,27 @@ DEFAULTS = {
     # Every throttle is per client address (coleman.core.throttling.client_ip), so behind a
     # proxy this must be set, or every visitor shares the proxy's address.
     "PROXY_COUNT": 0,
+    # Content-Security-Policy sent with every response (coleman.core.middleware): "off",
+    # "report-only" (Content-Security-Policy-Report-Only: violations are reported, nothing is
+    # blocked) or "enforce". The production settings enforce it.
+    "CONTENT_SECURITY_POLICY_MODE": "off",
+    # The policy: directive -> sources. The store's own pages need nothing inline (scripts and
+    # styles are static files), so 'unsafe-inline' is never needed. The origins of STATIC_URL
+    # and MEDIA_URL are added to the directives that load them when they are absolute (a CDN,
+    # S3). A view that sets its own Content-Security-Policy header keeps it.
+    "CONTENT_SECURITY_POLICY": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+    # Where browsers send violation reports ("" for none): adds a report-uri directive.
+    "CONTENT_SECURITY_POLICY_REPORT_URI": "",
     # --- products ---------------------------------------------------------------------
     # Products per page on the product, catalog and category lists.
     "PRODUCTS_PER_PAGE": 24,
@@ -109,6 +130,10 @@ DEFAULTS = {
     # user -> list of address dicts (see coleman/orders/address_book.py). None: the customers
     # app's book when coleman.customers is installed, else none; "": no address book.
     "ORDERS_ADDRESS_BOOK": None,
+    # Where checkout's "Save this address" puts a new address: the dotted path of a callable
+    # (user, address dict) -> saved or None. None: the customers app's when checkout uses its
+    # address book, else none; "": checkout offers no "Save this address".
+    "ORDERS_ADDRESS_BOOK_SAVE": None,
     # Guest order look-ups allowed per client address in ORDER_LOOKUP_WINDOW seconds.
     "ORDER_LOOKUP_ATTEMPTS": 10,
     "ORDER_LOOKUP_WINDOW": 600,

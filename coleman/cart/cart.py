@@ -329,6 +329,15 @@ class Cart:
         self.forget_voucher()
         self._save()
 
+    @staticmethod
+    def clear_session(session) -> bool:
+        """Empty the cart kept in ``session`` (a session store that no request holds, e.g. one
+        loaded by its key when a payment notification arrives); True if there was one."""
+        if session.pop(SESSION_KEY, None) is None:
+            return False
+        session.save()
+        return True
+
     # --- internals --------------------------------------------------------------------
 
     @staticmethod

@@ -11,7 +11,8 @@ def _is_non_negative_int(value):
 
 @register()
 def check_core_settings(app_configs=None, **kwargs):
-    """``COLEMAN_PROXY_COUNT`` is a count of proxies; the query-string limit is positive."""
+    """``COLEMAN_PROXY_COUNT`` is a count of proxies; the query-string limit is positive; the
+    Content-Security-Policy mode and policy are well formed."""
     errors = []
     if not _is_non_negative_int(coleman_settings.PROXY_COUNT):
         errors.append(
@@ -24,4 +25,20 @@ def check_core_settings(app_configs=None, **kwargs):
     limit = coleman_settings.MAX_QUERY_STRING_LENGTH
     if not _is_non_negative_int(limit) or not limit:
         errors.append(Error("COLEMAN_MAX_QUERY_STRING_LENGTH must be a positive whole number.", id="coleman.E002"))
+    if coleman_settings.CONTENT_SECURITY_POLICY_MODE not in ("off", "report-only", "enforce"):
+        errors.append(
+            Error('COLEMAN_CONTENT_SECURITY_POLICY_MODE must be "off", "report-only" or "enforce".', id="coleman.E003")
+        )
+    policy = coleman_settings.CONTENT_SECURITY_POLICY
+    if not isinstance(policy, dict) or not all(
+        isinstance(sources, list | tuple) and all(isinstance(source, str) for source in sources)
+        for sources in policy.values()
+    ):
+        errors.append(
+            Error(
+                "COLEMAN_CONTENT_SECURITY_POLICY must map each directive to a list of sources.",
+                hint='e.g. {"default-src": ["\'self\'"]}',
+                id="coleman.E004",
+            )
+        )
     return errors

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
+from coleman.core.addresses import ADDRESS_FIELDS
 
 from .exceptions import AddressBookFull, NotYourAddress
 from .models import Customer, CustomerAddress
@@ -84,6 +85,17 @@ def save_address(user, address, *, make_default=False):
         customer.default_address = address
         customer.save(update_fields=["default_address", "updated"])
     return address
+
+
+def save_shipping_address(user, address: dict):
+    """Add ``address`` (a dict of the address fields, as checkout gives it) to ``user``'s
+    address book (the orders checkout hook for "Save this address"); the new
+    ``CustomerAddress``, or None when the book is full."""
+    entry = CustomerAddress(**{field: address.get(field) or "" for field in ADDRESS_FIELDS})
+    try:
+        return save_address(user, entry)
+    except AddressBookFull:
+        return None
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from coleman.conf import coleman_settings
 
 CUSTOMERS_APP = "coleman.customers"
 CUSTOMERS_ADDRESS_BOOK = "coleman.customers.services.shipping_addresses_for"
+CUSTOMERS_ADDRESS_BOOK_SAVE = "coleman.customers.services.save_shipping_address"
 
 
 def address_book_path() -> str:
@@ -48,4 +49,32 @@ def saved_addresses_for(user) -> list[dict]:
     return [dict(address) for address in import_string(path)(user)]
 
 
-__all__ = ["address_book_path", "saved_addresses_for"]
+def address_book_save_path() -> str:
+    """The dotted path of the callable that saves a new address (``COLEMAN_ORDERS_ADDRESS_BOOK_SAVE``),
+    or ``""`` when checkout offers no "Save this address"."""
+    path = coleman_settings.ORDERS_ADDRESS_BOOK_SAVE
+    if path is None:
+        return CUSTOMERS_ADDRESS_BOOK_SAVE if address_book_path() == CUSTOMERS_ADDRESS_BOOK else ""
+    return path
+
+
+def can_save_addresses(user) -> bool:
+    """Whether checkout may offer ``user`` to save a typed address in their address book."""
+    return user is not None and user.is_authenticated and bool(address_book_save_path())
+
+
+def save_to_address_book(user, address: dict):
+    """Save ``address`` (the dict of ``ADDRESS_FIELDS``) in ``user``'s address book; the saved
+    entry, or None when the book refuses it (full) or there is none."""
+    if not can_save_addresses(user):
+        return None
+    return import_string(address_book_save_path())(user, address)
+
+
+__all__ = [
+    "address_book_path",
+    "address_book_save_path",
+    "can_save_addresses",
+    "saved_addresses_for",
+    "save_to_address_book",
+]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coleman.core.addresses import ADDRESS_FIELDS, REQUIRED_ADDRESS_FIELDS, AddressForm
 
-from .address_book import saved_addresses_for
+from .address_book import can_save_addresses, saved_addresses_for
 from .models import OrderFeedback
 
 NEW_ADDRESS = "new"
@@ -18,8 +18,9 @@ class CheckoutForm(AddressForm):
     (:class:`coleman.core.addresses.AddressForm`). Guests give an email; signed-in customers
     use their account's email. A customer with saved addresses (``addresses``, by default
     from the ``COLEMAN_ORDERS_ADDRESS_BOOK`` hook: dicts with an ``id`` and the address
-    fields) picks one or "a new address" and types it in. ``checkout_token`` is the one-time
-    token that makes a double-submitted "Place order" place one order.
+    fields) picks one (the default is chosen) or "a new address" and types it in, and may tick
+    "Save this address" (when the book can save: ``COLEMAN_ORDERS_ADDRESS_BOOK_SAVE``).
+    ``checkout_token`` is the one-time token that makes a double-submitted "Place order" place one order.
     """
 
     email = forms.EmailField(
@@ -31,10 +32,11 @@ class CheckoutForm(AddressForm):
     comments = forms.CharField(
         label=_("Notes for the store"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    save_address = forms.BooleanField(label=_("Save this address in my address book"), required=False)
     # Optional here so other checkout views may reuse the form; CheckoutView requires it.
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
-    field_order = ["email", "address_choice", *ADDRESS_FIELDS, "comments", "checkout_token"]
+    field_order = ["email", "address_choice", *ADDRESS_FIELDS, "save_address", "comments", "checkout_token"]
     typed_address_fields = ADDRESS_FIELDS
     required_address_fields = REQUIRED_ADDRESS_FIELDS
 
@@ -44,6 +46,8 @@ class CheckoutForm(AddressForm):
         self.addresses = list(addresses if addresses is not None else saved_addresses_for(self.user))
         if self.user is not None and self.user.email:
             del self.fields["email"]
+        if not can_save_addresses(self.user):
+            del self.fields["save_address"]
         if self.addresses:
             self.fields["address_choice"].choices = [
                 (str(address["id"]), self._summary(address)) for address in self.addresses
@@ -83,6 +87,10 @@ class CheckoutForm(AddressForm):
             chosen = next(a for a in self.addresses if str(a["id"]) == self.cleaned_data["address_choice"])
             return {field: chosen.get(field) or "" for field in ADDRESS_FIELDS}
         return {field: (self.cleaned_data.get(field) or "").strip() for field in self.typed_address_fields}
+
+    def wants_address_saved(self) -> bool:
+        """True when a signed-in shopper typed a new address and ticked "Save this address"."""
+        return self.address_is_typed() and bool(self.cleaned_data.get("save_address"))
 
     def order_email(self) -> str:
         """The email for order updates: the account's for customers, the typed one for guests."""

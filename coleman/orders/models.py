@@ -113,6 +113,9 @@ class Order(models.Model):
         _("country"), max_length=MAX_LENGTHS["country"], help_text=_("ISO 3166 code, e.g. US.")
     )
     checkout_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # The session whose cart became this order: the cart stays there until the order is paid
+    # (then it is emptied), so a declined or cancelled payment leaves the shopper's cart as it was.
+    cart_session_key = models.CharField(max_length=40, blank=True, default="", editable=False)
     placed_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,7 +5,9 @@ functions; nothing else writes an order's status.
 """
 
 import logging
+from importlib import import_module
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
@@ -163,8 +165,11 @@ def make_order_from_cart(
     Prices and weights are read from the database; tracked stock is taken with a
     conditional UPDATE per line, so two shoppers racing for the last unit cannot both get it.
     Any failure (empty cart, product gone, not enough stock, bad address) raises a
-    :class:`~coleman.orders.exceptions.CheckoutError` and writes nothing. The cart is emptied,
-    the "order placed" email sent and ``order_placed`` sent only once the transaction commits.
+    :class:`~coleman.orders.exceptions.CheckoutError` and writes nothing. The "order placed"
+    email and ``order_placed`` are sent once the transaction commits. A session cart is *not*
+    emptied here: the order remembers its session (``cart_session_key``) and the cart is
+    emptied when the order is paid (:func:`clear_placed_cart`), so a declined or cancelled
+    payment leaves it as it was.
 
     ``checkout_token`` (a one-time token from the checkout form) makes a double-submitted
     "Place order" raise :class:`DuplicateCheckout` carrying the first order.
@@ -206,6 +211,7 @@ def make_order_from_cart(
             shipping_method=str(breakdown.shipping_reason)[:100],
             comments=comments or "",
             checkout_token=checkout_token or None,
+            cart_session_key=(cart.session.session_key or "") if isinstance(cart, Cart) else "",
             **{f"ship_{field}": value for field, value in address.items()},
         )
         _save_new_order(order)
@@ -260,13 +266,29 @@ def make_order_from_cart(
         )
 
         def after_commit():
-            if isinstance(cart, Cart):
-                cart.clear()
             _send_status_email(order, change)
             order_placed.send(sender=Order, order=order)
 
         transaction.on_commit(after_commit)
     return order
+
+
+def clear_placed_cart(order) -> bool:
+    """Empty the cart of the session that placed ``order`` (once it is paid); True if emptied.
+
+    The payment is usually confirmed by the service's server, not in the shopper's request,
+    so the session is loaded by the key the order kept. A session that is gone (or a
+    session engine with nothing on the server) is left alone.
+    """
+    key = order.cart_session_key
+    if not key:
+        return False
+    Order.objects.filter(pk=order.pk).update(cart_session_key="")
+    order.cart_session_key = ""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not store().exists(key):
+        return False
+    return Cart.clear_session(store(session_key=key))
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -346,6 +368,8 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
         )
 
         def after_commit():
+            if target == Status.PAID:
+                clear_placed_cart(locked)
             _send_status_email(locked, change)
             order_status_changed.send(sender=Order, order=locked, from_status=current, to_status=target, change=change)
 
@@ -466,6 +490,7 @@ __all__ = [
     "TRANSITIONS",
     "add_feedback",
     "allowed_transitions",
+    "clear_placed_cart",
     "delete_abandoned_orders",
     "make_order_from_cart",
     "release_stock",

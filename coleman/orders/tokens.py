@@ -3,22 +3,46 @@
 A checkout page puts this session's token in its form; ``make_order_from_cart`` stores it on
 the order (``Order.checkout_token``), so the same form posted again finds the order it made
 instead of making another. Any checkout view (the payments app's is the store's) uses these
-three functions.
+functions.
+
+A token is a random part and a MAC of it with the session's key, so a repeated POST can prove
+it comes from the browser that placed the order (:func:`token_belongs_to`) even before the
+first request has saved the session; a token copied into another browser proves nothing.
 """
 
+import base64
 import hmac
 import secrets
 
+from django.utils.crypto import salted_hmac
+
 CHECKOUT_TOKEN_KEY = "coleman_checkout_token"  # noqa: S105 - a session key name, not a secret
+
+
+def _session_mac(session_key, random_part) -> str:
+    digest = salted_hmac("coleman.orders.checkout_token", f"{session_key}:{random_part}", algorithm="sha256")
+    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
 
 
 def checkout_token(request) -> str:
     """This session's checkout token (made on first use, replaced after an order is placed)."""
     token = request.session.get(CHECKOUT_TOKEN_KEY)
     if not isinstance(token, str) or len(token) < 32:
-        token = secrets.token_urlsafe(32)
+        if request.session.session_key is None:
+            request.session.save()  # a key to bind the token to
+        random_part = secrets.token_urlsafe(24)
+        token = f"{random_part}.{_session_mac(request.session.session_key, random_part)}"
         request.session[CHECKOUT_TOKEN_KEY] = token
     return token
+
+
+def token_belongs_to(request, token) -> bool:
+    """True when ``token`` was made for this browser's session (compared in constant time)."""
+    random_part, _dot, mac = str(token).partition(".")
+    session_key = request.session.session_key
+    if not (random_part and mac and session_key):
+        return False
+    return hmac.compare_digest(mac.encode(), _session_mac(session_key, random_part).encode())
 
 
 def is_current_token(request, token) -> bool:
@@ -31,4 +55,4 @@ def forget_checkout_token(request) -> None:
     request.session.pop(CHECKOUT_TOKEN_KEY, None)
 
 
-__all__ = ["CHECKOUT_TOKEN_KEY", "checkout_token", "forget_checkout_token", "is_current_token"]
+__all__ = ["CHECKOUT_TOKEN_KEY", "checkout_token", "forget_checkout_token", "is_current_token", "token_belongs_to"]

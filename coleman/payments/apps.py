@@ -21,3 +21,5 @@ class PaymentsConfig(AppConfig):
         checks.register(check_sandbox)
         # The customer's Amazon prepaid balance / postpaid credit on their account page.
         register_panel("customers.profile", "payments/amazon/panels/profile.html", app=self.name)
+        # An unpaid order's page offers to pay it (a shopper may come back to it later).
+        register_panel("orders.order_detail", "payments/panels/pay_order.html", app=self.name)

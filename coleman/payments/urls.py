@@ -10,7 +10,7 @@ from django.urls import include, path
 from .exceptions import ImproperlyConfiguredProcessor
 from .processors import get_processors
 from .processors.views import CallbackView
-from .views import CheckoutView
+from .views import CheckoutView, PayOrderView
 
 app_name = "payments"
 
@@ -42,5 +42,6 @@ def processor_patterns():
 urlpatterns = [
     path("checkout/", CheckoutView.as_view(), name="choose"),
     path("checkout/<slug:processor>/", CheckoutView.as_view(), name="checkout"),
+    path("checkout/<slug:processor>/pay/<str:number>/", PayOrderView.as_view(), name="pay"),
     *processor_patterns(),
 ]

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Control characters (a NUL is a 500 on PostgreSQL) are refused before anything reads them.
+    "coleman.core.middleware.ControlCharacterMiddleware",
+    # Content-Security-Policy (COLEMAN_CONTENT_SECURITY_POLICY_MODE; enforced in production).
+    "coleman.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +83,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ecommerce_book.urls"
+
+# Every form draws through the store's templates: the error summary, labelled fields with their
+# hints and errors tied to the input (coleman/core/templates/core/forms/).
+FORM_RENDERER = "coleman.core.forms.StoreFormRenderer"
 
 TEMPLATES = [
     {
@@ -106,6 +114,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that reads and then writes (placing an
+    # order) and meets another writer fails at once with "database is locked" instead of
+    # waiting; IMMEDIATE takes the write lock when the transaction starts, so concurrent
+    # requests queue (up to the timeout, in seconds) instead of answering 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -31,6 +31,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The store's pages run no inline script or style: enforce the Content-Security-Policy of
+# coleman.conf ("report-only" to try a changed policy first).
+COLEMAN_CONTENT_SECURITY_POLICY_MODE = os.environ.get("COLEMAN_CONTENT_SECURITY_POLICY_MODE", "enforce")
 
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -23,11 +23,12 @@ CREDENTIALS = basic("editor", PASSWORD)
         ("/api/products/?min_price=cheap", 400, "valid number"),
         ("/api/products/?min_price=9&max_price=1", 400, "must not be below"),
         ("/api/products/?ordering=colour", 400, "not a valid choice"),
-        ("/api/products/?catalog=%00", 400, "slug"),
-        ("/api/products/?q=jam%00", 400, "Null characters"),
-        ("/api/products/?manufacturer=a%00b", 400, "Null characters"),
-        ("/api/products/jam%00/", 404, ""),
-        ("/api/orders/AAAA%00-BBBB/", 404, ""),
+        # NUL anywhere is refused by the store's guard (coleman.core.middleware) before the API.
+        ("/api/products/?catalog=%00", 400, "not allowed"),
+        ("/api/products/?q=jam%00", 400, "not allowed"),
+        ("/api/products/?manufacturer=a%00b", 400, "not allowed"),
+        ("/api/products/jam%00/", 400, "not allowed"),
+        ("/api/orders/AAAA%00-BBBB/", 400, "not allowed"),
     ],
 )
 def test_bad_parameters(api, store, editor, url, status, message):

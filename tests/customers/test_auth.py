@@ -253,11 +253,13 @@ def test_password_reset_emails_are_throttled_per_client(client, shopper):
 
 @override_settings(COLEMAN_CUSTOMERS_LOGIN_ATTEMPTS=2)
 def test_admin_login_is_throttled_too(client, staff_user):
-    """Guessing a staff password in the admin is throttled the same way."""
+    """Guessing a staff password in the admin is throttled the same way: 429 (like the store's
+    log-in page) with the same message, even for the right password."""
     url = reverse("admin:login")
     for _ in range(2):
-        client.post(url, {"username": "boss", "password": "wrong-password"})
+        assert client.post(url, {"username": "boss", "password": "wrong-password"}).status_code == 200
     response = client.post(url, {"username": "boss", "password": "pw-boss-123"})
+    assert response.status_code == 429
     assert "Too many failed attempts to log in" in response.content.decode()
     assert "_auth_user_id" not in client.session
 

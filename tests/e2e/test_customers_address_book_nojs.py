@@ -34,7 +34,9 @@ def test_log_in_from_a_page_fix_an_address_error_switch_default_and_delete(page,
     page.get_by_label("State / region").fill("Atlantis")
     page.get_by_label("Postal code").fill("02330")
     page.get_by_role("button", name="Save address").click()
-    page.get_by_text("Choose a US state").wait_for()
+    # The error summary at the top links to the field; the field says the error too.
+    page.get_by_role("link", name="State / region: Choose a US state", exact=False).wait_for()
+    page.locator("#id_state_error").get_by_text("Choose a US state").wait_for()
     assert page.get_by_label("City").input_value() == "Carver", "what was typed is kept"
 
     page.get_by_label("State / region").fill("MA")

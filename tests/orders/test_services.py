@@ -88,16 +88,20 @@ def test_tracked_stock_is_reserved(filled_cart, address):
     assert {line.name: line.stock_reserved for line in order.lines.all()} == {"Jam": True, "Sauce": False}
 
 
-def test_cart_is_emptied_only_after_commit(filled_cart, address, django_capture_on_commit_callbacks):
-    """Until the transaction commits the cart is intact; after it, the cart is empty."""
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        place(filled_cart, address)
+def test_placing_an_order_keeps_the_cart_until_it_is_paid(filled_cart, address, django_capture_on_commit_callbacks):
+    """Placing the order leaves the cart as it was (a declined payment must not lose it); the
+    order remembers the session, and the cart is emptied when the order is paid."""
+    filled_cart.request.session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(filled_cart, address)
     assert filled_cart.count == 3
-    assert len(filled_cart.request.session[SESSION_KEY]["items"]) == 2
-    for callback in callbacks:
-        callback()
-    assert filled_cart.is_empty
-    assert filled_cart.request.session[SESSION_KEY]["items"] == []
+    assert order.cart_session_key == filled_cart.request.session.session_key
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(order, "PAID", by="test")
+    stored = type(filled_cart.request.session)(session_key=order.cart_session_key)
+    assert SESSION_KEY not in stored.load()
+    order.refresh_from_db()
+    assert order.cart_session_key == ""
 
 
 def test_placed_email_and_signal_are_sent_after_commit(filled_cart, address, django_capture_on_commit_callbacks):

@@ -59,7 +59,8 @@ def test_checkout_with_chosen_processor_hands_off(shopper):
     """Choosing Google Checkout on /checkout/ and placing the order renders Google's hand-off."""
     data = checkout_form(shopper, processor=None)
     data["processor"] = "google"
-    response = shopper.post("/checkout/", data)
+    response = shopper.post("/checkout/", data, follow=True)
+    assert response.redirect_chain[0][0].startswith("/checkout/google/pay/")
     assert response.status_code == 200 and b"Pay with Google Checkout" in response.content
     assert Order.objects.get().status_id == "NEW"
 
@@ -101,7 +102,7 @@ def test_invalid_address_is_400_and_saves_nothing(shopper):
 
 def test_place_order_saves_it_and_hands_off_signed_cart(shopper, google):
     """POST saves the order (NEW, server-side totals) and hands off cart + signature to the sandbox."""
-    response = shopper.post("/checkout/google/", checkout_form(shopper))
+    response = shopper.post("/checkout/google/", checkout_form(shopper), follow=True)
     assert response.status_code == 200
     order = Order.objects.get()
     assert (order.status_id, order.subtotal) == ("NEW", Decimal("20.00"))
@@ -122,9 +123,10 @@ def test_place_order_saves_it_and_hands_off_signed_cart(shopper, google):
 def test_repeated_post_hands_off_the_same_order(shopper):
     """Posting the same checkout form twice makes one order (the second POST hands it off again)."""
     data = checkout_form(shopper)
-    shopper.post("/checkout/google/", data)
+    first = shopper.post("/checkout/google/", data)
     second = shopper.post("/checkout/google/", data)
-    assert second.status_code == 200
+    assert second.url == first.url
+    assert shopper.get(second.url).status_code == 200
     assert Order.objects.count() == 1
 
 
@@ -147,7 +149,7 @@ def test_checkout_page_query_count_does_not_grow(client):
 def pay_in_sandbox(shopper, decision, **choices):
     """Place the order, post the hand-off to the sandbox, then press Pay or Decline there
     (``choices``: more fields of the sandbox's form, e.g. ``shipping="1"``)."""
-    handoff = shopper.post("/checkout/google/", checkout_form(shopper))
+    handoff = shopper.post("/checkout/google/", checkout_form(shopper), follow=True)
     fields = hidden_fields(handoff.content.decode())
     action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
     assert_valid_google_document(base64.b64decode(fields["cart"]), "checkout-shopping-cart")
@@ -232,7 +234,7 @@ def test_store_that_rejects_notifications_is_reported(shopper, settings):
 
     The store's merchant key changes after the hand-off, so it refuses Google's credentials (401).
     """
-    handoff = shopper.post("/checkout/google/", checkout_form(shopper))
+    handoff = shopper.post("/checkout/google/", checkout_form(shopper), follow=True)
     fields = hidden_fields(handoff.content.decode())
     page = shopper.post(
         f"/sandbox/google/api/checkout/v2/checkout/Merchant/{settings.COLEMAN_GOOGLE_MERCHANT_ID}", fields
@@ -431,7 +433,7 @@ def test_the_checkout_pages_render_in_french(shopper):
         data = checkout_form(shopper)
         data["city"] = ""
         assert "Ce champ est obligatoire." in shopper.post("/checkout/google/", data).content.decode()
-        response = shopper.post("/checkout/google/", checkout_form(shopper))
+        response = shopper.post("/checkout/google/", checkout_form(shopper), follow=True)
     assert response.status_code == 200 and b"Pay with Google Checkout" in response.content
 
 

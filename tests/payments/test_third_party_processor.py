@@ -145,11 +145,16 @@ def shopper(client):
 
 
 def place_order(client, processor_name):
-    """GET the processor's checkout page and post it filled in; returns the response."""
+    """GET the processor's checkout page, post it filled in and open the order's hand-off page
+    it redirects to; returns the hand-off's response."""
     page = client.get(f"/checkout/{processor_name}/")
     assert page.status_code == 200
     token = page.context["form"].initial["checkout_token"]
-    return client.post(f"/checkout/{processor_name}/", {"checkout_token": token, "email": "ada@example.com", **ADDRESS})
+    placed = client.post(
+        f"/checkout/{processor_name}/", {"checkout_token": token, "email": "ada@example.com", **ADDRESS}
+    )
+    assert placed.status_code == 302 and placed["Location"].startswith(f"/checkout/{processor_name}/pay/")
+    return client.get(placed["Location"])
 
 
 def test_its_settings_are_its_own_and_read_when_used(hostedpay, settings):

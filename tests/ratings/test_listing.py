@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.checks import run_checks
@@ -49,8 +50,10 @@ def test_list_queries_do_not_grow_with_the_number_of_products(client, settings, 
 
 # Product list: count, the page's ids, its products, summaries. Category page: catalog,
 # categories, count, ids, products, summaries. Home: catalogs, new products, featured products,
-# summaries of the new products. Each: the header's category menu.
-EXPECTED_QUERIES = {"list": 5, "category": 7, "home": 5}
+# summaries of the new products. Each: the header's category menu, and the running offers
+# (prices shown are Product.get_price()).
+OFFERS = 1 if apps.is_installed("coleman.offers") else 0
+EXPECTED_QUERIES = {"list": 5 + OFFERS, "category": 7 + OFFERS, "home": 5 + OFFERS}
 
 
 def test_cards_show_average_rating_and_review_counts(client):
@@ -82,8 +85,10 @@ def test_product_page_queries_do_not_grow_with_reviews(client, django_assert_num
 
 
 # product (+category, catalog), its catalog's categories (breadcrumbs), details, summary,
-# reviews with authors, the authors' ratings, the header's category menu.
-PRODUCT_PAGE_QUERIES = 7
+# reviews with authors, the authors' ratings, the header's category menu, the product's active
+# variants (+ the running offers, + the display currencies' rates).
+CURRENCIES = 1 if apps.is_installed("coleman.currencies") else 0
+PRODUCT_PAGE_QUERIES = 8 + OFFERS + CURRENCIES
 
 
 def test_product_page_queries_for_a_customer_do_not_grow(client, customer, django_assert_num_queries):

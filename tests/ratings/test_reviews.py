@@ -64,10 +64,14 @@ def test_script_in_a_review_is_shown_as_text(client, customer_client, product):
 
 
 def test_review_form_fields_are_labelled_and_described(customer_client, product):
-    """The review form's fields have labels and the text's help is tied to it for screen readers."""
+    """The review form's fields have labels (the required one marked) and the text's help is
+    tied to it for screen readers."""
     page = customer_client.get(product.get_absolute_url()).content.decode()
-    assert '<label for="id_review_body">Your review</label>' in page
-    assert '<label for="id_review_stars">Your rating (optional)</label>' in page
+    assert (
+        '<label for="id_review_body">Your review:</label><span class="required-mark" aria-hidden="true"> *</span>'
+        in page
+    )
+    assert '<label for="id_review_stars">Your rating (optional):</label>' in page
     assert 'aria-describedby="id_review_body_helptext"' in page
     assert 'id="id_review_body_helptext">Up to 5,000 characters.' in page
 
@@ -202,3 +206,12 @@ def test_only_the_newest_reviews_are_listed(settings, client, product):
     assert "newest words" in page and "middle words" in page
     assert "oldest words" not in page
     assert "Showing the 2 newest of 3 reviews." in page
+
+
+def test_a_refused_review_has_the_stores_error_summary(customer_client, product):
+    """A review without text: the store's error summary links to the field, the title starts
+    with "Error: " and the field is marked invalid and described by its message."""
+    html = customer_client.post(review_url(product), {"body": ""}).content.decode()
+    assert "data-error-summary" in html and 'href="#id_body"' in html
+    assert "<title>Error: " in html
+    assert 'aria-invalid="true"' in html and 'id="id_body_error"' in html

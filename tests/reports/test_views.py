@@ -89,7 +89,8 @@ def test_bad_parameters_are_400_everywhere(staff, sales, query):
     for url in ["/reports/", "/reports/sales.pdf", "/reports/inventory.csv", "/reports/charts/sales-by-month.png"]:
         response = staff.get(f"{url}?{query}")
         assert response.status_code == 400, (url, query)
-        assert 'role="alert"' in response.content.decode()
+        # a NUL is refused by the store's guard (its 400 page) before the report's form sees it
+        assert ('role="alert"' if "%00" not in query else "not allowed") in response.content.decode()
 
 
 def test_unknown_reports_and_formats_are_404(staff, sales):

@@ -1,12 +1,14 @@
 """Template tags of the payments app."""
 
 from django import template
+from django.urls import reverse
 
 from coleman.core.money import to_money
+from coleman.orders.models import Status
 
 from ..exceptions import ProcessorNotFound
 from ..models import TokenReference
-from ..processors import get_processor
+from ..processors import get_processor, get_processors
 
 register = template.Library()
 
@@ -41,3 +43,21 @@ def amazon_account(user):
         "credit_limit": to_money(amazon.setting("CREDIT_LIMIT")),
         "small_purchase_limit": to_money(amazon.setting("SMALL_PURCHASE_LIMIT")),
     }
+
+
+@register.simple_tag(takes_context=True)
+def payment_choices(context, order):
+    """``[{"name", "verbose_name", "url"}]``: the ways to pay ``order`` now (its hand-off page
+    per available processor), or an empty list when the order is not awaiting payment."""
+    if order.status_id != Status.NEW:
+        return []
+    request = context.get("request")
+    return [
+        {
+            "name": processor.name,
+            "verbose_name": processor.verbose_name,
+            "url": reverse("payments:pay", args=[processor.name, order.number]),
+        }
+        for processor in get_processors().values()
+        if processor.is_available(request)
+    ]
