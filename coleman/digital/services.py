@@ -19,6 +19,7 @@ from coleman.conf import coleman_settings
 from coleman.core.mail import send_templated_mail
 from coleman.orders.models import Order, ProductInOrder
 from coleman.orders.statuses import PAID_OR_LATER
+from coleman.products.cache import catalog_changed_by_update
 
 from .exceptions import DownloadRefused
 from .models import Download, Entitlement, LicenseKey, Subscription, SubscriptionPlan, access_expiry
@@ -51,6 +52,7 @@ def add_license_keys(product, keys) -> int:
         LicenseKey.objects.bulk_create(new)
         if new:
             type(product).objects.filter(pk=product.pk).update(stock=Coalesce(F("stock"), Value(0)) + len(new))
+            catalog_changed_by_update()
     return len(new)
 
 
@@ -70,6 +72,8 @@ def withdraw_unused_keys(keys) -> int:
             key.delete()
             type(key.product).objects.filter(pk=key.product_id, stock__gt=0).update(stock=F("stock") - 1)
             withdrawn += 1
+        if withdrawn:
+            catalog_changed_by_update()
     return withdrawn
 
 

@@ -19,6 +19,7 @@ from coleman.conf import coleman_settings
 from coleman.core.addresses import validate_address
 from coleman.core.mail import render_subject, send_templated_mail
 from coleman.core.money import to_money
+from coleman.products.cache import catalog_changed_by_update
 from coleman.products.models import Product
 
 from .exceptions import (
@@ -110,6 +111,7 @@ def _reserve_stock(line):
             _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
             % {"product": line.product.name}
         )
+    catalog_changed_by_update()  # the product page shows the stock
     return True
 
 
@@ -248,6 +250,8 @@ def release_stock(order) -> int:
     for line in order.lines.filter(stock_reserved=True, product__isnull=False).order_by("product_id"):
         Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
+    if released:
+        catalog_changed_by_update()
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)
     return released
 

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -52,6 +53,17 @@ def bump_catalog_version() -> None:
         cache.incr(CATALOG_VERSION_KEY)
     except ValueError:  # no version yet (or it was evicted)
         cache.set(CATALOG_VERSION_KEY, _fresh_version(), timeout=None)
+
+
+def catalog_changed_by_update(using=None) -> None:
+    """Invalidate cached catalog fragments now and once the transaction commits.
+
+    For code that changes catalog rows with ``update()`` (which sends no signal), such as
+    taking stock for an order: the product page shows the stock, and the next request must
+    see the new figure.
+    """
+    bump_catalog_version()
+    transaction.on_commit(bump_catalog_version, using=using)
 
 
 def fragment_key(*parts) -> str:
