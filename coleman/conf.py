@@ -24,6 +24,9 @@ DEFAULTS = {
     # Every throttle is per client address (coleman.core.throttling.client_ip), so behind a
     # proxy this must be set, or every visitor shares the proxy's address.
     "PROXY_COUNT": 0,
+    # Seconds the logged-in user's row may be read from the cache by
+    # coleman.core.auth.CachedModelBackend; saving or deleting the user forgets it at once.
+    "USER_CACHE_SECONDS": 600,
     # --- products ---------------------------------------------------------------------
     # Products per page on the product, catalog and category lists.
     "PRODUCTS_PER_PAGE": 24,
@@ -62,9 +65,6 @@ DEFAULTS = {
     "CUSTOMERS_EMAILS_PER_CLIENT": 10,
     # Addresses one customer may keep in their address book.
     "CUSTOMERS_MAX_ADDRESSES": 20,
-    # Seconds the logged-in user's row may be read from the cache by
-    # coleman.customers.backends.CachedModelBackend; saving or deleting the user forgets it at once.
-    "CUSTOMERS_USER_CACHE_SECONDS": 600,
     # --- cart -------------------------------------------------------------------------
     # The most units of one product a cart line may hold (larger orders: contact the store).
     "CART_MAX_QUANTITY": 99,

@@ -1,10 +1,9 @@
 """Signal handlers of the customers app."""
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .backends import forget_user
 from .services import customer_for
 
 
@@ -16,10 +15,3 @@ def create_customer_profile(sender, instance, created, raw=False, **kwargs):
     """
     if created and not raw:
         customer_for(instance)
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="coleman.customers.forget_saved_user")
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="coleman.customers.forget_deleted_user")
-def forget_cached_user(sender, instance, **kwargs):
-    """A saved or deleted user is read afresh by :class:`~.backends.CachedModelBackend`."""
-    forget_user(instance.pk)

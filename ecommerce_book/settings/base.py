@@ -76,7 +76,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "ecommerce_book.urls"
 
 # Django's model backend, with the logged-in user read from the cache on each request.
-AUTHENTICATION_BACKENDS = ["coleman.customers.backends.CachedModelBackend"]
+AUTHENTICATION_BACKENDS = ["coleman.core.auth.CachedModelBackend"]
 
 TEMPLATES = [
     {
