@@ -105,6 +105,14 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log, synced at checkpoints rather than at every commit: readers no longer
+    # wait for writers, and a commit costs no fsync (bench/checkout.py: 12 commits per order
+    # took 46 ms each on a busy disk). A power cut may lose the last commits, never corrupt.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every worker process: file-based by default (one machine), Redis with
