@@ -159,6 +159,14 @@ class Cart:
         return self.summary.subtotal
 
     @property
+    def lines_key(self) -> tuple:
+        """The cart's lines as the session holds them (item id, product id, quantity): what
+        cached renderings of the cart are keyed by, with the catalog version."""
+        if self._items is not None:
+            return tuple((item.item_id, item.product.pk, item.quantity) for item in self._items)
+        return tuple(self._entries)
+
+    @property
     def summary(self) -> CartSummary:
         """Units and subtotal, read without a query when possible.
 
@@ -171,7 +179,7 @@ class Cart:
         """
         if self._items is None and self._entries:
             if self._summary is None:
-                self._summary = cached_fragment(("cart-summary", tuple(self._entries)), self._counted_summary)
+                self._summary = cached_fragment(("cart-summary", self.lines_key), self._counted_summary)
             return self._summary
         return self._counted_summary()
 

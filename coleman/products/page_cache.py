@@ -104,6 +104,16 @@ class CookielessPageCache:
         )
 
 
+# Live parts that an app renders itself, by template name: ``renderer(request) -> str``.
+_live_part_renderers = {}
+
+
+def register_live_part(template_name: str, renderer) -> None:
+    """Render the live part ``template_name`` of cached pages with ``renderer(request)``
+    instead of the template (the same HTML, without the template engine on every request)."""
+    _live_part_renderers[template_name] = renderer
+
+
 def has_pending_messages(request) -> bool:
     """Whether messages wait to be shown to this visitor (in the cookie or the session), read
     without loading them."""
@@ -154,11 +164,14 @@ class ShopperPageCache(CookielessPageCache):
 
     @staticmethod
     def fill_live_parts(request, content: bytes) -> bytes:
-        """Render each live part's template into its marker, with ``request`` as its only
-        context (no context processors: live parts are small and run on every request)."""
+        """Render each live part into its marker: by its app's renderer
+        (:func:`register_live_part`), else its template with ``request`` as its only context
+        (no context processors: live parts are small and run on every request)."""
 
         def render(match):
-            html = get_template(match.group(1).decode()).render({"request": request})
+            name = match.group(1).decode()
+            renderer = _live_part_renderers.get(name)
+            html = renderer(request) if renderer else get_template(name).render({"request": request})
             return match.group(0) + html.encode() + b"<!--/live-->"
 
         return LIVE_MARKER.sub(render, content)

@@ -1,12 +1,10 @@
 """Template tags of the cart: ``{% load cart %}``."""
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
-from coleman.conf import coleman_settings
+from coleman.products.cache import cached_fragment
 
 from ..cart import Cart
 
@@ -22,20 +20,23 @@ def get_cart(context):
     return Cart.from_request(request)
 
 
+def cart_summary_html(request) -> str:
+    """The header's cart summary (``cart/_summary.html``) for ``request``'s cart, from the cache.
+
+    It is cached under the cart's lines and the catalog version (one cache read per page;
+    shared by every cart holding the same lines), so it changes with the cart and with any
+    price or stock. Cached pages render it as their live part for each shopper.
+    """
+    if not hasattr(request, "session"):
+        return ""
+    cart = Cart.from_request(request)
+    return cached_fragment(
+        ("cart-summary-html", cart.lines_key), lambda: render_to_string("cart/_summary.html", {"request": request})
+    )
+
+
 @register.simple_tag(takes_context=True)
 def cart_summary(context):
-    """The header's cart summary (``cart/_summary.html``), rendered once per language, number of
-    units and subtotal and then read from the cache: the live part of every cached page.
-
-    The figures come from :attr:`Cart.summary` (no query while the catalog is unchanged).
-    """
+    """``{% cart_summary %}``: :func:`cart_summary_html` of the current request."""
     request = context.get("request")
-    if request is None or not hasattr(request, "session"):
-        return ""
-    summary = Cart.from_request(request).summary
-    key = f"coleman:cart:summary-html:{get_language()}:{summary.count}:{summary.subtotal}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("cart/_summary.html", {"request": request})
-        cache.set(key, html, coleman_settings.CATALOG_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
+    return mark_safe(cart_summary_html(request)) if request is not None else ""  # noqa: S308 - rendered and escaped by the template engine
