@@ -33,6 +33,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 
 from coleman.conf import coleman_settings
 
@@ -131,6 +132,9 @@ class ShopperPageCache(CookielessPageCache):
     in for each request (:meth:`fetch`).
     """
 
+    #: True when :meth:`visitor_class` keeps a page per user (a page may then name its user).
+    per_user = False
+
     def applies_to(self, request) -> bool:
         """GET and HEAD with a cookie, without credentials in a header or messages to show."""
         return (
@@ -189,10 +193,14 @@ class ShopperPageCache(CookielessPageCache):
             content = CSRF_TOKEN_IN_FORM.sub(rb"\g<1>" + CSRF_TOKEN_PLACEHOLDER.encode() + rb"\g<2>", content)
         cache.set(key, (content, response["Content-Type"], has_csrf_token), coleman_settings.CATALOG_CACHE_SECONDS)
 
-    @staticmethod
-    def is_the_same_for_the_visitor_class(request, response) -> bool:
+    def is_the_same_for_the_visitor_class(self, request, response) -> bool:
         """True unless rendering the page set a cookie other than the CSRF token's, changed the
-        session or left a message."""
+        session, left a message or shows the logged-in user's name or e-mail address.
+
+        The last one is a safety net: a page naming its customer ("Hello, Ann") must not be
+        served to other customers. Such a part belongs in a live part; until it is, the page
+        is simply not stored.
+        """
         session = getattr(request, "session", None)
         messages = getattr(request, "_messages", None)
         cookies = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
@@ -201,7 +209,19 @@ class ShopperPageCache(CookielessPageCache):
             or (session is not None and session.modified)
             or (messages is not None and len(messages))
             or has_pending_messages(request)
+            or (not self.per_user and shows_the_user(request, response.content))
         )
+
+
+def shows_the_user(request, content: bytes) -> bool:
+    """Whether ``content`` holds the logged-in user's user name, e-mail address or name."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    names = [user.get_username(), getattr(user, "email", "")]
+    names += [getattr(user, method, lambda: "")() for method in ("get_full_name", "get_short_name")]
+    text = content.decode(errors="replace").casefold()
+    return any(len(name) >= 3 and (name.casefold() in text or escape(name).casefold() in text) for name in names)
 
 
 class WholePageCacheMixin:

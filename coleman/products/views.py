@@ -183,6 +183,8 @@ class ProductPageCache(ShopperPageCache):
     own rating and review (stored under the catalog version, which every rating and review
     changes)."""
 
+    per_user = True
+
     def visitor_class(self, request) -> str:
         """``"shopper"``, or ``"customer:<id>"``."""
         visitor = super().visitor_class(request)

@@ -190,3 +190,29 @@ def test_a_deactivated_customer_is_logged_out_at_once(store, settings, customer)
     customer.is_active = False
     customer.save()
     assert "Log out" not in text(client.get("/products/"))
+
+
+def test_a_page_naming_its_customer_is_not_shared(store, settings, django_user_model, monkeypatch):
+    """A catalog page that shows the logged-in customer's name (say, a greeting in the header)
+    is never stored for other customers: each customer sees their own name."""
+    from coleman.products import page_cache
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    original = page_cache.ShopperPageCache.fill_live_parts
+    greeted = []
+
+    def greet(request, content):  # stands for a header template that names the customer
+        greeted.append(request.user.get_username())
+        return original(request, content)
+
+    ann = django_user_model.objects.create_user("annabel", "annabel@example.com", "pw", first_name="Annabel")
+    bea = django_user_model.objects.create_user("beatrix", "beatrix@example.com", "pw", first_name="Beatrix")
+    store.preserves.name = "Annabel's Preserves"  # the food page now names Ann (to her and to all)
+    store.preserves.save()
+    first, second = shopper_with_cart(store, user=ann), shopper_with_cart(store, user=bea)
+    monkeypatch.setattr(page_cache.ShopperPageCache, "fill_live_parts", staticmethod(greet))
+    for client in (first, first, second, second):
+        text(client.get("/catalogs/fall-collection/food/"))
+    # Ann's page names her: never stored, so never served from the cache (nothing filled in);
+    # Bea's does not name her: stored once and served to her from the cache.
+    assert greeted == ["beatrix"]
