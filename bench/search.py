@@ -84,20 +84,19 @@ def timed_queries(backend, queries):
 
 
 def timed_pages(queries):
-    """The results page through the test client, per query: the first request (nothing cached:
-    match, filter counts, highlights, template), then the same page again as a returning
-    shopper with a session (the cached page with their cart summary filled in), then the same
-    search with a filter (the cached outcome is not reused: a new search, but a cached frame
-    of nothing). Returns {label: [ms, …]} of wall time and {label: [ms, …]} of CPU time."""
+    """The results page through the test client, per query: a first visitor's request (nothing
+    cached: match, filter counts, highlights, template), then the same search by a shopper
+    with a cookie (the search's outcome comes from the cache; their page is rendered once,
+    then stored for every shopper). Returns {label: [ms, …]} of wall time and of CPU time."""
     from django.core.cache import cache
     from django.test import Client
 
     first, shopper = Client(), Client()
     shopper.cookies["sessionid"] = "none"  # a cookie: the returning-shopper path
-    walls, cpus = {"cold page": [], "warm page (shopper)": []}, {"cold page": [], "warm page (shopper)": []}
+    walls, cpus = {"cold page": [], "same search, a shopper": []}, {"cold page": [], "same search, a shopper": []}
     cache.clear()
     for text in queries:
-        for label, client in (("cold page", first), ("warm page (shopper)", shopper)):
+        for label, client in (("cold page", first), ("same search, a shopper", shopper)):
             started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get("/search/", {"q": text})
             walls[label].append((time.perf_counter() - started) * 1000)
