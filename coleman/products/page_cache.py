@@ -115,6 +115,27 @@ def register_live_part(template_name: str, renderer) -> None:
     _live_part_renderers[template_name] = renderer
 
 
+PERSONAL_PART_ATTR = "_coleman_rendered_personal_part"
+
+
+def rendered_personal_part(request) -> None:
+    """Note that something personal (a shopper's cart, say) was rendered into the page outside
+    a live part: such a page is not stored for other shoppers. Template tags that read a
+    shopper's own data call this; live-part renderers undo it (:func:`personal_part_undone`)."""
+    setattr(request, PERSONAL_PART_ATTR, True)
+
+
+def personal_part_undone(request, before: bool) -> None:
+    """Restore the mark of :func:`rendered_personal_part` to ``before`` (a live part rendered
+    its personal data inside its markers, where it is filled in per request)."""
+    setattr(request, PERSONAL_PART_ATTR, before)
+
+
+def has_rendered_personal_part(request) -> bool:
+    """Whether the page rendered for ``request`` shows personal data outside its live parts."""
+    return getattr(request, PERSONAL_PART_ATTR, False)
+
+
 def has_pending_messages(request) -> bool:
     """Whether messages wait to be shown to this visitor (in the cookie or the session), read
     without loading them."""
@@ -195,11 +216,13 @@ class ShopperPageCache(CookielessPageCache):
 
     def is_the_same_for_the_visitor_class(self, request, response) -> bool:
         """True unless rendering the page set a cookie other than the CSRF token's, changed the
-        session, left a message or shows the logged-in user's name or e-mail address.
+        session, left a message, rendered a shopper's own data outside a live part (the cart
+        summary included without its live markers) or shows the logged-in user's name or
+        e-mail address.
 
-        The last one is a safety net: a page naming its customer ("Hello, Ann") must not be
-        served to other customers. Such a part belongs in a live part; until it is, the page
-        is simply not stored.
+        The last two are safety nets: a page showing one shopper's cart or naming its customer
+        ("Hello, Ann") must not be served to others. Such a part belongs in a live part; until
+        it is, the page is simply not stored.
         """
         session = getattr(request, "session", None)
         messages = getattr(request, "_messages", None)
@@ -209,6 +232,7 @@ class ShopperPageCache(CookielessPageCache):
             or (session is not None and session.modified)
             or (messages is not None and len(messages))
             or has_pending_messages(request)
+            or has_rendered_personal_part(request)
             or (not self.per_user and shows_the_user(request, response.content))
         )
 

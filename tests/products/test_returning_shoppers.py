@@ -216,3 +216,27 @@ def test_a_page_naming_its_customer_is_not_shared(store, settings, django_user_m
     # Ann's page names her: never stored, so never served from the cache (nothing filled in);
     # Bea's does not name her: stored once and served to her from the cache.
     assert greeted == ["beatrix"]
+
+
+def test_a_cart_rendered_outside_a_live_part_keeps_the_page_out_of_the_cache(store, rf):
+    """A page that shows the shopper's cart outside the live markers (a header that includes
+    ``cart/_summary.html`` directly) is not stored for other shoppers; inside the markers it is."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.core.cache import cache
+    from django.template import engines
+    from django.template.response import TemplateResponse
+
+    from coleman.products.page_cache import ShopperPageCache
+
+    def stored(source):
+        request = rf.get("/products/")
+        request.COOKIES["sessionid"] = "x"
+        request.session, request.user = SessionStore(), AnonymousUser()
+        response = TemplateResponse(request, engines["django"].from_string(source))
+        cache.delete("page")
+        ShopperPageCache().store(request, response, "page")
+        return cache.get("page") is not None
+
+    assert not stored('{% include "cart/_summary.html" %}')
+    assert stored('<!--live:cart/_live_summary.html-->{% include "cart/_live_summary.html" %}<!--/live-->')

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from coleman.products.cache import cached_fragment
+from coleman.products.page_cache import has_rendered_personal_part, personal_part_undone, rendered_personal_part
 
 from ..cart import Cart
 
@@ -17,6 +18,7 @@ def get_cart(context):
     request = context.get("request")
     if request is None or not hasattr(request, "session"):
         return None
+    rendered_personal_part(request)  # a page showing this cart is not the same for everyone
     return Cart.from_request(request)
 
 
@@ -30,9 +32,14 @@ def cart_summary_html(request) -> str:
     if not hasattr(request, "session"):
         return ""
     cart = Cart.from_request(request)
-    return cached_fragment(
-        ("cart-summary-html", cart.lines_key), lambda: render_to_string("cart/_summary.html", {"request": request})
-    )
+    before = has_rendered_personal_part(request)
+
+    def render():
+        html = render_to_string("cart/_summary.html", {"request": request})
+        personal_part_undone(request, before)  # it is a live part: filled in per request
+        return html
+
+    return cached_fragment(("cart-summary-html", cart.lines_key), render)
 
 
 @register.simple_tag(takes_context=True)
