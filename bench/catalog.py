@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,22 +39,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
-# (name, path, sends a cookie). Without cookies a visitor gets the stored whole page; with
-# any cookie (a returning shopper) the page frame is rendered around the cached fragments.
+# Storefront pages, each measured for every visitor below.
 PAGES = [
-    ("bare view", "/bench/bare/", False),
-    ("home", "/", False),
-    ("product list", "/products/", False),
-    ("catalog", "/catalogs/standard-collection/", False),
-    ("category", "/catalogs/standard-collection/gifts/", False),
-    ("product", "/products/cranberry-preserves/", False),
-    ("bare + cookie", "/bench/bare/", True),
-    ("list + cookie", "/products/", True),
-    ("categ. + cookie", "/catalogs/standard-collection/gifts/", True),
-    ("product + cookie", "/products/cranberry-preserves/", True),
+    ("home", "/"),
+    ("product list", "/products/"),
+    ("catalog", "/catalogs/standard-collection/"),
+    ("category", "/catalogs/standard-collection/gifts/"),
+    ("product", "/products/cranberry-preserves/"),
+    ("search", "/search/?q=cranberry"),
 ]
-COOKIE = "consent=yes"
+# first: no cookie (a first visit); shopper: CSRF cookie and a session holding a 2-line cart
+# (a returning shopper); customer: logged in, with a 2-line cart.
+VISITORS = ("first", "shopper", "customer")
 BARE = "/bench/bare/"
+CUSTOMER = ("bench-customer", "bench-customer-pw-7c1e")
+MEMORY_REQUESTS = 10_000
 DEMO_PRODUCTS = 22  # products of load_cranstore before --extra
 
 
@@ -207,59 +207,143 @@ class Server:
                 self.process.wait()
 
 
-def fetch(url, cookie=False):
-    """GET ``url`` (with the bench cookie if asked); return (status, seconds)."""
-    request = urllib.request.Request(url, headers={"Cookie": COOKIE} if cookie else {})
+def fetch(url, cookie="", data=None):
+    """GET (or POST ``data``) ``url`` with the ``Cookie`` header ``cookie``; return (status,
+    seconds, body, the cookies the response set)."""
+    headers = {"Cookie": cookie} if cookie else {}
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers=headers)
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-            status = response.status
+            content = response.read()
+            status, set_cookies = response.status, response.headers.get_all("Set-Cookie") or []
     except urllib.error.HTTPError as error:
-        status = error.code
-    return status, time.perf_counter() - started
+        content, status, set_cookies = error.read(), error.code, error.headers.get_all("Set-Cookie") or []
+    cookies = dict(re.match(r"([^=]+)=([^;]*)", line).groups() for line in set_cookies)
+    return status, time.perf_counter() - started, content.decode(errors="replace"), cookies
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Answers of a POST (302 after "Add to cart" or a login) are read, not followed."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def visitor_cookies(server, env):
+    """The ``Cookie`` header of each visitor. Production cookies are ``Secure``: on plain HTTP
+    they are carried by hand, as a browser would over HTTPS."""
+    urllib.request.install_opener(urllib.request.build_opener(NoRedirect))
+    code = (
+        "import json; from django.contrib.auth import get_user_model; from coleman.products.models import Product; "
+        f"u, _ = get_user_model().objects.get_or_create(username={CUSTOMER[0]!r}); u.set_password({CUSTOMER[1]!r}); "
+        "u.save(); print(json.dumps(list(Product.objects.active().filter(stock__isnull=True)"
+        ".order_by('pk').values_list('pk', flat=True)[:2])))"
+    )
+    product_ids = json.loads(
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+        .splitlines()[-1]
+    )
+    headers = {"first": ""}
+    for visitor in ("shopper", "customer"):
+        jar = {}
+
+        def header(jar=jar):
+            return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+        _, _, page, cookies = fetch(server.base + "/products/cranberry-preserves/")
+        jar.update(cookies)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        if visitor == "customer":
+            _, _, login, cookies = fetch(server.base + "/accounts/login/", header())
+            jar.update(cookies)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
+            status, _, _, cookies = fetch(
+                server.base + "/accounts/login/",
+                header(),
+                {"csrfmiddlewaretoken": token, "username": CUSTOMER[0], "password": CUSTOMER[1]},
+            )
+            assert status == 302, f"login answered {status}"
+            jar.update(cookies)
+            _, _, page, cookies = fetch(server.base + "/products/cranberry-preserves/", header())
+            jar.update(cookies)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        for product_id in product_ids:
+            status, _, _, cookies = fetch(
+                server.base + f"/cart/add/{product_id}/", header(), {"csrfmiddlewaretoken": token, "quantity": "1"}
+            )
+            assert status == 302, f"add to cart answered {status}"
+            jar.update(cookies)
+        fetch(server.base + "/cart/", header())  # shows the "added" messages
+        jar.pop("messages", None)
+        headers[visitor] = header()
+    return headers
 
 
 def measure(env, args):
-    """Serve one catalog and measure every page; return the figures."""
-    figures = {name: {"rps": [], "p99_ms": [], "errors": 0} for name, _, _ in PAGES}
+    """Serve one catalog and measure every page for every visitor; return the figures."""
+    names = [f"{name} · {visitor}" for visitor in VISITORS for name, _ in (("bare view", BARE), *PAGES)]
+    figures = {name: {"rps": [], "p99_ms": [], "errors": 0} for name in names}
     with Server(env) as server:
-        for name, path, cookie in PAGES:
-            status, _ = fetch(server.base + path, cookie)
+        cookies = visitor_cookies(server, env)
+        runs = [(visitor, name, path) for visitor in VISITORS for name, path in (("bare view", BARE), *PAGES)]
+        for visitor, name, path in runs:
+            status, _, _, _ = fetch(server.base + path, cookies[visitor])
             if status != 200:
-                sys.exit(f"{name} ({path}) answered {status}; see {server.log.name}")
+                sys.exit(f"{name} ({path}) answered {status} to the {visitor}; see {server.log.name}")
         for _ in range(20):  # warm both workers: templates compiled, fragments cached
-            for _, path, cookie in PAGES:
-                fetch(server.base + path, cookie)
-        for name, path, cookie in PAGES:  # one cache miss per page, right after a catalog change
+            for visitor, _, path in runs:
+                fetch(server.base + path, cookies[visitor])
+        for visitor, name, path in runs:  # one cache miss per page, right after a catalog change
             bump_catalog_version(env)
-            _, miss = fetch(server.base + path, cookie)
-            _, hit = fetch(server.base + path, cookie)
-            figures[name]["miss_ms"] = round(miss * 1000, 2)
-            figures[name]["hit_ms"] = round(hit * 1000, 2)
+            _, miss, _, _ = fetch(server.base + path, cookies[visitor])
+            figures[f"{name} · {visitor}"]["miss_ms"] = round(miss * 1000, 2)
         for round_number in range(args.rounds):
             print(f"  round {round_number + 1}/{args.rounds}", flush=True)
             # Each page runs right after the bare view sent the same way, and is compared with
             # that run: on a shared machine the load drifts, and a pair sees the same load.
-            for name, path, cookie in PAGES:
+            for visitor, name, path in runs:
                 if path == BARE:
                     continue
-                bare_name = bare_for(cookie)
-                for measured, measured_path in ((bare_name, BARE), (name, path)):
-                    rps, p99, errors = run_wrk(server.base + measured_path, cookie, args)
+                bare_name, page_name = f"bare view · {visitor}", f"{name} · {visitor}"
+                for measured, measured_path in ((bare_name, BARE), (page_name, path)):
+                    rps, p99, errors = run_wrk(server.base + measured_path, cookies[visitor], args)
                     figures[measured]["rps"].append(rps)
                     figures[measured]["p99_ms"].append(p99)
                     figures[measured]["errors"] += errors
-                figures[name].setdefault("ratios", []).append(rps / figures[bare_name]["rps"][-1])
-    for values in figures.values():
+                figures[page_name].setdefault("ratios", []).append(rps / figures[bare_name]["rps"][-1])
+        figures["memory"] = worker_memory(server, cookies, runs)
+    for name, values in figures.items():
+        if name == "memory":
+            continue
         values["rps_median"] = statistics.median(values["rps"])
         values["p99_median_ms"] = statistics.median(values["p99_ms"])
         values["ratio_median"] = statistics.median(values.get("ratios", [1.0]))
     return figures
 
 
-def bare_for(cookie):
-    return "bare + cookie" if cookie else "bare view"
+def worker_memory(server, cookies, runs):
+    """RSS (MiB) of each gunicorn worker before and after ``MEMORY_REQUESTS`` mixed requests
+    (every page for every visitor in turn, plus pages 1–30 of the product list)."""
+
+    def rss():
+        children = subprocess.run(
+            ["ps", "--ppid", str(server.process.pid), "-o", "rss="], capture_output=True, text=True, check=True
+        ).stdout.split()
+        return sorted(round(int(kb) / 1024, 1) for kb in children)
+
+    before = rss()
+    mixed = [(cookies[visitor], path) for visitor, _, path in runs if path != BARE]
+    mixed += [("", f"/products/?page={n}") for n in range(1, 31)]
+    for n in range(MEMORY_REQUESTS):
+        cookie, path = mixed[n % len(mixed)]
+        fetch(server.base + path, cookie)
+    return {"requests": MEMORY_REQUESTS, "before_mib": before, "after_mib": rss()}
 
 
 def bump_catalog_version(env):
@@ -272,7 +356,7 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 def run_wrk(url, cookie, args):
     """Run wrk against ``url``; return (requests/second, p99 latency in ms, non-2xx responses)."""
-    headers = ["-H", f"Cookie: {COOKIE}"] if cookie else []
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
         ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency", *headers, url],
         capture_output=True,
@@ -298,40 +382,48 @@ def render(results, args):
         f"{os.cpu_count()} CPUs shared",
         "",
     ]
-    header = f"{'page':<16}"
+    header = f"{'page · visitor':<24}"
     for size in sizes:
         header += f" | {f'{size:,} products':^38}"
     if len(sizes) == 2:
         header += f" | {'req/s':>9}"
     lines.append(header)
-    sub = f"{'':<16}"
+    sub = f"{'':<24}"
     for _ in sizes:
         sub += f" | {'req/s':>7} {'p99 ms':>7} {'vs bare':>7} {'miss ms':>8}"
     if len(sizes) == 2:
         sub += f" | {f'{sizes[1] // 1000}k/{sizes[0] // 1000}k':>9}"
     lines.append(sub)
     lines.append("-" * len(sub))
-    for name, _, _ in PAGES:
-        row = f"{name:<16}"
-        for size in sizes:
-            page = results["sizes"][size][name]
-            ratio = page["ratio_median"]
-            row += f" | {page['rps_median']:>7.0f} {page['p99_median_ms']:>7.1f} {ratio:>7.0%}"
-            row += f" {page['miss_ms']:>8.1f}"
-        if len(sizes) == 2:
-            small, large = (results["sizes"][size][name]["rps_median"] for size in sizes)
-            row += f" | {large / small:>9.0%}"
-        lines.append(row)
-    errors = sum(page["errors"] for size in sizes for page in results["sizes"][size].values())
+    for visitor in VISITORS:
+        for name, _ in (("bare view", BARE), *PAGES):
+            key = f"{name} · {visitor}"
+            row = f"{key:<24}"
+            for size in sizes:
+                page = results["sizes"][size][key]
+                row += f" | {page['rps_median']:>7.0f} {page['p99_median_ms']:>7.1f} {page['ratio_median']:>7.0%}"
+                row += f" {page['miss_ms']:>8.1f}"
+            if len(sizes) == 2:
+                small, large = (results["sizes"][size][key]["rps_median"] for size in sizes)
+                row += f" | {large / small:>9.0%}"
+            lines.append(row)
+    errors = sum(page["errors"] for size in sizes for name, page in results["sizes"][size].items() if name != "memory")
     lines += [
         "",
         "vs bare: median over the rounds of the page's requests/second divided by those of the bare",
-        "view measured just before it, requested the same way (with or without the cookie).",
-        "Without cookies the whole page comes from the cache; with a cookie the page frame is rendered",
-        "around cached fragments (the path of a returning shopper).",
-        "miss ms: one request right after a catalog change (fragment rebuilt from the database).",
+        "view measured just before it, requested the same way (with the same cookies).",
+        "first: no cookie; shopper: CSRF cookie and a session with a 2-line cart; customer: logged in,",
+        "with a 2-line cart. Every visitor gets whole pages from the cache, with their CSRF token and",
+        "cart summary filled in.",
+        "miss ms: one request right after a catalog change (fragments rebuilt from the database).",
         f"Non-2xx responses during the runs: {errors}.",
     ]
+    for size in sizes:
+        memory = results["sizes"][size]["memory"]
+        lines.append(
+            f"{size:,} products: gunicorn worker RSS {memory['before_mib']} MiB before and "
+            f"{memory['after_mib']} MiB after {memory['requests']:,} mixed requests."
+        )
     return "\n".join(lines)
 
 

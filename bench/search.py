@@ -83,6 +83,29 @@ def timed_queries(backend, queries):
     return timings, hits / len(queries)
 
 
+def timed_pages(queries):
+    """The results page through the test client, per query: a first visitor's request (nothing
+    cached: match, filter counts, highlights, template), then the same search by a shopper
+    with a cookie (the search's outcome comes from the cache; their page is rendered once,
+    then stored for every shopper). Returns {label: [ms, …]} of wall time and of CPU time."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    first, shopper = Client(), Client()
+    shopper.cookies["sessionid"] = "none"  # a cookie: the returning-shopper path
+    walls, cpus = {"cold page": [], "same search, a shopper": []}, {"cold page": [], "same search, a shopper": []}
+    cache.clear()
+    for text in queries:
+        for label, client in (("cold page", first), ("same search, a shopper", shopper)):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get("/search/", {"q": text})
+            walls[label].append((time.perf_counter() - started) * 1000)
+            cpus[label].append((time.process_time() - started_cpu) * 1000)
+            assert response.status_code == 200, (text, response.status_code)
+        first.cookies.clear()
+    return walls, cpus
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -145,6 +168,8 @@ def main():
     timed_queries(whoosh, queries[:20])  # warm up
     timings, avg_hits = timed_queries(whoosh, queries)
     results.append(("Whoosh (Haystack)", whoosh_build, timings, avg_hits))
+    settings.ALLOWED_HOSTS = ["*"]
+    page_walls, page_cpus = timed_pages(queries)
 
     # PostgreSQL FTS: the GIN index of the migration, rebuilt and timed.
     print("PostgreSQL: GIN index and queries …", flush=True)
@@ -202,6 +227,17 @@ def main():
         print(
             f"| {name} | {build:.2f} s | {statistics.median(timings):.1f} ms | "
             f"{percentile(timings, 0.99):.1f} ms | {avg_hits:.0f} |"
+        )
+    print()
+    print(f"Results page (Whoosh, test client, load average {os.getloadavg()[0]:.1f}):")
+    print()
+    print("| request | p50 | p99 | CPU p50 | CPU p99 |")
+    print("|---|---:|---:|---:|---:|")
+    for label, walls in page_walls.items():
+        cpus = page_cpus[label]
+        print(
+            f"| {label} | {statistics.median(walls):.1f} ms | {percentile(walls, 0.99):.1f} ms | "
+            f"{statistics.median(cpus):.1f} ms | {percentile(cpus, 0.99):.1f} ms |"
         )
     shutil.rmtree(workdir, ignore_errors=True)
 

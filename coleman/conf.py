@@ -52,9 +52,16 @@ DEFAULTS = {
     },
     # Where browsers send violation reports ("" for none): adds a report-uri directive.
     "CONTENT_SECURITY_POLICY_REPORT_URI": "",
+    # Seconds the logged-in user's row may be read from the cache by
+    # coleman.core.auth.CachedModelBackend; saving or deleting the user forgets it at once.
+    "USER_CACHE_SECONDS": 600,
     # --- products ---------------------------------------------------------------------
     # Products per page on the product, catalog and category lists.
     "PRODUCTS_PER_PAGE": 24,
+    # The deepest page of a product listing (0: no limit). Deeper pages answer 404 with a
+    # page pointing to catalogs, categories and search: a page N costs an index walk over
+    # the N - 1 pages before it, and crawlers find every product through the sitemap.
+    "PRODUCTS_MAX_PAGES": 100,
     # How many new and featured products the home page shows.
     "HOME_NEW_PRODUCTS": 8,
     # Title of the home page (before " · " and the store's name); empty: the store's name alone.
@@ -177,6 +184,9 @@ DEFAULTS = {
     "REVIEWS_MAX_LENGTH": 5000,
     # How many of the newest approved reviews an object's page lists.
     "REVIEWS_SHOWN": 50,
+    # Seconds an object's rating summary, reviews and a customer's own rating may be served
+    # from the cache; every new rating, review or moderation decision refreshes them at once.
+    "RATINGS_CACHE_SECONDS": 600,
     # Rating and review posts one client address may make within RATINGS_POSTS_WINDOW
     # seconds; beyond them the posts are refused with 429 until the window has passed.
     # Every post counts, including refused ones. An office or campus shares one address,

@@ -13,4 +13,10 @@ class CartConfig(AppConfig):
     verbose_name = _("Shopping cart")
 
     def ready(self):
+        from coleman.products.page_cache import register_live_part
+
         from . import checks, receivers  # noqa: F401
+        from .templatetags.cart import cart_summary_html
+
+        # Cached pages fill in the cart summary by calling this, without the template engine.
+        register_live_part("cart/_live_summary.html", cart_summary_html)

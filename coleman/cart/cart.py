@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from coleman.conf import coleman_settings
 from coleman.core.money import to_money
+from coleman.products.cache import cached_fragment
 from coleman.products.models import Product, ProductVariant
 
 from .exceptions import (
@@ -89,6 +90,14 @@ def check_stock(product, quantity: int, name=None) -> None:
         raise OutOfStock(_("Only %(stock)s of %(product)s left in stock.") % {"stock": product.stock, "product": name})
 
 
+@dataclass(frozen=True)
+class CartSummary:
+    """What the header shows of a cart: units and subtotal."""
+
+    count: int
+    subtotal: Decimal
+
+
 @dataclass
 class CartItem(Line):
     """A :class:`~coleman.cart.lines.Line` of the session cart, with its own ``item_id``."""
@@ -119,6 +128,7 @@ class Cart:
         self.session = request.session
         self._next_id, self._entries, repaired = self._read_session()
         self._items: list[CartItem] | None = None
+        self._summary: CartSummary | None = None  # read from the cache before the lines are loaded
         if repaired:
             self._save()
 
@@ -162,12 +172,41 @@ class Cart:
     @property
     def count(self) -> int:
         """Units in the cart (the sum of the quantities)."""
-        return self.lines.count
+        return self.summary.count
 
     @property
     def subtotal(self) -> Decimal:
         """Sum of the line totals, from current database prices, in the store's currency."""
-        return self.lines.subtotal
+        return self.summary.subtotal
+
+    @property
+    def lines_key(self) -> tuple:
+        """The cart's lines as the session holds them (item id, product id, quantity): what
+        cached renderings of the cart are keyed by, with the catalog version."""
+        if self._items is not None:
+            return tuple((item.item_id, item.product.pk, item.quantity) for item in self._items)
+        return tuple(self._entries)
+
+    @property
+    def summary(self) -> CartSummary:
+        """Units and subtotal, read without a query when possible.
+
+        Once the lines are loaded they are counted. Before that the summary comes from the
+        cache, under the session's lines and the catalog version: any change to a product
+        (price, stock, availability) gives a new version, and a change to the cart new lines,
+        so the header of every page shows the current figures without reading the products
+        on each request. Building it loads the lines (one query), which also drops or trims
+        lines that no longer fit, as on the cart page.
+        """
+        if self._items is None and self._entries:
+            if self._summary is None:
+                self._summary = cached_fragment(("cart-summary", self.lines_key), self._counted_summary)
+            return self._summary
+        return self._counted_summary()
+
+    def _counted_summary(self) -> CartSummary:
+        lines = self.lines
+        return CartSummary(count=lines.count, subtotal=lines.subtotal)
 
     @property
     def total_weight(self) -> Decimal:

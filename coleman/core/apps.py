@@ -12,4 +12,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Coleman core")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import auth, checks  # noqa: F401  (checks registers the system checks)
+
+        auth.connect_receivers()

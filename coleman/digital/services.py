@@ -19,7 +19,7 @@ from coleman.conf import coleman_settings
 from coleman.core.mail import send_templated_mail
 from coleman.orders.models import Order, ProductInOrder
 from coleman.orders.statuses import PAID_OR_LATER
-from coleman.products.cache import stock_changed
+from coleman.products.cache import catalog_changed_by_update
 
 from .exceptions import DownloadRefused
 from .models import Download, Entitlement, LicenseKey, Subscription, SubscriptionPlan, access_expiry
@@ -52,7 +52,7 @@ def add_license_keys(product, keys) -> int:
         LicenseKey.objects.bulk_create(new)
         if new:
             type(product).objects.filter(pk=product.pk).update(stock=Coalesce(F("stock"), Value(0)) + len(new))
-            stock_changed(product.stock)
+            catalog_changed_by_update()
     return len(new)
 
 
@@ -71,8 +71,9 @@ def withdraw_unused_keys(keys) -> int:
         for key in keys.select_for_update().filter(entitlement__isnull=True).select_related("product"):
             key.delete()
             type(key.product).objects.filter(pk=key.product_id, stock__gt=0).update(stock=F("stock") - 1)
-            stock_changed(None)
             withdrawn += 1
+        if withdrawn:
+            catalog_changed_by_update()
     return withdrawn
 
 

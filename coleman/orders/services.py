@@ -22,7 +22,7 @@ from coleman.core.addresses import validate_address
 from coleman.core.mail import render_email, send_templated_mail
 from coleman.offers.exceptions import VoucherError
 from coleman.offers.services import redeem_voucher
-from coleman.products.cache import stock_changed
+from coleman.products.cache import catalog_changed_by_update
 from coleman.products.models import Product, ProductVariant
 
 from .exceptions import (
@@ -126,7 +126,7 @@ def _reserve_stock(line):
             _("Sorry, there are not enough of %(product)s left in stock; please review your cart.")
             % {"product": line.name}
         )
-    stock_changed(line.buyable.stock - line.quantity)  # cards may now say "Only N left"
+    catalog_changed_by_update()  # the product page shows the stock
     return True
 
 
@@ -322,15 +322,13 @@ def release_stock(order) -> int:
     # Rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
     reserved = order.lines.filter(stock_reserved=True)
     for line in reserved.filter(variant__isnull=False).order_by("variant_id"):
-        if ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(
-            stock=F("stock") + line.quantity
-        ):
-            stock_changed(None)  # the new stock is not read: refresh the pages that show it
+        ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
     for line in reserved.filter(variant__isnull=True, product__isnull=False).order_by("product_id"):
-        if Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity):
-            stock_changed(None)  # the new stock is not read: refresh the pages that show it
+        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
+    if released:
+        catalog_changed_by_update()
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)
     return released
 

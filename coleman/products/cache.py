@@ -55,15 +55,15 @@ def bump_catalog_version() -> None:
         cache.set(CATALOG_VERSION_KEY, _fresh_version(), timeout=None)
 
 
-def stock_changed(*stocks) -> None:
-    """Refresh cached pages, once the transaction commits, after a stock change made with
-    ``update()`` if the pages show it: when any of ``stocks`` (the units before or after, ``None``
-    when unknown) is at or under the low-stock threshold, where cards say "Only N left" or "Out
-    of stock". Sales of well-stocked products leave the cache alone.
+def catalog_changed_by_update(using=None) -> None:
+    """Invalidate cached catalog fragments now and once the transaction commits.
+
+    For code that changes catalog rows with ``update()`` (which sends no signal), such as
+    taking stock for an order: the product page shows the stock, and the next request must
+    see the new figure.
     """
-    threshold = coleman_settings.PRODUCTS_LOW_STOCK
-    if any(stock is None or stock <= threshold for stock in stocks):
-        transaction.on_commit(bump_catalog_version)
+    bump_catalog_version()
+    transaction.on_commit(bump_catalog_version, using=using)
 
 
 def fragment_key(*parts) -> str:

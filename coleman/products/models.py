@@ -168,6 +168,8 @@ class Product(StockStatus, models.Model):
         # cannot use a leading ``is_active`` column for ``WHERE is_active``, which is how
         # Django writes ``filter(is_active=True)``; a partial index with that condition works.
         indexes = [
+            # The admin's changelist lists every product (active or not) in this order.
+            models.Index(fields=["name", "id"], name="products_name_id_idx"),
             models.Index(fields=["category", "is_active"], name="products_category_active_idx"),
             models.Index(fields=["name", "id"], condition=Q(is_active=True), name="products_listing_name_idx"),
             models.Index(

@@ -16,16 +16,24 @@ MAX_PAGE_DIGITS = 6
 
 
 class KnownCountPaginator(Paginator):
-    """A paginator told the number of objects instead of counting them again."""
+    """A paginator told the number of objects instead of counting them again, and offering
+    at most ``max_pages`` pages (0: all)."""
 
-    def __init__(self, object_list, per_page, *, count, **kwargs):
+    def __init__(self, object_list, per_page, *, count, max_pages=0, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self._known_count = count
+        self._max_pages = max_pages
 
     @cached_property
     def count(self):
         """The number of objects the paginator was given."""
         return self._known_count
+
+    @cached_property
+    def num_pages(self):
+        """The number of pages, at most ``max_pages``."""
+        pages = super().num_pages
+        return min(pages, self._max_pages) if self._max_pages else pages
 
 
 def page_number_from(request) -> int:
@@ -58,7 +66,9 @@ def paginate_products(queryset, page_number, *, count_key):
     products of the page are then read by primary key with what a product card shows.
     """
     count = cached_count(queryset, *count_key)
-    paginator = KnownCountPaginator(queryset, coleman_settings.PRODUCTS_PER_PAGE, count=count)
+    paginator = KnownCountPaginator(
+        queryset, coleman_settings.PRODUCTS_PER_PAGE, count=count, max_pages=coleman_settings.PRODUCTS_MAX_PAGES
+    )
     try:
         page = paginator.page(page_number)
     except InvalidPage as exc:

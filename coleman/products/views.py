@@ -17,6 +17,7 @@ Speed comes from three rules:
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.views.generic import DetailView, TemplateView
 
@@ -24,7 +25,7 @@ from coleman.conf import coleman_settings
 
 from .cache import CatalogFragment, cached_fragment, render_parts
 from .models import Catalog, Product
-from .page_cache import WholePageCacheMixin
+from .page_cache import CookielessPageCache, ShopperPageCache, WholePageCacheMixin
 from .pagination import page_number_from, paginate_products
 
 
@@ -65,10 +66,23 @@ class CatalogPageView(WholePageCacheMixin, TemplateView):
 
 
 class ProductListingView(CatalogPageView):
-    """A catalog page listing products a page at a time (``?page=N``)."""
+    """A catalog page listing products a page at a time (``?page=N``).
+
+    Pages past ``COLEMAN_PRODUCTS_MAX_PAGES`` answer 404 with a page saying so and pointing
+    to narrower listings and search, before any query: a deep page would cost an index walk
+    over every product before it, and no shopper pages that far.
+    """
+
+    page_limit_template_name = "products/page_limit.html"
+
+    def get(self, request, *args, **kwargs):
+        self.page_number = page_number_from(request)
+        limit = coleman_settings.PRODUCTS_MAX_PAGES
+        if limit and self.page_number > limit:
+            return TemplateResponse(request, self.page_limit_template_name, {"max_pages": limit}, status=404)
+        return super().get(request, *args, **kwargs)
 
     def get_fragment_parts(self):
-        self.page_number = page_number_from(self.request)
         return (*super().get_fragment_parts(), self.page_number)
 
 
@@ -160,6 +174,19 @@ class CategoryDetailView(ProductListingView):
         }
 
 
+class ProductPageCache(ShopperPageCache):
+    """Product pages of logged-in customers are kept per customer: they show the customer's
+    own rating and review (stored under the catalog version, which every rating and review
+    changes)."""
+
+    per_user = True
+
+    def visitor_class(self, request) -> str:
+        """``"shopper"``, or ``"customer:<id>"``."""
+        visitor = super().visitor_class(request)
+        return f"{visitor}:{request.user.pk}" if visitor == "customer" else visitor
+
+
 class ProductDetailView(WholePageCacheMixin, DetailView):
     """One active product with its photo, price and attributes.
 
@@ -171,6 +198,7 @@ class ProductDetailView(WholePageCacheMixin, DetailView):
     """
 
     template_name = "products/product_detail.html"
+    page_cache_classes = (CookielessPageCache, ProductPageCache)
     parts_template_name = "products/_product_parts.html"
     context_object_name = "product"
     queryset = Product.objects.for_detail()

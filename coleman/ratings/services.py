@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from coleman.conf import coleman_settings
 
+from .cache import bump_object_version, cached_for_object
 from .exceptions import InvalidRating, NotRateable, UnknownObject
 from .models import MAX_STARS, MIN_STARS, Rating, RatingSummary, Review, ReviewStatus
 from .signals import summary_changed
@@ -159,6 +160,8 @@ def refresh_summary(content_type_id: int, object_id: int, *, create: bool = True
             )
         if summary is not None:
             _recompute(summary)
+        else:
+            _forget_cached(content_type_id, object_id)
 
 
 def delete_everything_about(content_type_id: int, object_id: int) -> None:
@@ -168,16 +171,21 @@ def delete_everything_about(content_type_id: int, object_id: int) -> None:
         RatingSummary.objects.filter(**target).delete()
         Review.objects.filter(**target).delete()
         Rating.objects.filter(**target).delete()
+        _forget_cached(content_type_id, object_id)
 
 
 def summary_for(obj) -> RatingSummary:
-    """The summary of one object: the one attached to a list, else read (one query)."""
+    """The summary of one object: the one attached to a list, else from the cache (one query
+    when the object's ratings changed since it was cached)."""
     summary = getattr(obj, "rating_summary", None)
     if summary is None:
         content_type = _content_type_of(obj)
-        summary = RatingSummary.objects.filter(content_type=content_type, object_id=obj.pk).first()
-        if summary is None:
-            summary = RatingSummary(content_type=content_type, object_id=obj.pk)
+
+        def read():
+            found = RatingSummary.objects.filter(content_type=content_type, object_id=obj.pk).first()
+            return found or RatingSummary(content_type=content_type, object_id=obj.pk)
+
+        summary = cached_for_object(content_type.pk, obj.pk, "summary", read)
         obj.rating_summary = summary
     return summary
 
@@ -207,29 +215,50 @@ def attach_summaries(objects) -> list:
 
 
 def user_rating(user, obj) -> int | None:
-    """The stars ``user`` gave ``obj``, or ``None``."""
+    """The stars ``user`` gave ``obj``, or ``None`` (cached until ``obj``'s ratings change)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Rating.objects.for_object(obj).filter(user=user).values_list("value", flat=True).first()
+    return _own_rating_and_review(user, obj)[0]
 
 
 def reviews_to_show(obj, user=None) -> tuple[list[Review], Review | None]:
     """The newest published reviews of ``obj`` with their authors' stars, and ``user``'s own review.
 
-    Three queries at most whatever the number of reviews: the reviews with their authors,
-    the authors' ratings of ``obj``, and the user's own review when it is not published.
+    Both come from the cache while ``obj``'s ratings and reviews are unchanged; building them
+    costs two queries (the reviews with their authors, the authors' ratings of ``obj``) plus
+    two for the user's own review and rating, whatever the number of reviews. Each
+    review's ``stars`` is its author's rating. The lists are shared through the cache: do not
+    change them.
     """
-    reviews = list(Review.objects.for_object(obj).published().select_related("user")[: coleman_settings.REVIEWS_SHOWN])
-    own = next((review for review in reviews if user is not None and review.user_id == user.pk), None)
-    if own is None and getattr(user, "is_authenticated", False):
-        own = Review.objects.for_object(obj).filter(user=user).first()
-    authors = {review.user_id for review in reviews}
-    if own is not None:
-        authors.add(own.user_id)
-    stars = dict(Rating.objects.for_object(obj).filter(user_id__in=authors).values_list("user_id", "value"))
-    for review in [*reviews, *([own] if own is not None else [])]:
-        review.stars = stars.get(review.user_id)
+    content_type = _content_type_of(obj)
+    reviews = cached_for_object(content_type.pk, obj.pk, "reviews", partial(_published_reviews, obj))
+    own = None
+    if getattr(user, "is_authenticated", False):
+        own = _own_rating_and_review(user, obj)[1]
     return reviews, own
+
+
+def _published_reviews(obj) -> list[Review]:
+    reviews = list(Review.objects.for_object(obj).published().select_related("user")[: coleman_settings.REVIEWS_SHOWN])
+    authors = {review.user_id for review in reviews}
+    stars = dict(Rating.objects.for_object(obj).filter(user_id__in=authors).values_list("user_id", "value"))
+    for review in reviews:
+        review.stars = stars.get(review.user_id)
+    return reviews
+
+
+def _own_rating_and_review(user, obj) -> tuple[int | None, Review | None]:
+    """``(stars, review)`` of ``user`` for ``obj``, cached per user under ``obj``'s version."""
+    content_type = _content_type_of(obj)
+
+    def read():
+        stars = Rating.objects.for_object(obj).filter(user=user).values_list("value", flat=True).first()
+        review = Review.objects.for_object(obj).filter(user=user).select_related("user").first()
+        if review is not None:
+            review.stars = stars
+        return stars, review
+
+    return cached_for_object(content_type.pk, obj.pk, f"user:{user.pk}", read)
 
 
 def _content_type_of(obj) -> ContentType:
@@ -284,7 +313,15 @@ def _recompute(summary: RatingSummary) -> None:
     summary.rating_total = totals["total"] or 0
     summary.review_count = Review.objects.filter(**target).published().count()
     summary.save(update_fields=["rating_count", "rating_total", "review_count", "updated"])
+    _forget_cached(summary.content_type_id, summary.object_id)
     transaction.on_commit(partial(_announce, summary.content_type_id, summary.object_id))
+
+
+def _forget_cached(content_type_id: int, object_id: int) -> None:
+    """Make the cached ratings of an object stale now and again once the transaction commits
+    (a page built in between, from data not committed yet, is cached under a dead version)."""
+    bump_object_version(content_type_id, object_id)
+    transaction.on_commit(partial(bump_object_version, content_type_id, object_id))
 
 
 def _announce(content_type_id: int, object_id: int) -> None:

@@ -2,7 +2,8 @@
 
 Named by ``HAYSTACK_SIGNAL_PROCESSOR``. Saving or deleting a product (or one of its
 details, its category or catalog, whose names are part of its document) updates the
-index once the transaction commits, through the tasks in :mod:`coleman.search.tasks`.
+index once the transaction commits, through the tasks in :mod:`coleman.search.tasks`; each
+update then bumps the catalog version, so pages cached from the index are rebuilt from it.
 ``COLEMAN_SEARCH_REALTIME = False`` turns it off (then schedule ``update_index --age=N --remove``).
 A failure to index is logged and never breaks the save that caused it.
 """
@@ -17,6 +18,7 @@ from haystack.signals import BaseSignalProcessor
 from haystack.utils import get_identifier
 
 from coleman.conf import coleman_settings
+from coleman.products.cache import bump_catalog_version
 from coleman.products.models import Catalog, CatalogCategory, Product, ProductDetail
 
 from . import tasks
@@ -97,6 +99,9 @@ class ProductSignalProcessor(BaseSignalProcessor):
                     backend.remove(product)
             if active:
                 backend.update(index, active)
+        # What was cached from the index (results pages, "more like this") may have been built
+        # between the product's save and this update, which a task worker runs later.
+        bump_catalog_version()
 
     def _remove_document(self, identifier):
         for using in self.connection_router.for_write(models=[Product]):
@@ -104,6 +109,7 @@ class ProductSignalProcessor(BaseSignalProcessor):
                 self._product_index(using).get_backend(using).remove(identifier)
             except NotHandled:
                 continue
+        bump_catalog_version()
 
     def _safely(self, func, *args):
         try:

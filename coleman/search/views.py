@@ -9,6 +9,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from coleman.conf import coleman_settings
+from coleman.products.cache import cached_fragment
+from coleman.products.page_cache import WholePageCacheMixin
 
 from .backends import get_backend
 from .backends.base import SORT_CHOICES, attach_stock
@@ -20,10 +22,28 @@ logger = logging.getLogger("coleman.search")
 FILTER_PARAMS = ("catalog", "category", "manufacturer", "price")
 
 
-class SearchView(TemplateView):
-    """``/search/?q=``: results with highlights, filters with counts, sorting and pages."""
+def outcome_key(search_request) -> tuple:
+    """What makes one search differ from another: its words (spaces and case do not count),
+    filters, sort and page."""
+    request = search_request
+    text = " ".join(request.text.split()).casefold()
+    return (text, request.catalog, request.category, request.manufacturer, request.price, request.sort, request.page)
+
+
+class SearchView(WholePageCacheMixin, TemplateView):
+    """``/search/?q=``: results with highlights, filters with counts, sorting and pages.
+
+    A search's outcome (matches, filter counts, the page of hits) is cached under the catalog
+    version, which every catalog edit and every index update changes; the whole results page
+    is cached too, per query string, like the catalog pages (for first visits, returning
+    shoppers and customers, with their CSRF token and cart summary filled in).
+    """
 
     template_name = "search/search.html"
+
+    def page_identity(self, request):
+        """The path and every parameter (links on the page repeat them all), sorted."""
+        return (request.path, *sorted((name, tuple(values)) for name, values in request.GET.lists()))
 
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET)
@@ -36,7 +56,10 @@ class SearchView(TemplateView):
             return self.render_to_response(context)
         backend = get_backend()
         try:
-            outcome = backend.search(search_request)
+            outcome = cached_fragment(
+                ("search", backend.name, outcome_key(search_request)), lambda: backend.search(search_request)
+            )
+            outcome.request = search_request
         except BackendUnavailable:
             logger.exception("Search backend %s is unavailable", backend.name)
             context["unavailable"] = True

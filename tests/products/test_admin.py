@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coleman.products.models import Product
@@ -188,3 +190,22 @@ def test_editable_cells_and_inline_fields_have_accessible_names(staff_client, st
     form = staff_client.get(reverse("admin:products_product_change", args=[store.preserves.pk])).content.decode()
     assert 'aria-label="Attribute: row 1"' in form
     assert 'aria-label="Value: row 2"' in form  # the empty row for a new attribute
+
+
+@pytest.mark.parametrize("size", [1, 60])
+def test_product_changelist_counts_once_per_catalog_version(staff_client, store, size):
+    """The product changelist counts its rows once (no second count of the whole table) and
+    reads the count from the cache until the catalog changes; the count shown stays right."""
+    for _ in range(size):
+        ProductFactory(category=store.food)
+    url = reverse("admin:products_product_changelist")
+    with CaptureQueriesContext(connection) as first:
+        staff_client.get(url)
+    counts = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"] and "products_product" in q["sql"]]
+    assert len(counts) == 1, counts
+    with CaptureQueriesContext(connection) as second:
+        page = staff_client.get(url).content.decode()
+    assert not [q for q in second.captured_queries if "COUNT(" in q["sql"] and "products_product" in q["sql"]]
+    assert f"{size + 5} products" in page
+    ProductFactory(category=store.food)
+    assert f"{size + 6} products" in staff_client.get(url).content.decode()

@@ -2,8 +2,10 @@
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.test import Client
 
 from coleman.products.models import Product
 from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory
@@ -32,11 +34,11 @@ COLD = {
     # its active variants (+ summary, reviews)
     "detail": MENU + 4 + 2 * RATINGS + OFFERS + CURRENCIES,
 }
-# Served from the cache: whole pages for cookie-less visitors cost nothing; for visitors with
-# cookies the page frame is rendered around the cached fragments, and the product page's live
-# parts (the shopper's rating tool, reviews) read theirs.
+# Served from the cache: whole pages cost nothing, for cookie-less visitors and for visitors
+# with cookies alike (their CSRF token and cart summary are filled in per request).
 WARM_WITHOUT_COOKIES = dict.fromkeys(COLD, 0)
-WARM_WITH_COOKIES = {**WARM_WITHOUT_COOKIES, "detail": 2 * RATINGS}
+WARM_WITH_COOKIES = dict.fromkeys(COLD, 0)
+CACHED_SESSIONS = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +105,49 @@ def test_query_counts_are_constant(client, shop_of, django_assert_num_queries, s
         assert client.get(url).status_code == 200
 
 
+def returning_visitor(*, logged_in=False):
+    """A client like a returning shopper's browser: a CSRF cookie and a session holding a
+    2-line cart; logged in as a customer with ``logged_in``."""
+    client = Client()
+    if logged_in:
+        user, _ = get_user_model().objects.get_or_create(username="returning", email="returning@example.com")
+        client.force_login(user)
+    client.get("/products/cranberry-preserves/")
+    for product in Product.objects.order_by("pk")[:2]:
+        assert client.post(f"/cart/add/{product.pk}/", {"quantity": "1"}).status_code == 302
+    client.get("/cart/")  # shows (and so consumes) the "added to your cart" messages
+    return client
+
+
+@pytest.mark.parametrize("size", [1, 500])
+@pytest.mark.parametrize("page", list(COLD))
+@pytest.mark.parametrize("logged_in", [False, True], ids=["shopper", "customer"])
+def test_returning_visitors_cost_no_query_on_a_cached_page(
+    shop_of, settings, django_assert_num_queries, size, page, logged_in
+):
+    """With a session (a cart, or a login too) a cached catalog page costs no query at all
+    with the cached sessions of production: the page, the cart summary, the customer's user
+    row all come from the cache. With database sessions the session's row is the one query.
+    Neither writes the session."""
+    shop_of(max(size, 2))
+    settings.SESSION_ENGINE = CACHED_SESSIONS
+    visitor = returning_visitor(logged_in=logged_in)
+    url = URLS[page]
+    visitor.get(url)  # fills the caches
+    with django_assert_num_queries(0):
+        response = visitor.get(url)
+    assert response.status_code == 200
+    page_text = response.content.decode()
+    assert 'class="cart-summary-count">2<' in page_text
+    assert ("Log out" in page_text) is logged_in
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    visitor = returning_visitor(logged_in=logged_in)
+    visitor.get(url)
+    with django_assert_num_queries(1) as captured:  # the session row, read, not written
+        assert visitor.get(url).status_code == 200
+    assert captured.captured_queries[0]["sql"].startswith("SELECT")
+
+
 def test_a_deep_page_costs_the_same_queries(client, shop_of, django_assert_num_queries, settings):
     """The last page of a long listing costs what the first one does."""
     settings.COLEMAN_PRODUCTS_PER_PAGE = 10
@@ -154,3 +199,19 @@ def test_a_full_page_is_filled_from_the_listing(client, store, settings):
     positions = [page.index(name) for name in names]
     assert positions == sorted(positions)
     assert "Bulk Berry 0002" not in page and "Bulk Berry 0006" not in page
+
+
+def test_a_page_past_the_limit_is_a_clear_404_without_a_query(client, shop_of, settings, django_assert_num_queries):
+    """Past ``COLEMAN_PRODUCTS_MAX_PAGES`` a listing answers 404 at once, with a page saying
+    why and where to go; the last allowed page offers no "Next"."""
+    settings.COLEMAN_PRODUCTS_PER_PAGE = 10
+    settings.COLEMAN_PRODUCTS_MAX_PAGES = 3
+    shop_of(50)
+    client.get("/products/")  # the session-less visitor's CSRF cookie, content types
+    for url in ("/products/?page=4", "/products/?page=4000", "/catalogs/fall-collection/gifts/?page=4000"):
+        with django_assert_num_queries(0):
+            response = client.get(url)
+        assert response.status_code == 404, url
+        assert "We list the first 3 pages of every listing." in response.content.decode()
+    last = client.get("/products/?page=3").content.decode()
+    assert "Page 3 of 3" in last and 'rel="next"' not in last

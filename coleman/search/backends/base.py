@@ -264,20 +264,35 @@ def count_facets(matches, request):
     category_catalogs = {}
     bands = price_bands()
     band_counts = dict.fromkeys((b[0] for b in bands), 0)
+    selected_band = request.price_band
     for match in matches:
-        if passes_filters(match, request, ignore="catalog") and match.catalog_slug:
+        # One pass: which filters does this match fail? A match counts for a filter's choices
+        # when it fails no other filter.
+        failed = []
+        if request.catalog and match.catalog_slug != request.catalog:
+            failed.append("catalog")
+        if request.category and match.category_id != request.category:
+            failed.append("category")
+        if request.manufacturer and match.manufacturer != request.manufacturer:
+            failed.append("manufacturer")
+        if selected_band and not in_band(match.price, selected_band):
+            failed.append("price")
+        if len(failed) > 1:
+            continue
+        only = failed[0] if failed else None
+        if only in (None, "catalog") and match.catalog_slug:
             label, count = catalogs.get(match.catalog_slug, (match.catalog, 0))
             catalogs[match.catalog_slug] = (label, count + 1)
-        if passes_filters(match, request, ignore="category") and match.category_id:
+        if only in (None, "category") and match.category_id:
             label, count = categories.get(match.category_id, (match.category, 0))
             categories[match.category_id] = (label, count + 1)
             category_catalogs[match.category_id] = match.catalog
-        if passes_filters(match, request, ignore="manufacturer") and match.manufacturer:
+        if only in (None, "manufacturer") and match.manufacturer:
             label, count = manufacturers.get(match.manufacturer, (match.manufacturer, 0))
             manufacturers[match.manufacturer] = (label, count + 1)
-        if passes_filters(match, request, ignore="price"):
+        if only in (None, "price"):
             for value, _label, low, high in bands:
-                if in_band(match.price, (low, high)):
+                if match.price >= low and (high is None or match.price < high):
                     band_counts[value] += 1
                     break
 

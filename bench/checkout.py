@@ -1,0 +1,148 @@
+#!/usr/bin/env python
+"""Guest checkout end to end: orders per second and SQL queries per order.
+
+    .venv/bin/python bench/checkout.py                       # SQLite file in /tmp
+    .venv/bin/python bench/checkout.py --database-url postgres://postgres@127.0.0.1:5432/coleman_checkout_bench
+
+Runs Django in-process with the test settings (the payment services are played by the
+gateway sandbox at http://testserver/sandbox/…, reached through the test transport adapter:
+no network). Each order is a new guest: "Add to cart" (2 units), the Google Checkout page,
+"Place order" (the order is written and handed to the sandbox), the sandbox's checkout page,
+"Pay" there — after which the sandbox posts Google's notifications (new order, risk, charge)
+back to the store, which marks the order paid. The script checks every order ended PAID.
+
+It reports orders per second (wall clock, sequential, so the machine's load shows in it: the
+load average is printed), this process's CPU time per order, and the queries per order, per
+step: all statements Django ran, and those that read or write rows (without BEGIN, COMMIT,
+SAVEPOINT and RELEASE). The sandbox keeps no rows of its own: every query is the store's.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from html import unescape
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.data_setup import setup_django  # noqa: E402
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+HANDOFF = re.compile(r'<form method="post" action="([^"]+)" class="payments-handoff"')
+
+
+def hidden_fields(html):
+    """The hidden inputs of a page, unescaped, as a dict."""
+    return {name: unescape(value) for name, value in HIDDEN.findall(html)}
+
+
+def place_order(product, address, counter):
+    """One guest order, paid in the sandbox; queries are counted per step by ``counter``."""
+    from django.test import Client
+    from django.urls import reverse
+
+    shopper = Client()
+    with counter("add to cart"):
+        assert shopper.post(f"/cart/add/{product.pk}/", {"quantity": "2"}).status_code == 302
+    with counter("checkout page"):
+        page = shopper.get("/checkout/google/")
+    assert page.status_code == 200, page.status_code
+    data = hidden_fields(page.content.decode())
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(address, email="bench@example.com")
+    with counter("place order + hand-off"):
+        handoff = shopper.post("/checkout/google/", data)
+    assert handoff.status_code == 200, handoff.status_code
+    fields = hidden_fields(handoff.content.decode())
+    action = HANDOFF.search(handoff.content.decode())[1]
+    with counter("sandbox checkout page"):
+        sandbox_page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]})
+    assert sandbox_page.status_code == 200
+    state = hidden_fields(sandbox_page.content.decode())["state"]
+    with counter("pay (sandbox + notifications)"):
+        paid = shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay"})
+    assert paid.status_code == 302, paid.status_code
+
+
+CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+class Counter:
+    """Counts the queries of each step: all of them, and those that read or write rows."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+        self.steps = {}
+
+    def __call__(self, step):
+        from django.test.utils import CaptureQueriesContext
+
+        steps = self.steps
+
+        class Step(CaptureQueriesContext):
+            def __exit__(self, *exc):
+                super().__exit__(*exc)
+                rows = sum(1 for q in self.captured_queries if not q["sql"].startswith(CONTROL))
+                steps.setdefault(step, []).append((len(self.captured_queries), rows))
+
+        return Step(self.connection)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=100)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    url = setup_django(args.database_url, "checkout")
+
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.db import connection
+
+    from coleman.orders.models import Order
+    from coleman.products.models import Catalog, CatalogCategory, Product
+    from tests.factories.orders import ADDRESS
+
+    settings.ALLOWED_HOSTS = ["*"]
+    catalog, _ = Catalog.objects.get_or_create(slug="bench-checkout", defaults={"name": "Bench", "publisher": "Bench"})
+    category, _ = CatalogCategory.objects.get_or_create(catalog=catalog, slug="bench", defaults={"name": "Bench"})
+    product, _ = Product.objects.get_or_create(
+        slug="bench-checkout-product",
+        defaults={"category": category, "name": "Bench Preserves", "price": Decimal("9.50"), "stock": None},
+    )
+    address = {key: value for key, value in ADDRESS.items() if value}
+    place_order(product, address, Counter())  # warm up (content types, templates, caches)
+
+    counter = Counter()
+    before = Order.objects.filter(status_id="PAID").count()
+    load = os.getloadavg()[0]
+    started, started_cpu = time.perf_counter(), time.process_time()
+    for _ in range(args.orders):
+        place_order(product, address, counter)
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - started_cpu
+    paid = Order.objects.filter(status_id="PAID").count() - before
+    assert paid == args.orders, f"{paid} of {args.orders} orders were paid"
+
+    print(f"{connection.vendor} ({url.split('@')[-1]}), {args.orders} guest orders, all PAID")
+    print(f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
+    print(f"orders/s (wall): {args.orders / wall:.1f}; CPU per order: {cpu / args.orders * 1000:.1f} ms")
+    print()
+    print("| step | queries | reading or writing rows |")
+    print("|---|---:|---:|")
+    totals = [0, 0]
+    for step, counts in counter.steps.items():
+        medians = [statistics.median(c[i] for c in counts) for i in (0, 1)]
+        totals = [t + m for t, m in zip(totals, medians, strict=True)]
+        print(f"| {step} | {medians[0]:.0f} | {medians[1]:.0f} |")
+    print(f"| **per order** | **{totals[0]:.0f}** | **{totals[1]:.0f}** |")
+
+
+if __name__ == "__main__":
+    main()
