@@ -30,8 +30,9 @@ CHAIN = ["products", "cart", "orders", "payments", "digital"]
 # Pricing parts the cart prices with: tax rates and offers sit between the catalog and the
 # cart (offers read the catalog's categories; the cart's pricing function reads both).
 PRICING = {"tax": {"core"}, "offers": {"core", "products", "tax"}}
-# Display currencies only format amounts; they reach pages through panels and import no app.
-DISPLAY = {"currencies": {"core"}}
+# Display currencies only format amounts; they reach pages through panels, and register with
+# the catalog's page cache so that cached pages are kept per display currency.
+DISPLAY = {"currencies": {"core", "products"}}
 READ_ONLY = {"search", "reports", "api", "salesforce"}  # they read from the others; nothing imports them
 ALLOWED_DEPENDENCIES = {
     "core": set(),

@@ -50,6 +50,13 @@ def chosen(request):
     return (code, found[1], found[2]) if found else None
 
 
+def page_variant(request) -> str:
+    """The code of the shopper's display currency ("" for none): cached pages that show
+    approximate prices are kept per currency."""
+    found = chosen(request)
+    return found[0] if found else ""
+
+
 def approximate(amount, currency) -> str:
     """``amount`` (store currency) in ``currency`` (``(code, symbol, rate)``) as "€1.234,50"-style
     text following the active language's conventions."""

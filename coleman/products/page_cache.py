@@ -115,6 +115,22 @@ def register_live_part(template_name: str, renderer) -> None:
     _live_part_renderers[template_name] = renderer
 
 
+_page_variants = []
+
+
+def register_page_variant(variant) -> None:
+    """Keep a separate cached page per ``variant(request)`` (a short string, ``""`` by default)
+    for shoppers with cookies: for an app whose pages differ by a choice kept in the shopper's
+    session, such as a display currency. ``variant`` must read no database (it runs on every
+    cached request)."""
+    _page_variants.append(variant)
+
+
+def page_variants(request) -> tuple:
+    """The registered variants of the page for ``request`` (:func:`register_page_variant`)."""
+    return tuple(variant(request) for variant in _page_variants)
+
+
 PERSONAL_PART_ATTR = "_coleman_rendered_personal_part"
 
 
@@ -171,8 +187,14 @@ class ShopperPageCache(CookielessPageCache):
         return "customer" if user is not None and user.is_authenticated else "shopper"
 
     def key(self, request, identity=None) -> str:
-        """``identity`` (by default the path and the page number) and the visitor class."""
-        return fragment_key("shopper-page", self.visitor_class(request), *(identity or page_identity(request)))
+        """``identity`` (by default the path and the page number), the visitor class and the
+        page's registered variants (a display currency, say)."""
+        return fragment_key(
+            "shopper-page",
+            self.visitor_class(request),
+            *page_variants(request),
+            *(identity or page_identity(request)),
+        )
 
     def fetch(self, request, key) -> HttpResponse | None:
         """The stored page with the shopper's own CSRF token and live parts, or ``None``."""

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -103,3 +103,16 @@ def test_the_rates_are_read_once_then_cached(client, store, euro):
 def test_staff_edit_rates_in_the_admin(staff_client, euro):
     """The rates list opens for staff."""
     assert staff_client.get(reverse("admin:currencies_exchangerate_changelist")).status_code == 200
+
+
+def test_cached_pages_for_returning_shoppers_are_kept_per_display_currency(client, store, euro, settings):
+    """Whole pages cached for shoppers with cookies are kept per display currency: a shopper
+    without a choice never sees another's euros, and the euro shopper keeps seeing them."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    url = store.candle.get_absolute_url()
+    dollars = Client()
+    dollars.post(reverse("cart:add-item", args=[store.juice.pk]))  # a returning shopper's cookies
+    choose(client, "EUR", url)
+    for _round in range(2):  # the second round is served from the cache
+        assert "≈ €12.88" in client.get(url).content.decode()
+        assert "≈ €" not in dollars.get(url).content.decode()

@@ -38,9 +38,11 @@ def test_sizes_voucher_massachusetts_tax_and_paypal_agree_everywhere(live_server
     page.get_by_label("Choose").select_option(label="S – $18.00")
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("2")  # the add finished (it may use fetch)
     page.goto(live_server.url + shirt.get_absolute_url())
     page.get_by_label("Choose").select_option(label="L – $20.00")
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("3")
 
     page.goto(live_server.url + "/cart/")
     expect(page.get_by_role("link", name="Harvest T-shirt – S")).to_be_visible()

@@ -78,6 +78,7 @@ def test_a_prepaid_balance_pays_a_download_without_leaving_the_store(live_server
 
     page.goto(live_server.url + song.get_absolute_url())
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".cart-summary-count")).to_have_text("1")  # the add finished (it may use fetch)
     page.goto(live_server.url + "/cart/")
     page.get_by_role("link", name="Checkout").click()
     page.get_by_label("Amazon Payments", exact=True).check()
