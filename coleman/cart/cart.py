@@ -36,7 +36,7 @@ from .exceptions import (
 )
 from .lines import Line, Lines
 from .pricing import PriceBreakdown, price_cart
-from .saved import remember
+from .saved import forget_saved_cart, remember
 
 SESSION_KEY = "coleman_cart"
 VOUCHER_SESSION_KEY = "coleman_cart_voucher"
@@ -369,13 +369,17 @@ class Cart:
         self._save()
 
     @staticmethod
-    def clear_session(session) -> bool:
+    def clear_session(session, user=None) -> bool:
         """Empty the cart kept in ``session`` (a session store that no request holds, e.g. one
-        loaded by its key when a payment notification arrives); True if there was one."""
-        if session.pop(SESSION_KEY, None) is None:
-            return False
+        loaded by its key when a payment notification arrives), with its voucher and the prices
+        the shopper saw, and ``user``'s saved cart; True if there was a cart in the session."""
+        had_cart = session.pop(SESSION_KEY, None) is not None
+        session.pop(VOUCHER_SESSION_KEY, None)
+        session.pop(PRICES_SESSION_KEY, None)
         session.save()
-        return True
+        if user is not None:
+            forget_saved_cart(user)
+        return had_cart
 
     # --- internals --------------------------------------------------------------------
 

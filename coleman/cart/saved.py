@@ -34,6 +34,12 @@ def remember(cart) -> None:
         SavedCart.objects.filter(user=user).update(contents=contents, voucher_code=voucher)
 
 
+def forget_saved_cart(user) -> None:
+    """Empty ``user``'s saved cart (their order was paid: its lines must not come back on the
+    next login)."""
+    SavedCart.objects.filter(user=user).update(contents={}, voucher_code="")
+
+
 def merge_on_login(request, user, cart_class) -> list[str]:
     """Merge ``user``'s saved cart into the request's cart; returns (and shows) what changed."""
     saved = SavedCart.objects.filter(user=user).first()

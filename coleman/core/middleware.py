@@ -61,6 +61,15 @@ class ControlCharacterMiddleware:
                 return True
         return False
 
+    @staticmethod
+    def _is_large_upload(request) -> bool:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        return request.content_type == "multipart/form-data" and limit is not None and length > limit
+
     def is_hostile(self, request) -> bool:
         """True when the path, query string, form fields or cookies hold a refused character."""
         if CONTROL_CHARACTERS.search(request.path_info) or CONTROL_CHARACTERS.search(request.path):
@@ -77,6 +86,11 @@ class ControlCharacterMiddleware:
             "multipart/form-data",
         ):
             try:
+                if not self._is_large_upload(request):
+                    # Keep the raw body readable for views that verify it (signed
+                    # notifications): read it once, before parsing the form from it. Large
+                    # uploads are parsed from the stream (their views read files, not bodies).
+                    request.body  # noqa: B018
                 post = request.POST
             except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
                 return False  # Django answers these itself (400/413) when the view reads the form

@@ -288,7 +288,7 @@ def clear_placed_cart(order) -> bool:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     if not store().exists(key):
         return False
-    return Cart.clear_session(store(session_key=key))
+    return Cart.clear_session(store(session_key=key), user=order.user if order.user_id else None)
 
 
 # --- the pipeline -------------------------------------------------------------------------

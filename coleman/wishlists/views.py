@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 from coleman.cart.exceptions import CartError
 from coleman.conf import coleman_settings
 from coleman.core.http import safe_next_url, wants_json
-from coleman.core.mail import send_templated_mail
+from coleman.core.mail import absolute_url, send_templated_mail
 from coleman.core.throttling import Throttle
 
 from . import services
@@ -346,7 +346,7 @@ class StockAlertView(ProblemMixin, TemplateView):
         throttle.hit()
         email = form.cleaned_data["email"]
         token = services.alert_token(product, email)
-        confirm_url = request.build_absolute_uri(f"{reverse('wishlists:alert-confirm')}?{urlencode({'token': token})}")
+        confirm_url = absolute_url(f"{reverse('wishlists:alert-confirm')}?{urlencode({'token': token})}")
         send_templated_mail(
             to=email,
             subject_template="wishlists/email/confirm_alert_subject.txt",

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from coleman.core.mail import render_email, send_templated_mail
+from coleman.core.mail import absolute_url, render_email, send_templated_mail
 from coleman.orders.models import OrderFeedback
 from coleman.reports.periods import ReportScopeForm
 from tests.factories.digital import AssetFactory, DigitalProductFactory, order_with, pay
@@ -81,6 +81,14 @@ def contexts(site):
             "subscription": None,
         },
         "reports/email/report_body.txt": {"title": "Sales report", "scope": scope.scope()},
+        "wishlists/email/back_in_stock_body.txt": {
+            "product": asset.product,
+            "product_url": absolute_url(asset.product.get_absolute_url()),
+        },
+        "wishlists/email/confirm_alert_body.txt": {
+            "product": asset.product,
+            "confirm_url": absolute_url(reverse("wishlists:alert-confirm") + "?token=signed-token"),
+        },
     }
 
 

@@ -122,11 +122,12 @@ def test_feeds_sitemap_and_api_list_the_product_once(client, store, sizes):
 @pytest.mark.parametrize("lines", [1, 50])
 def test_cart_page_with_variant_lines_costs_constant_queries(client, store, lines, django_assert_num_queries):
     """1 or 50 variant lines: session, products, variants (the running offers were cached when
-    the lines were added; the display currencies' rates are read once, then cached)."""
+    the lines were added; the display currencies' rates and the header's category menu are read
+    once, then cached)."""
     for product in ProductFactory.create_batch(lines, category=store.apparel):
         variant = ProductVariant.objects.create(product=product, name="M", sku=f"{product.slug}-m")
         add(client, product, variant=variant.pk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("cart:detail"))
     assert response.content.decode().count('class="cart-line"') == lines
     with django_assert_num_queries(3):

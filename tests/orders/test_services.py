@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 from django.db import DatabaseError
 
-from coleman.cart.cart import SESSION_KEY, Cart
+from coleman.cart.cart import SESSION_KEY, VOUCHER_SESSION_KEY, Cart
+from coleman.cart.models import SavedCart
+from coleman.offers.models import Voucher
 from coleman.orders import services
 from coleman.orders.exceptions import (
     DuplicateCheckout,
@@ -102,6 +104,27 @@ def test_placing_an_order_keeps_the_cart_until_it_is_paid(filled_cart, address, 
     assert SESSION_KEY not in stored.load()
     order.refresh_from_db()
     assert order.cart_session_key == ""
+
+
+def test_a_paid_order_empties_the_customers_saved_cart_and_voucher(address, django_capture_on_commit_callbacks):
+    """A logged-in customer's paid order empties the session's cart with its voucher and the
+    cart saved against their account, so the bought lines do not come back at the next login."""
+    customer = UserFactory()
+    request = make_request()
+    request.user = customer
+    cart = Cart(request)
+    cart.add(ProductFactory(name="Jam", price=Decimal("3.50")), 2)
+    Voucher.objects.create(code="CRANBERRY10", kind="percent", value=Decimal("10"))
+    cart.set_voucher_code("CRANBERRY10")
+    request.session.save()
+    assert SavedCart.objects.get(user=customer).contents["items"]
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(cart, address, user=customer)
+        services.transition(order, "PAID", by="test")
+    stored = type(request.session)(session_key=request.session.session_key).load()
+    assert SESSION_KEY not in stored and VOUCHER_SESSION_KEY not in stored
+    saved = SavedCart.objects.get(user=customer)
+    assert (saved.contents, saved.voucher_code) == ({}, "")
 
 
 def test_placed_email_and_signal_are_sent_after_commit(filled_cart, address, django_capture_on_commit_callbacks):

@@ -454,7 +454,7 @@ def test_buyer_chooses_among_flat_rate_options_in_the_sandbox(shopper, settings)
 def test_sandbox_page_lists_every_shipping_option(shopper, settings):
     """The sandbox's page offers each shipping method with its price and the total it makes."""
     settings.COLEMAN_GOOGLE_SHIPPING_METHODS = BOOK_FLAT_RATES
-    handoff = shopper.post("/checkout/google/", checkout_form(shopper))
+    handoff = shopper.post("/checkout/google/", checkout_form(shopper), follow=True)
     fields = hidden_fields(handoff.content.decode())
     action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
     page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]}).content.decode()

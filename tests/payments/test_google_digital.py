@@ -139,7 +139,7 @@ def test_sandbox_confirmation_page_shows_what_was_delivered(client, products):
         product.price, product.stock = Decimal("3.00"), None
         product.save()
         client.post(reverse("cart:add-item", args=[product.pk]), {"quantity": 1})
-    handoff = client.post("/checkout/google/", checkout_form(client))
+    handoff = client.post("/checkout/google/", checkout_form(client), follow=True)
     fields = hidden_fields(handoff.content.decode())
     assert_valid_google_document(base64.b64decode(fields["cart"]), "checkout-shopping-cart")
     action = re.search(r'<form method="post" action="([^"]+)" class="payments-handoff"', handoff.content.decode())[1]
