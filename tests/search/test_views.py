@@ -8,6 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coleman.products.cache import catalog_changed_by_update
 from tests.factories.products import CategoryFactory, ProductFactory, cranberry_catalog
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +262,7 @@ def test_autocomplete_odd_input(client, catalog, query):
 
 def test_result_cards_say_out_of_stock_and_only_n_left(client, search_index):
     """Result cards say "Out of stock" and "Only N left" like the catalog's cards, from the
-    current stock (a sale changes it without touching the index)."""
+    current stock (a sale changes it without touching the index, and refreshes cached pages)."""
     category = CategoryFactory()
     ProductFactory(category=category, name="Bog Jam Plenty", stock=40)
     few = ProductFactory(category=category, name="Bog Jam Few", stock=2)
@@ -270,7 +271,8 @@ def test_result_cards_say_out_of_stock_and_only_n_left(client, search_index):
     page = client.get(URL, {"q": "jam"}).content.decode()
     assert page.count('<p class="stock stock-out">Out of stock</p>') == 1
     assert page.count('<p class="stock stock-low">Only 2 left</p>') == 1
-    type(few).objects.filter(pk=few.pk).update(stock=1)  # as a sale does: no signal, no reindex
+    type(few).objects.filter(pk=few.pk).update(stock=1)  # as a sale does: no signal, no reindex,
+    catalog_changed_by_update()  # but the cached pages are told the catalog changed
     assert "Only 1 left" in client.get(URL, {"q": "jam"}).content.decode()
 
 
