@@ -73,9 +73,13 @@ class CookielessPageCache:
         content, content_type, has_csrf_token = cached
         if has_csrf_token:
             content = content.replace(CSRF_TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
-        response = HttpResponse(content, content_type=content_type)
+        response = HttpResponse(self.personalised(request, content), content_type=content_type)
         patch_vary_headers(response, ["Cookie"])  # as the rendered page would say
         return response
+
+    def personalised(self, request, content: bytes) -> bytes:
+        """``content`` as this visitor sees it: the same for everyone here."""
+        return content
 
     def store(self, request, response, key) -> None:
         """Store a freshly rendered page under ``key`` if it is the same for every visitor."""
@@ -196,18 +200,9 @@ class ShopperPageCache(CookielessPageCache):
             *(identity or page_identity(request)),
         )
 
-    def fetch(self, request, key) -> HttpResponse | None:
-        """The stored page with the shopper's own CSRF token and live parts, or ``None``."""
-        cached = cache.get(key)
-        if cached is None:
-            return None
-        content, content_type, has_csrf_token = cached
-        if has_csrf_token:
-            content = content.replace(CSRF_TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
-        content = self.fill_live_parts(request, content)
-        response = HttpResponse(content, content_type=content_type)
-        patch_vary_headers(response, ["Cookie"])
-        return response
+    def personalised(self, request, content: bytes) -> bytes:
+        """``content`` with the shopper's live parts filled in (:meth:`fill_live_parts`)."""
+        return self.fill_live_parts(request, content)
 
     @staticmethod
     def fill_live_parts(request, content: bytes) -> bytes:
