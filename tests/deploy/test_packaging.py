@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "coleman.core",
     "coleman.products",
+    "coleman.tax",
+    "coleman.offers",
     "coleman.cart",
 ]
 MIDDLEWARE = [

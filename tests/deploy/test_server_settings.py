@@ -46,11 +46,12 @@ def production(**env):
 
 
 def test_one_server_defaults_need_no_other_server():
-    """Without CACHE_URL: file cache, database sessions, database task queue, local files."""
+    """Without CACHE_URL: file cache, sessions in the database read through that cache
+    (cached_db), database task queue, local files."""
     code, values = production()
     assert code == 0, values
     assert values["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
-    assert values["session"] == "django.contrib.sessions.backends.db"
+    assert values["session"] == "django.contrib.sessions.backends.cached_db"
     assert values["tasks"] == "django_tasks_db.DatabaseBackend"
     assert values["storage"] == "django.core.files.storage.FileSystemStorage"
     assert values["exempt"] == [r"^healthz$"]
