@@ -70,6 +70,9 @@ DEFAULTS = {
     # Seconds a rendered catalog fragment may be served from the cache; edits to the
     # catalog invalidate it at once regardless.
     "CATALOG_CACHE_SECONDS": 600,
+    # How many cached catalog fragments (whole pages included) each process also keeps in
+    # its own memory, read without asking the shared cache (0: none). A page is 10-60 KB.
+    "CATALOG_LOCAL_CACHE_ENTRIES": 200,
     # Labels ("app_label.Model") of other models whose saves and deletes must also refresh
     # cached catalog pages, e.g. a rating model whose averages the product cards show.
     "CATALOG_CACHE_INVALIDATED_BY": [],

@@ -1,7 +1,6 @@
 """Admin for the catalog, arranged for staff who are not developers."""
 
 from django.contrib import admin
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils.functional import cached_property
@@ -9,10 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coleman.conf import coleman_settings
 from coleman.core.admin_labels import LabelledInlineMixin, LabelledListEditableMixin
 
-from .cache import bump_catalog_version, fragment_key
+from .cache import bump_catalog_version, fragment_key, get_fragment, set_fragment
 from .models import Catalog, CatalogCategory, Product, ProductAttribute, ProductDetail, ProductVariant
 
 
@@ -123,10 +121,10 @@ class CatalogCountPaginator(Paginator):
         except Exception:  # a query Django cannot print (e.g. it matches nothing): count it
             return super().count
         key = fragment_key("admin-count", sql)
-        count = cache.get(key)
+        count = get_fragment(key)
         if count is None:
             count = super().count
-            cache.set(key, count, coleman_settings.CATALOG_CACHE_SECONDS)
+            set_fragment(key, count)
         return count
 
 

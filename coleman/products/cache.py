@@ -11,11 +11,21 @@ shared content of a catalog page), the parts of a product page (:func:`render_pa
 listing's count. :func:`cached_fragment` builds and stores it on first use; keys come from
 :func:`fragment_key`, which also tells languages apart. Whole pages for visitors without
 cookies are cached by :mod:`coleman.products.page_cache` on top of these keys.
+
+A key names its version, so what is stored under it never changes: each process keeps the
+fragments it read last in memory (``COLEMAN_CATALOG_LOCAL_CACHE_ENTRIES`` of them), and only
+the version itself is read from the shared cache on every request. Only immutable values (text,
+bytes, numbers and tuples of them) are kept in memory, because callers may change the objects
+they get back; every stored fragment keeps the deadline of the shared cache's entry.
 """
 
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -38,8 +48,15 @@ def _fresh_version() -> int:
     return time.time_ns() // 1000
 
 
+# The version pinned for the rest of one request (:func:`pinned_catalog_version`), or None.
+_pinned_version = ContextVar("coleman_pinned_catalog_version", default=None)
+
+
 def catalog_version() -> int:
     """Return the current catalog version (creating it on first use)."""
+    pinned = _pinned_version.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
         cache.add(CATALOG_VERSION_KEY, _fresh_version(), timeout=None)
@@ -47,8 +64,20 @@ def catalog_version() -> int:
     return version
 
 
+@contextmanager
+def pinned_catalog_version():
+    """Read the catalog version once for the block (a page and its live parts take their
+    keys under one version); a bump inside the block unpins it."""
+    token = _pinned_version.set(catalog_version())
+    try:
+        yield
+    finally:
+        _pinned_version.reset(token)
+
+
 def bump_catalog_version() -> None:
     """Invalidate every cached catalog fragment."""
+    _pinned_version.set(None)
     try:
         cache.incr(CATALOG_VERSION_KEY)
     except ValueError:  # no version yet (or it was evicted)
@@ -77,16 +106,92 @@ def fragment_key(*parts) -> str:
     return f"{FRAGMENT_KEY_PREFIX}:{catalog_version()}:{digest}"
 
 
+class LocalFragments:
+    """The fragments this process read last, by key, each with its deadline (a bounded LRU).
+
+    Safe because a fragment key names the catalog version: the entry under a key never
+    changes, and a new version means new keys.
+    """
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()  # threaded servers share one copy
+
+    def get(self, key, now):
+        """The live entry's value under ``key``, or ``None``."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= now:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key, deadline, value) -> None:
+        """Keep ``value`` until ``deadline`` if it is immutable, dropping the oldest entries."""
+        size = coleman_settings.CATALOG_LOCAL_CACHE_ENTRIES
+        if size <= 0 or not is_immutable(value):
+            return
+        with self._lock:
+            self._entries[key] = (deadline, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
+
+def is_immutable(value) -> bool:
+    """Whether ``value`` is text, bytes, a number, a bool, ``None`` or a tuple of those."""
+    if isinstance(value, tuple):
+        return all(is_immutable(item) for item in value)
+    return value is None or isinstance(value, str | bytes | int | float | bool)
+
+
+local_fragments = LocalFragments()
+
+
+def get_fragment(key):
+    """The fragment stored under ``key`` (a :func:`fragment_key`), from this process's memory
+    or the shared cache, or ``None`` when there is none or it expired."""
+    now = time.time()
+    value = local_fragments.get(key, now)
+    if value is not None:
+        return value
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    deadline, value = entry
+    if deadline <= now:
+        return None
+    local_fragments.put(key, deadline, value)
+    return value
+
+
+def set_fragment(key, value) -> None:
+    """Store ``value`` under ``key`` for ``COLEMAN_CATALOG_CACHE_SECONDS``, in the shared cache
+    and in this process's memory."""
+    seconds = coleman_settings.CATALOG_CACHE_SECONDS
+    deadline = time.time() + seconds
+    cache.set(key, (deadline, value), seconds)
+    local_fragments.put(key, deadline, value)
+
+
 def cached_fragment(parts, build):
     """Return the fragment cached under ``parts``, building and caching it with ``build()`` if missing.
 
     ``build`` may raise (``Http404`` for an unknown slug); nothing is cached then.
     """
     key = fragment_key(*parts)
-    fragment = cache.get(key)
+    fragment = get_fragment(key)
     if fragment is None:
         fragment = build()
-        cache.set(key, fragment, coleman_settings.CATALOG_CACHE_SECONDS)
+        set_fragment(key, fragment)
     return fragment
 
 

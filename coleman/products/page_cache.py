@@ -28,16 +28,13 @@ import re
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 
-from coleman.conf import coleman_settings
-
-from .cache import fragment_key
+from .cache import fragment_key, get_fragment, pinned_catalog_version, set_fragment
 
 # Stands for the CSRF token in stored pages; each visitor's own token replaces it when the
 # page is served.
@@ -67,7 +64,7 @@ class CookielessPageCache:
 
     def fetch(self, request, key) -> HttpResponse | None:
         """The page stored under ``key`` with the visitor's own CSRF token, or ``None``."""
-        cached = cache.get(key)
+        cached = get_fragment(key)
         if cached is None:
             return None
         content, content_type, has_csrf_token = cached
@@ -92,7 +89,7 @@ class CookielessPageCache:
         content = response.content
         if has_csrf_token:
             content = CSRF_TOKEN_IN_FORM.sub(rb"\g<1>" + CSRF_TOKEN_PLACEHOLDER.encode() + rb"\g<2>", content)
-        cache.set(key, (content, response["Content-Type"], has_csrf_token), coleman_settings.CATALOG_CACHE_SECONDS)
+        set_fragment(key, (content, response["Content-Type"], has_csrf_token))
 
     @staticmethod
     def is_the_same_for_every_visitor(request, response) -> bool:
@@ -229,7 +226,7 @@ class ShopperPageCache(CookielessPageCache):
         content = LIVE_PART.sub(lambda match: b"<!--live:" + match.group(1) + b"-->", response.content)
         if has_csrf_token:
             content = CSRF_TOKEN_IN_FORM.sub(rb"\g<1>" + CSRF_TOKEN_PLACEHOLDER.encode() + rb"\g<2>", content)
-        cache.set(key, (content, response["Content-Type"], has_csrf_token), coleman_settings.CATALOG_CACHE_SECONDS)
+        set_fragment(key, (content, response["Content-Type"], has_csrf_token))
 
     def is_the_same_for_the_visitor_class(self, request, response) -> bool:
         """True unless rendering the page set a cookie other than the CSRF token's, changed the
@@ -287,10 +284,12 @@ class WholePageCacheMixin:
         if page_cache is None:
             return super().dispatch(request, *args, **kwargs)
         # The key is taken before the page is rendered: if the catalog changes meanwhile, the
-        # page is stored under the old catalog version, which nobody reads any more.
-        key = page_cache.key(request, self.page_identity(request))
-        response = page_cache.fetch(request, key)
-        if response is None:
-            response = super().dispatch(request, *args, **kwargs)
-            page_cache.store(request, response, key)
+        # page is stored under the old catalog version, which nobody reads any more. The page
+        # and its live parts (the cart summary) read the version once.
+        with pinned_catalog_version():
+            key = page_cache.key(request, self.page_identity(request))
+            response = page_cache.fetch(request, key)
+            if response is None:
+                response = super().dispatch(request, *args, **kwargs)
+                page_cache.store(request, response, key)
         return response

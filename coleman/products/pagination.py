@@ -1,6 +1,5 @@
 """Pages of a product listing: the page number a shopper asked for, and that page read cheaply."""
 
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
@@ -8,7 +7,7 @@ from django.utils.translation import gettext
 
 from coleman.conf import coleman_settings
 
-from .cache import fragment_key
+from .cache import fragment_key, get_fragment, set_fragment
 from .models import Product
 
 # Page numbers longer than this are refused before they reach the database.
@@ -51,10 +50,10 @@ def cached_count(queryset, *count_key) -> int:
     once per listing, not once per page.
     """
     key = fragment_key("count", *count_key)
-    count = cache.get(key)
+    count = get_fragment(key)
     if count is None:
         count = queryset.count()
-        cache.set(key, count, coleman_settings.CATALOG_CACHE_SECONDS)
+        set_fragment(key, count)
     return count
 
 

@@ -11,7 +11,7 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -265,7 +265,7 @@ def test_a_stored_product_page_gives_each_visitor_a_token_of_their_own(store):
     assert second_response.templates == []  # no template was rendered: the page came whole
     assert CSRF_TOKEN_PLACEHOLDER not in second_page and "csrftoken" in second_response.cookies
     assert token_in.search(first_page).group(1) != token_in.search(second_page).group(1)
-    stored, _, has_token = cache.get(CookielessPageCache().key(RequestFactory().get(url)))
+    stored, _, has_token = catalog_cache.get_fragment(CookielessPageCache().key(RequestFactory().get(url)))
     assert has_token and CSRF_TOKEN_PLACEHOLDER.encode() in stored
     assert token_in.search(first_page).group(1).encode() not in stored
     if apps.is_installed("coleman.cart"):
@@ -274,3 +274,62 @@ def test_a_stored_product_page_gives_each_visitor_a_token_of_their_own(store):
             reverse("cart:add-item", args=[store.preserves.pk]), {"quantity": "1", "csrfmiddlewaretoken": form_token}
         )
         assert response.status_code == 302
+
+
+def test_a_page_read_once_is_served_from_the_process_memory(client, store):
+    """A whole page read from the shared cache is kept in the process: it is served again
+    even after the shared cache lost it, until the catalog version changes."""
+    url = "/catalogs/fall-collection/gifts/"
+    first = text(client.get(url))
+    key = CookielessPageCache().key(RequestFactory().get(url))
+    catalog_cache.local_fragments.clear()  # a fresh process: only the shared cache has the page
+    text(client.get(url))
+    cache.delete(key)
+    again = client.get(url)
+    assert again.templates == [] and text(again) == first  # from memory, nothing rendered
+    Product.objects.filter(pk=store.candle.pk).update(name="Tall Candle")
+    bump_catalog_version()  # as every catalog change does, from any process
+    assert "Tall Candle" in text(client.get(url))
+
+
+def test_process_memory_keeps_the_shared_entrys_deadline(db, monkeypatch):
+    """A fragment kept in memory expires when its shared cache entry does."""
+    catalog_cache.set_fragment("coleman-test:fragment", "<p>old</p>")
+    assert catalog_cache.get_fragment("coleman-test:fragment") == "<p>old</p>"
+    later = catalog_cache.time.time() + 601
+    monkeypatch.setattr(catalog_cache.time, "time", lambda: later)
+    assert catalog_cache.get_fragment("coleman-test:fragment") is None
+
+
+@override_settings(COLEMAN_CATALOG_LOCAL_CACHE_ENTRIES=2)
+def test_process_memory_is_bounded_and_holds_only_immutable_values(db):
+    """Only the most recently used fragments stay in memory, and only immutable ones (a caller
+    may change a dict or an object it was given; the next reader must not see that)."""
+    for name in ("a", "b", "c"):
+        catalog_cache.set_fragment(f"coleman-test:{name}", name.upper())
+    catalog_cache.set_fragment("coleman-test:dict", {"x": 1})
+    cache.clear()
+    assert [catalog_cache.get_fragment(f"coleman-test:{name}") for name in ("a", "b", "c")] == [None, "B", "C"]
+    assert catalog_cache.get_fragment("coleman-test:dict") is None
+    assert catalog_cache.is_immutable((b"page", "text/html", True)) and not catalog_cache.is_immutable(([],))
+
+
+def test_a_shoppers_page_reads_the_catalog_version_once(store, monkeypatch):
+    """The page and its live part (the cart summary) take their keys under one version read."""
+    client = Client()
+    client.get("/products/")
+    client.post(f"/cart/add/{store.candle.pk}/", {"quantity": "1"})
+    client.get("/cart/")  # shows the "added" message
+    text(client.get("/products/"))
+    backend = caches["default"]
+    reads = []
+    real_get = backend.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", counting_get)
+    page = text(client.get("/products/"))
+    assert 'class="cart-summary-count">1<' in page
+    assert sum(1 for key in reads if key == CATALOG_VERSION_KEY) == 1
