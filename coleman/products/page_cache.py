@@ -29,10 +29,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
+
+from coleman.core.csrf import masked_csrf_token
 
 from .cache import fragment_key, get_fragment, pinned_catalog_version, set_fragment
 
@@ -69,7 +70,7 @@ class CookielessPageCache:
             return None
         content, content_type, has_csrf_token = cached
         if has_csrf_token:
-            content = content.replace(CSRF_TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
+            content = content.replace(CSRF_TOKEN_PLACEHOLDER.encode(), masked_csrf_token(request).encode())
         response = HttpResponse(self.personalised(request, content), content_type=content_type)
         patch_vary_headers(response, ["Cookie"])  # as the rendered page would say
         return response
