@@ -38,7 +38,9 @@ from django.utils.translation import get_language
 from coleman.conf import coleman_settings
 
 CATALOG_VERSION_KEY = "coleman:products:catalog-version"
-FRAGMENT_KEY_PREFIX = "coleman:products:fragment"
+# Entries are stored as (deadline, fragment); the "2" keeps a shared cache filled by an
+# earlier release (bare fragments) from being read after an upgrade.
+FRAGMENT_KEY_PREFIX = "coleman:products:fragment2"
 
 
 def _fresh_version() -> int:
