@@ -47,6 +47,7 @@ PAGES = [
     ("category", "/catalogs/standard-collection/gifts/"),
     ("product", "/products/cranberry-preserves/"),
     ("search", "/search/?q=cranberry"),
+    ("cart", "/cart/"),
 ]
 # first: no cookie (a first visit); shopper: CSRF cookie and a session holding a 2-line cart
 # (a returning shopper); customer: logged in, with a 2-line cart.

@@ -21,6 +21,7 @@ import cProfile
 import io
 import os
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -53,6 +54,12 @@ def parse_args():
     parser.add_argument("--profile", default="", help="PAGE:VISITOR to profile with cProfile (top 30)")
     parser.add_argument("--pages", default="", help="comma-separated page names (default all)")
     parser.add_argument("--session-engine", default="", help="SESSION_ENGINE to use (default: the settings')")
+    parser.add_argument(
+        "--cache",
+        choices=("memory", "files"),
+        default="memory",
+        help="the shared cache: in-process memory (the test settings) or files, as production runs by default",
+    )
     return parser.parse_args()
 
 
@@ -69,12 +76,19 @@ def setup(args):
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.test import override_settings
 
     from coleman.products.models import Product
 
     settings.ROOT_URLCONF = "bench.urls"
     if args.session_engine:
         settings.SESSION_ENGINE = args.session_engine
+    if args.cache == "files":
+        location = Path(tempfile.gettempdir()) / f"coleman-shopper-cache-{args.products}"
+        shutil.rmtree(location, ignore_errors=True)
+        backend = "django.core.cache.backends.filebased.FileBasedCache"
+        # override_settings also resets Django's cache handler, which has read CACHES already.
+        override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": str(location)}}).enable()
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
     if Product.objects.count() < args.products:
@@ -174,6 +188,7 @@ def main():
             rows[name, visitor] = (*measure(clients[visitor], pages[name], args.requests, visitor), bare)
     print(
         f"{args.products:,} products, {args.requests} requests each, sessions {settings.SESSION_ENGINE}, "
+        f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
         f"load average {load:.1f} → {os.getloadavg()[0]:.1f}"
     )
     print(f"{'page':<14}" + "".join(f"| {v:<29}" for v in VISITORS))
