@@ -23,6 +23,8 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from localflavor.us.forms import USZipCodeField
@@ -149,8 +151,46 @@ def validate_address(data: Mapping) -> dict:
     return address
 
 
+def _option_attrs(attrs) -> str:
+    """An option's attributes as Django's ``attrs.html`` writes them (``True``: name only)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class CountrySelect(forms.Select):
+    """Django's select, with its options written in Python rather than one template include each.
+
+    The markup is the same as ``django/forms/widgets/select.html``; the country list has 250
+    options, and including ``select_option.html`` for each of them was most of the checkout
+    page's time (bench/checkout.py).
+    """
+
+    template_name = "core/forms/widgets/select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        parts = []
+        for group_name, options, _index in context["widget"]["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_option_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+        return context
+
+
 class CountryChoiceField(forms.ChoiceField):
     """A select of the world's countries by name, posting ISO codes; typed codes in any case pass."""
+
+    widget = CountrySelect
 
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", lambda: list(countries))
@@ -222,6 +262,7 @@ __all__ = [
     "AddressFields",
     "AddressForm",
     "CountryChoiceField",
+    "CountrySelect",
     "apply_country_rules",
     "is_country_code",
     "normalize_address",
