@@ -47,15 +47,22 @@ class NotificationView(View):
             serial = root.get("serial-number", "").strip()
             if not serial or len(serial) > 120:
                 raise MalformedMessage("The notification has no usable serial-number.")
-            order, google_number = processor.find_order(root, kind)
+            found = {}
+
+            def find_order():
+                found["order"], found["google_number"] = processor.find_order(root, kind, lock=True)
+                return found["order"]
+
             apply_once(
                 processor=processor.name,
                 key=serial,
                 kind=kind,
                 body=body,
                 parsed=safe_xml.to_dict(root),
-                order=order,
-                apply=lambda event: processor.apply_notification(event, root, kind, order, google_number),
+                order=find_order,
+                apply=lambda event: processor.apply_notification(
+                    event, root, kind, found["order"], found["google_number"]
+                ),
                 remote_addr=address,
             )
         except MessageRejected as exc:
