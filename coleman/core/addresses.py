@@ -18,12 +18,12 @@ gateways), and the ``ship_*`` fields of an order.
   the country rules) for code that gets addresses from elsewhere than a form.
 """
 
+import html
 from collections.abc import Mapping
 from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -151,39 +151,45 @@ def validate_address(data: Mapping) -> dict:
     return address
 
 
-def _option_attrs(attrs) -> str:
-    """An option's attributes as Django's ``attrs.html`` writes them (``True``: name only)."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
+def _escaped(text) -> str:
+    """``text`` escaped as Django's autoescape does (``conditional_escape``), as a plain string."""
+    return str(text.__html__()) if hasattr(text, "__html__") else html.escape(str(text))
 
 
 class CountrySelect(forms.Select):
     """Django's select, with its options written in Python rather than one template include each.
 
-    The markup is the same as ``django/forms/widgets/select.html``; the country list has 250
-    options, and including ``select_option.html`` for each of them was most of the checkout
-    page's time (bench/checkout.py).
+    The markup is the same as ``django/forms/widgets/select.html`` (a test compares them); the
+    country list has 250 options, and including ``select_option.html`` for each of them was
+    most of the checkout page's time (bench/checkout.py). Options carry no attributes but
+    ``selected`` (a select's options inherit none), so ``optgroups`` is not built.
     """
 
     template_name = "core/forms/widgets/select.html"
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        parts = []
-        for group_name, options, _index in context["widget"]["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"{_option_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
-            if group_name:
+    def options_html(self, value) -> str:
+        """The ``<option>`` (and ``<optgroup>``) markup for the formatted ``value`` (a list of strings)."""
+        parts, has_selected = [], False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):
+                parts.append(f'\n  <optgroup label="{_escaped(option_value)}">')
+                choices = option_label
+            else:
+                choices = [("" if option_value is None else option_value, option_label)]
+            for subvalue, sublabel in choices:
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in value
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{_escaped(subvalue)}"{" selected" if selected else ""}>'
+                    f"{_escaped(sublabel)}</option>\n"
+                )
+            if isinstance(option_label, list | tuple):
                 parts.append("\n  </optgroup>")
-        context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+        return "".join(parts)
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        context["widget"]["options_html"] = mark_safe(self.options_html(context["widget"]["value"]))  # noqa: S308 - escaped
         return context
 
 
