@@ -44,7 +44,7 @@ def log_rejected(processor, kind, body, message, *, remote_addr=None, order=None
     )
 
 
-def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=None):
+def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=None, writes=True):
     """Apply an authenticated message exactly once; returns ``(event, applied)``.
 
     In one transaction: ``order`` is found (it may be a callable, called inside the
@@ -55,6 +55,10 @@ def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=
     race) makes that insert fail, everything ``apply`` did is rolled back, and the message is
     recorded as a duplicate (with an empty key) that changed nothing. When ``apply`` or
     ``order`` raises, nothing is kept and the exception propagates.
+
+    ``writes=False`` says the message can change nothing, whatever state the order is in (it is
+    only logged, e.g. Google's risk information): outside a transaction, the event's INSERT
+    alone is then atomic, and no transaction is opened around it.
     """
     if not key:
         raise ValueError("apply_once needs the message's idempotency key.")
@@ -69,14 +73,20 @@ def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=
         outcome=EventOutcome.APPLIED,
         remote_addr=remote_addr,
     )
+
+    def record():
+        if callable(order):
+            event.order = order()
+        event.outcome, message = apply(event)
+        event.message = message or ""
+        event.save(force_insert=True)
+
     try:
-        with transaction.atomic():
-            if callable(order):
-                event.order = order()
-            outcome, message = apply(event)
-            event.outcome = outcome
-            event.message = message or ""
-            event.save(force_insert=True)
+        if writes or transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                record()
+        else:
+            record()
     except IntegrityError:
         first = PaymentEvent.objects.filter(processor=processor, idempotency_key=key).values_list("pk", flat=True)
         first = first.first()

@@ -21,6 +21,9 @@ from .buy_it_now import order_from_buy_it_now
 from .protocol import parse_amount
 from .shipping import chosen_shipping
 
+#: The new financial states :meth:`NotificationHandling.on_order_state_change` acts on.
+ACTED_ON_FINANCIAL = ("PAYMENT_DECLINED", "CANCELLED", "CANCELLED_BY_GOOGLE", "CHARGED")
+
 
 class NotificationHandling:
     """Applying authenticated Notification API messages to orders (one ``on_<type>`` per type)."""
@@ -50,6 +53,20 @@ class NotificationHandling:
         if order is None:
             raise MalformedMessage(f"No order matches Google order {google_number}.")
         return order, google_number
+
+    def changes_nothing(self, root, kind):
+        """True when the notification cannot change anything, whatever the order's state: it is
+        only logged (risk information; a state change to a state the store does not act on).
+
+        Such a notification is applied without a transaction and reads the order unlocked.
+        """
+        if kind == "risk-information-notification":
+            return True
+        if kind != "order-state-change-notification":
+            return False
+        financial = safe_xml.text(root, "new-financial-order-state")
+        fulfillment = safe_xml.text(root, "new-fulfillment-order-state")
+        return bool(financial or fulfillment) and financial not in ACTED_ON_FINANCIAL and fulfillment != "DELIVERED"
 
     def apply_notification(self, event, root, kind, order, google_number):
         """Apply one authenticated, first-seen notification; returns ``(outcome, message)``.

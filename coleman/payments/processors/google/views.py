@@ -48,9 +48,10 @@ class NotificationView(View):
             if not serial or len(serial) > 120:
                 raise MalformedMessage("The notification has no usable serial-number.")
             found = {}
+            writes = not processor.changes_nothing(root, kind)
 
             def find_order():
-                found["order"], found["google_number"] = processor.find_order(root, kind, lock=True)
+                found["order"], found["google_number"] = processor.find_order(root, kind, lock=writes)
                 return found["order"]
 
             apply_once(
@@ -64,6 +65,7 @@ class NotificationView(View):
                     event, root, kind, found["order"], found["google_number"]
                 ),
                 remote_addr=address,
+                writes=writes,
             )
         except MessageRejected as exc:
             log_rejected(processor.name, kind, body, str(exc), remote_addr=address, authenticated=True)
