@@ -181,9 +181,42 @@ def make_order_from_cart(
     if user is not None and not user.is_authenticated:
         user = None
     calculator = get_shipping_calculator()
+    placing = {
+        "cart": cart,
+        "user": user,
+        "email": email,
+        "address": address,
+        "comments": comments,
+        "checkout_token": checkout_token,
+        "voucher_code": voucher_code,
+        "calculator": calculator,
+    }
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction: a savepoint around the order's INSERT lets a taken
+        # number be drawn again without failing the caller's transaction.
+        return _place_order(**placing, savepoint=True)
+    # A transaction of its own: no savepoint; on the (rare) taken number the whole placing is
+    # tried again with another number; a used checkout token means the first order stands.
+    for _attempt in range(5):
+        try:
+            return _place_order(**placing, savepoint=False)
+        except IntegrityError as error:
+            placed = Order.objects.filter(checkout_token=checkout_token).first() if checkout_token else None
+            if placed is not None:
+                raise DuplicateCheckout(_("This order was already placed."), order=placed) from None
+            number = getattr(error, "order_number", None)
+            if number is None or not Order.objects.filter(number=number).exists():
+                raise
+    raise IntegrityError("Could not draw a free order number.")
+
+
+def _place_order(*, cart, user, email, address, comments, checkout_token, voucher_code, calculator, savepoint):
+    """The transaction of :func:`make_order_from_cart`; ``savepoint``: guard the order's INSERT
+    with one (and draw another number on a collision), else an IntegrityError leaves the
+    transaction with the number tried in ``error.order_number``."""
     with transaction.atomic():
         # A checkout token used before makes the order's INSERT fail (the token is unique), and
-        # _save_new_order raises DuplicateCheckout then, before anything else is written; the
+        # DuplicateCheckout is raised then (by _save_new_order or make_order_from_cart); the
         # token is looked up first only when the cart cannot be priced (the first order may
         # have used the voucher or the product), so a double click still finds its order.
         try:
@@ -221,7 +254,14 @@ def make_order_from_cart(
             cart_session_key=(cart.session.session_key or "") if isinstance(cart, Cart) else "",
             **{f"ship_{field}": value for field, value in address.items()},
         )
-        _save_new_order(order)
+        if savepoint:
+            _save_new_order(order)
+        else:
+            try:
+                order.save(force_insert=True)
+            except IntegrityError as error:
+                error.order_number = order.number
+                raise
         if breakdown.voucher is not None:
             voucher_discount = sum((a.amount for a in breakdown.discounts if a.kind == "voucher"), 0)
             try:
