@@ -18,11 +18,13 @@ gateways), and the ``ship_*`` fields of an order.
   the country rules) for code that gets addresses from elsewhere than a form.
 """
 
+import html
 from collections.abc import Mapping
 from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from localflavor.us.forms import USZipCodeField
@@ -149,8 +151,52 @@ def validate_address(data: Mapping) -> dict:
     return address
 
 
+def _escaped(text) -> str:
+    """``text`` escaped as Django's autoescape does (``conditional_escape``), as a plain string."""
+    return str(text.__html__()) if hasattr(text, "__html__") else html.escape(str(text))
+
+
+class CountrySelect(forms.Select):
+    """Django's select, with its options written in Python rather than one template include each.
+
+    The markup is the same as ``django/forms/widgets/select.html`` (a test compares them); the
+    country list has 250 options, and including ``select_option.html`` for each of them was
+    most of the checkout page's time (bench/checkout.py). Options carry no attributes but
+    ``selected`` (a select's options inherit none), so ``optgroups`` is not built.
+    """
+
+    template_name = "core/forms/widgets/select.html"
+
+    def options_html(self, value) -> str:
+        """The ``<option>`` (and ``<optgroup>``) markup for the formatted ``value`` (a list of strings)."""
+        parts, has_selected = [], False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):
+                parts.append(f'\n  <optgroup label="{_escaped(option_value)}">')
+                choices = option_label
+            else:
+                choices = [("" if option_value is None else option_value, option_label)]
+            for subvalue, sublabel in choices:
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in value
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{_escaped(subvalue)}"{" selected" if selected else ""}>'
+                    f"{_escaped(sublabel)}</option>\n"
+                )
+            if isinstance(option_label, list | tuple):
+                parts.append("\n  </optgroup>")
+        return "".join(parts)
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        context["widget"]["options_html"] = mark_safe(self.options_html(context["widget"]["value"]))  # noqa: S308 - escaped
+        return context
+
+
 class CountryChoiceField(forms.ChoiceField):
     """A select of the world's countries by name, posting ISO codes; typed codes in any case pass."""
+
+    widget = CountrySelect
 
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", lambda: list(countries))
@@ -222,6 +268,7 @@ __all__ = [
     "AddressFields",
     "AddressForm",
     "CountryChoiceField",
+    "CountrySelect",
     "apply_country_rules",
     "is_country_code",
     "normalize_address",

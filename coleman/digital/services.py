@@ -154,6 +154,8 @@ def grant_for_order(order) -> list[Entitlement]:
     Lines get their license keys when their entitlement is created; paid orders' entitlements
     get their expiry and subscription time when opened. Returns the order's entitlements.
     """
+    if not ProductInOrder.objects.filter(order=order, product__is_digital=True).exists():
+        return []  # nothing to grant (most orders): no transaction, no lock
     now = timezone.now()
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)

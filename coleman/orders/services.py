@@ -26,6 +26,7 @@ from coleman.products.cache import catalog_changed_by_update
 from coleman.products.models import Product, ProductVariant
 
 from .exceptions import (
+    CheckoutError,
     DuplicateCheckout,
     EmptyCart,
     IllegalTransition,
@@ -180,18 +181,57 @@ def make_order_from_cart(
     if user is not None and not user.is_authenticated:
         user = None
     calculator = get_shipping_calculator()
+    placing = {
+        "cart": cart,
+        "user": user,
+        "email": email,
+        "address": address,
+        "comments": comments,
+        "checkout_token": checkout_token,
+        "voucher_code": voucher_code,
+        "calculator": calculator,
+    }
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction: a savepoint around the order's INSERT lets a taken
+        # number be drawn again without failing the caller's transaction.
+        return _place_order(**placing, savepoint=True)
+    # A transaction of its own: no savepoint; on the (rare) taken number the whole placing is
+    # tried again with another number; a used checkout token means the first order stands.
+    for _attempt in range(5):
+        try:
+            return _place_order(**placing, savepoint=False)
+        except IntegrityError as error:
+            placed = Order.objects.filter(checkout_token=checkout_token).first() if checkout_token else None
+            if placed is not None:
+                raise DuplicateCheckout(_("This order was already placed."), order=placed) from None
+            number = getattr(error, "order_number", None)
+            if number is None or not Order.objects.filter(number=number).exists():
+                raise
+    raise IntegrityError("Could not draw a free order number.")
+
+
+def _place_order(*, cart, user, email, address, comments, checkout_token, voucher_code, calculator, savepoint):
+    """The transaction of :func:`make_order_from_cart`; ``savepoint``: guard the order's INSERT
+    with one (and draw another number on a collision), else an IntegrityError leaves the
+    transaction with the number tried in ``error.order_number``."""
     with transaction.atomic():
-        if checkout_token:
-            existing = Order.objects.filter(checkout_token=checkout_token).first()
+        # A checkout token used before makes the order's INSERT fail (the token is unique), and
+        # DuplicateCheckout is raised then (by _save_new_order or make_order_from_cart); the
+        # token is looked up first only when the cart cannot be priced (the first order may
+        # have used the voucher or the product), so a double click still finds its order.
+        try:
+            priced = _price_lines(cart)
+            code = getattr(cart, "voucher_code", "") if voucher_code is None else voucher_code
+            breakdown = price_cart(
+                priced, voucher_code=code, user=user, email=email, address=address, shipping_calculator=calculator
+            )
+            if breakdown.voucher_error:
+                raise VoucherRejected(breakdown.voucher_error)
+        except CheckoutError:
+            existing = Order.objects.filter(checkout_token=checkout_token).first() if checkout_token else None
             if existing is not None:
-                raise DuplicateCheckout(_("This order was already placed."), order=existing)
-        priced = _price_lines(cart)
-        code = getattr(cart, "voucher_code", "") if voucher_code is None else voucher_code
-        breakdown = price_cart(
-            priced, voucher_code=code, user=user, email=email, address=address, shipping_calculator=calculator
-        )
-        if breakdown.voucher_error:
-            raise VoucherRejected(breakdown.voucher_error)
+                raise DuplicateCheckout(_("This order was already placed."), order=existing) from None
+            raise
         order = Order(
             number=generate_order_number(),
             user=user,
@@ -214,7 +254,14 @@ def make_order_from_cart(
             cart_session_key=(cart.session.session_key or "") if isinstance(cart, Cart) else "",
             **{f"ship_{field}": value for field, value in address.items()},
         )
-        _save_new_order(order)
+        if savepoint:
+            _save_new_order(order)
+        else:
+            try:
+                order.save(force_insert=True)
+            except IntegrityError as error:
+                error.order_number = order.number
+                raise
         if breakdown.voucher is not None:
             voucher_discount = sum((a.amount for a in breakdown.discounts if a.kind == "voucher"), 0)
             try:
@@ -266,29 +313,34 @@ def make_order_from_cart(
         )
 
         def after_commit():
-            _send_status_email(order, change)
+            _send_status_email(order, change, lines=lines)
             order_placed.send(sender=Order, order=order)
 
         transaction.on_commit(after_commit)
     return order
 
 
-def clear_placed_cart(order) -> bool:
+def clear_placed_cart(order, *, session_key=None) -> bool:
     """Empty the cart of the session that placed ``order`` (once it is paid); True if emptied.
 
     The payment is usually confirmed by the service's server, not in the shopper's request,
     so the session is loaded by the key the order kept. A session that is gone (or a
-    session engine with nothing on the server) is left alone.
+    session engine with nothing on the server) is left alone. ``session_key``: the key
+    :func:`transition` already took off the order (in the same UPDATE that marked it paid).
     """
-    key = order.cart_session_key
+    key = session_key
+    if key is None:
+        key = order.cart_session_key
+        if not key:
+            return False
+        Order.objects.filter(pk=order.pk).update(cart_session_key="")
+        order.cart_session_key = ""
     if not key:
         return False
-    Order.objects.filter(pk=order.pk).update(cart_session_key="")
-    order.cart_session_key = ""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    if not store().exists(key):
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    if not session.exists(key):
         return False
-    return Cart.clear_session(store(session_key=key), user=order.user if order.user_id else None)
+    return Cart.clear_session(session, user=order.user if order.user_id else None)
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -333,7 +385,7 @@ def release_stock(order) -> int:
     return released
 
 
-def transition(order, to_status, *, by=None, note="", tracking_number=None) -> Order:
+def transition(order, to_status, *, by=None, note="", tracking_number=None, locked=False) -> Order:
     """Move ``order`` to ``to_status`` (a short name such as "PAID" or a ``StatusCode``).
 
     The only place an order's status changes. Raises :class:`IllegalTransition` unless the
@@ -342,41 +394,68 @@ def transition(order, to_status, *, by=None, note="", tracking_number=None) -> O
     releases reserved stock on cancellation, and after commit emails the customer (every
     status in :data:`CUSTOMER_EMAIL_STATUSES`) and sends ``order_status_changed``. Returns
     ``order``, updated.
+
+    The order row is read again under ``select_for_update`` in the transaction, unless the
+    caller passes ``locked=True``: it already holds ``order`` read that way in the current
+    transaction (a payment notification reads its order once), so its status is current and
+    the move is written inside the caller's transaction without a savepoint.
     """
     target = _status_short_name(to_status)
     user, actor = _actor(by)
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise transaction.TransactionManagementError("transition(locked=True) needs the caller's transaction.")
+        _check_transition(order, order.status_id, target)
+        with transaction.atomic(savepoint=False):
+            return _write_transition(order, order, target, user, actor, note, tracking_number)
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        current = locked.status_id
-        if target not in TRANSITIONS.get(current, ()):
-            raise IllegalTransition(
-                _("Order %(number)s cannot move from %(current)s to %(target)s.")
-                % {"number": locked.number, "current": Status.label_for(current), "target": Status.label_for(target)}
-            )
-        locked.status_id = target
-        fields = ["status", "updated_at"]
-        if tracking_number is not None:
-            locked.tracking_number = str(tracking_number).strip()[:100]
-            fields.append("tracking_number")
-        locked.save(update_fields=fields)
-        if target in RELEASES_STOCK:
-            release_stock(locked)
-        change = OrderStatusChange.objects.create(
-            order=locked, from_status_id=current, to_status_id=target, changed_by=user, actor=actor, note=note
+        locked_order = Order.objects.select_for_update().get(pk=order.pk)
+        _check_transition(locked_order, locked_order.status_id, target)
+        return _write_transition(order, locked_order, target, user, actor, note, tracking_number)
+
+
+def _check_transition(order, current, target):
+    if target not in TRANSITIONS.get(current, ()):
+        raise IllegalTransition(
+            _("Order %(number)s cannot move from %(current)s to %(target)s.")
+            % {"number": order.number, "current": Status.label_for(current), "target": Status.label_for(target)}
         )
 
-        def after_commit():
-            if target == Status.PAID:
-                clear_placed_cart(locked)
-            _send_status_email(locked, change)
-            order_status_changed.send(sender=Order, order=locked, from_status=current, to_status=target, change=change)
 
-        transaction.on_commit(after_commit)
-    order.status_id = locked.status_id
-    order.tracking_number = locked.tracking_number
-    order.updated_at = locked.updated_at
-    for cached in ["status"]:
-        order._state.fields_cache.pop(cached, None)
+def _write_transition(order, locked, target, user, actor, note, tracking_number):
+    """The writes of :func:`transition` on the ``locked`` row (in the caller's transaction)."""
+    current = locked.status_id
+    locked.status_id = target
+    fields = ["status", "updated_at"]
+    if tracking_number is not None:
+        locked.tracking_number = str(tracking_number).strip()[:100]
+        fields.append("tracking_number")
+    if target == Status.PAID and locked.cart_session_key:
+        # The paid order's session cart is emptied after commit; the key is not needed again.
+        cart_session_key, locked.cart_session_key = locked.cart_session_key, ""
+        fields.append("cart_session_key")
+    else:
+        cart_session_key = ""
+    locked.save(update_fields=fields)
+    if target in RELEASES_STOCK:
+        release_stock(locked)
+    change = OrderStatusChange.objects.create(
+        order=locked, from_status_id=current, to_status_id=target, changed_by=user, actor=actor, note=note
+    )
+
+    def after_commit():
+        if cart_session_key:
+            clear_placed_cart(locked, session_key=cart_session_key)
+        _send_status_email(locked, change)
+        order_status_changed.send(sender=Order, order=locked, from_status=current, to_status=target, change=change)
+
+    transaction.on_commit(after_commit)
+    if order is not locked:
+        order.status_id = locked.status_id
+        order.tracking_number = locked.tracking_number
+        order.updated_at = locked.updated_at
+        order.cart_session_key = locked.cart_session_key
+    order._state.fields_cache.pop("status", None)
     return order
 
 
@@ -460,14 +539,17 @@ def delete_abandoned_orders(days, *, dry_run=False) -> list[dict]:
 # --- email --------------------------------------------------------------------------------
 
 
-def _send_status_email(order, change):
-    """Email the customer about ``change``; failures are logged, never raised (the order stands)."""
+def _send_status_email(order, change, *, lines=None):
+    """Email the customer about ``change``; failures are logged, never raised (the order stands).
+
+    ``lines``: the order's lines when the caller holds them (the order was just placed).
+    """
     if change.to_status_id not in CUSTOMER_EMAIL_STATUSES:
         return
     context = {
         "order": order,
         "change": change,
-        "lines": list(order.lines.all()),
+        "lines": list(order.lines.all()) if lines is None else lines,
         "store_name": coleman_settings.STORE_NAME,
         "status": change.to_status_id,
         "status_label": Status.label_for(change.to_status_id),

@@ -44,76 +44,100 @@ def log_rejected(processor, kind, body, message, *, remote_addr=None, order=None
     )
 
 
-def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=None):
+def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=None, writes=True):
     """Apply an authenticated message exactly once; returns ``(event, applied)``.
 
-    The event row is created with ``key`` (the service's serial number) and ``apply(event)``
-    runs in the same transaction, returning ``(outcome, message)``. A message whose key is
-    already in the log is recorded as a duplicate (with an empty key) and changes nothing;
-    under concurrency the unique constraint decides which copy wins. When ``apply`` raises,
-    nothing it did is kept and the exception propagates.
+    In one transaction: ``order`` is found (it may be a callable, called inside the
+    transaction, e.g. to read the order ``select_for_update``), ``apply(event)`` runs and
+    returns ``(outcome, message)``, then the event row is inserted with ``key`` (the service's
+    serial number), the order and the outcome: one statement. The unique constraint on the
+    key decides: a message whose key is already in the log (a repeat, or a copy that lost a
+    race) makes that insert fail, everything ``apply`` did is rolled back, and the message is
+    recorded as a duplicate (with an empty key) that changed nothing. When ``apply`` or
+    ``order`` raises, nothing is kept and the exception propagates.
+
+    ``writes=False`` says the message can change nothing, whatever state the order is in (it is
+    only logged, e.g. Google's risk information): outside a transaction, the event's INSERT
+    alone is then atomic, and no transaction is opened around it.
     """
     if not key:
         raise ValueError("apply_once needs the message's idempotency key.")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                event = PaymentEvent.objects.create(
-                    processor=processor,
-                    kind=kind,
-                    order=order,
-                    idempotency_key=key,
-                    body=_loggable(body),
-                    parsed=parsed,
-                    authenticated=True,
-                    outcome=EventOutcome.APPLIED,
-                    remote_addr=remote_addr,
-                )
-        except IntegrityError:
-            duplicate = None
-        else:
-            outcome, message = apply(event)
-            event.outcome = outcome
-            event.message = message or ""
-            event.save(update_fields=["outcome", "message"])
-            return event, True
-    first = PaymentEvent.objects.filter(processor=processor, idempotency_key=key).first()
-    duplicate = PaymentEvent.objects.create(
+    event = PaymentEvent(
         processor=processor,
         kind=kind,
-        order=order,
+        order=None if callable(order) else order,
+        idempotency_key=key,
         body=_loggable(body),
         parsed=parsed,
         authenticated=True,
+        outcome=EventOutcome.APPLIED,
+        remote_addr=remote_addr,
+    )
+
+    def record():
+        if callable(order):
+            event.order = order()
+        event.outcome, message = apply(event)
+        event.message = message or ""
+        event.save(force_insert=True)
+
+    try:
+        if writes or transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                record()
+        else:
+            record()
+    except IntegrityError:
+        first = PaymentEvent.objects.filter(processor=processor, idempotency_key=key).values_list("pk", flat=True)
+        first = first.first()
+        if first is None:  # not a repeat: the integrity error was apply's own
+            raise
+    else:
+        return event, True
+    duplicate = PaymentEvent.objects.create(
+        processor=processor,
+        kind=kind,
+        order=_still_there(event.order) if callable(order) and event.order is not None else event.order,
+        body=event.body,
+        parsed=parsed,
+        authenticated=True,
         outcome=EventOutcome.DUPLICATE,
-        message=f"Already received as event #{first.pk if first else '?'}; nothing changed.",
+        message=f"Already received as event #{first}; nothing changed.",
         remote_addr=remote_addr,
     )
     return duplicate, False
 
 
-def move_order(order, status, *, processor, note=""):
+def _still_there(order):
+    """``order``, unless it was created in the transaction that was just rolled back (None then)."""
+    return order if type(order).objects.filter(pk=order.pk).exists() else None
+
+
+def move_order(order, status, *, processor, note="", locked=False):
     """Move ``order`` to ``status`` on a payment service's word; returns True when it moved.
 
     A move to the status the order already has is a no-op (messages repeat); a move the
     pipeline forbids is logged and reported as False instead of raising, because a payment
-    service's late message must never break the store's answer to it.
+    service's late message must never break the store's answer to it. ``locked=True`` says
+    the caller read ``order`` with ``select_for_update`` in the current transaction, so its
+    status is current and it is not read again.
     """
-    order.refresh_from_db(fields=["status"])
+    if not locked:
+        order.refresh_from_db(fields=["status"])
     if order.status_id == status:
         return False
     try:
-        transition(order, status, by=f"payments: {processor}", note=note)
+        transition(order, status, by=f"payments: {processor}", note=note, locked=locked)
     except IllegalTransition as exc:
         logger.info("payments: %s could not move order %s: %s", processor, order.number, exc)
         return False
     return True
 
 
-def flag_order(order, note, *, processor):
-    """Move ``order`` to EXCEPTION so staff look at it; ``note`` says why."""
+def flag_order(order, note, *, processor, locked=False):
+    """Move ``order`` to EXCEPTION so staff look at it; ``note`` says why (``locked``: see :func:`move_order`)."""
     logger.warning("payments: order %s flagged by %s: %s", order.number, processor, note)
-    return move_order(order, Status.EXCEPTION, processor=processor, note=note)
+    return move_order(order, Status.EXCEPTION, processor=processor, note=note, locked=locked)
 
 
 def processor_name_for_order(order):
@@ -136,17 +160,26 @@ def processor_for_order(order):
 
 
 def record_checkout(order, processor, *, remote_id="", token=""):
-    """Record (once per order and processor) that ``order`` was handed to ``processor``."""
-    txn, _ = PaymentTransaction.objects.get_or_create(
-        processor=processor,
-        kind=TransactionKind.CHECKOUT,
-        reference=order.number,
-        defaults={
-            "order": order,
-            "amount": order.total,
-            "currency": order.currency,
-            "remote_id": remote_id,
-            "token": token,
-        },
-    )
-    return txn
+    """Record (once per order and processor) that ``order`` was handed to ``processor``.
+
+    Outside a transaction (the hand-off page) the row is looked up and, the first time,
+    inserted on its own (one statement, no transaction around it); a concurrent insert
+    that wins is found again. Inside one, ``get_or_create`` guards the insert with a savepoint.
+    """
+    lookup = {"processor": processor, "kind": TransactionKind.CHECKOUT, "reference": order.number}
+    defaults = {
+        "order": order,
+        "amount": order.total,
+        "currency": order.currency,
+        "remote_id": remote_id,
+        "token": token,
+    }
+    if transaction.get_connection().in_atomic_block:
+        return PaymentTransaction.objects.get_or_create(**lookup, defaults=defaults)[0]
+    txn = PaymentTransaction.objects.filter(**lookup).first()
+    if txn is not None:
+        return txn
+    try:
+        return PaymentTransaction.objects.create(**lookup, **defaults)
+    except IntegrityError:
+        return PaymentTransaction.objects.get(**lookup)

@@ -96,12 +96,14 @@ class CheckoutView(FormView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        posted_token = request.POST.get("checkout_token", "")
-        if posted_token:
-            placed = Order.objects.filter(checkout_token=posted_token).first()
+        # A token already used is found where it matters, not looked up on every POST: here
+        # when the cart is empty (the order was paid), in form_valid when the session no
+        # longer holds it, and by make_order_from_cart (DuplicateCheckout) in a double click.
+        if self.cart.is_empty:
+            posted_token = request.POST.get("checkout_token", "")
+            placed = Order.objects.filter(checkout_token=posted_token).first() if posted_token else None
             if placed is not None:
                 return self.already_placed(placed, posted_token)
-        if self.cart.is_empty:
             messages.info(request, EMPTY_CART_MESSAGE)
             return redirect("cart:detail")
         return super().post(request, *args, **kwargs)

@@ -1,13 +1,16 @@
 """The store's one address: the same fields, limits, labels and rules in every form and service."""
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
+from django_countries import countries
 
 from coleman.core.addresses import (
     ADDRESS_FIELDS,
     AUTOCOMPLETE,
     MAX_LENGTHS,
     AddressForm,
+    CountrySelect,
     validate_address,
 )
 from coleman.customers.forms import AddressForm as AddressBookForm
@@ -40,6 +43,23 @@ def test_every_address_form_has_the_same_fields_labels_limits_and_autocomplete(f
             assert bound.field.max_length == MAX_LENGTHS[field], field
     assert 'name="country"' in str(form["country"]) and "<select" in str(form["country"])
     assert '<option value="US" selected>United States of America</option>' in str(reference["country"])
+
+
+@pytest.mark.parametrize("value", ["US", "gb", "", None, '"><script>', ["FR", "DE"]])
+@pytest.mark.parametrize(
+    "choices",
+    [
+        list(countries),
+        [("", "---------"), ("Europe", [("FR", "France & co"), ("DE", "<Germany>")]), ("US", "United States")],
+    ],
+)
+def test_the_country_select_draws_exactly_what_djangos_select_draws(value, choices):
+    """The country select writes its options in Python (no template per option) and its markup is
+    Django's own select's, byte for byte: escaping, the one selected option, groups, attributes."""
+    attrs = {"id": "id_country", "required": True, "aria-describedby": 'id_country_helptext"&'}
+    expected = forms.Select(choices=choices, attrs={"autocomplete": "country"}).render("country", value, attrs)
+    drawn = CountrySelect(choices=choices, attrs={"autocomplete": "country"}).render("country", value, attrs)
+    assert drawn == expected
 
 
 @pytest.mark.django_db

@@ -227,6 +227,25 @@ def test_an_order_number_collision_draws_a_new_number(filled_cart, address):
     assert second.number == "ZZZZ-ZZZZ"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_in_its_own_transaction_a_taken_number_or_token_is_handled_without_a_savepoint(filled_cart, address):
+    """Placed outside any transaction (as a view does), the order's INSERT has no savepoint: a taken
+    number makes the whole placing run again with a new one (stock taken once), and a used
+    checkout token raises DuplicateCheckout with the first order, leaving nothing written."""
+    taken = place(filled_cart, address, checkout_token="tok-1")
+    numbers = iter([taken.number, "ZZZZ-ZZZZ"])
+    with mock.patch.object(services, "generate_order_number", lambda: next(numbers)):
+        second = place(filled_cart, address)
+    assert second.number == "ZZZZ-ZZZZ"
+    assert second.lines.count() == 2 and second.history.count() == 1
+    assert Product.objects.get(name="Jam").stock == 1  # 5 - 2 - 2: the failed attempt took nothing
+    with pytest.raises(DuplicateCheckout) as info:
+        place(filled_cart, address, checkout_token="tok-1")
+    assert info.value.order == taken
+    assert Order.objects.count() == 2
+    assert Product.objects.get(name="Jam").stock == 1
+
+
 def test_guest_orders_have_no_user(filled_cart, address):
     """An anonymous user places a guest order with just an email."""
     from django.contrib.auth.models import AnonymousUser

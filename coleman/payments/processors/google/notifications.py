@@ -7,6 +7,7 @@
 """
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coleman.core.money import to_money
 from coleman.orders.models import Order
@@ -20,76 +21,102 @@ from .buy_it_now import order_from_buy_it_now
 from .protocol import parse_amount
 from .shipping import chosen_shipping
 
+#: The new financial states :meth:`NotificationHandling.on_order_state_change` acts on.
+ACTED_ON_FINANCIAL = ("PAYMENT_DECLINED", "CANCELLED", "CANCELLED_BY_GOOGLE", "CHARGED")
+
 
 class NotificationHandling:
     """Applying authenticated Notification API messages to orders (one ``on_<type>`` per type)."""
 
-    def find_order(self, root, kind):
-        """Our order for a notification: by merchant-private-data (new-order) or Google's number."""
+    def find_order(self, root, kind, *, lock=False):
+        """Our order for a notification: by merchant-private-data (new-order) or Google's number.
+
+        ``lock=True`` (inside the transaction that applies the notification) reads the order
+        ``select_for_update``: the one read of the order a notification needs.
+        """
         google_number = safe_xml.required_text(root, "google-order-number")
         if len(google_number) > 40:
             raise MalformedMessage("The google-order-number is too long.")
+        orders = Order.objects.select_for_update() if lock else Order.objects.all()
         if kind == "new-order-notification":
             number = safe_xml.text(root, "shopping-cart/merchant-private-data/merchant-note") or safe_xml.text(
                 root, "shopping-cart/merchant-private-data"
             )
             if not number:
                 return order_from_buy_it_now(root, google_number), google_number
-            order = Order.objects.filter(number=number).first()
+            order = orders.filter(number=number).first()
         else:
-            order = (
-                Order.objects.filter(
-                    payment_transactions__processor=self.name,
-                    payment_transactions__kind=TransactionKind.CHECKOUT,
-                    payment_transactions__remote_id=google_number,
-                )
-                .distinct()
-                .first()
+            checkouts = PaymentTransaction.objects.filter(
+                processor=self.name, kind=TransactionKind.CHECKOUT, remote_id=google_number
             )
+            order = orders.filter(pk__in=checkouts.values("order_id")).first()
         if order is None:
             raise MalformedMessage(f"No order matches Google order {google_number}.")
         return order, google_number
 
+    def changes_nothing(self, root, kind):
+        """True when the notification cannot change anything, whatever the order's state: it is
+        only logged (risk information; a state change to a state the store does not act on).
+
+        Such a notification is applied without a transaction and reads the order unlocked.
+        """
+        if kind == "risk-information-notification":
+            return True
+        if kind != "order-state-change-notification":
+            return False
+        financial = safe_xml.text(root, "new-financial-order-state")
+        fulfillment = safe_xml.text(root, "new-fulfillment-order-state")
+        return bool(financial or fulfillment) and financial not in ACTED_ON_FINANCIAL and fulfillment != "DELIVERED"
+
     def apply_notification(self, event, root, kind, order, google_number):
-        """Apply one authenticated, first-seen notification; returns ``(outcome, message)``."""
+        """Apply one authenticated, first-seen notification; returns ``(outcome, message)``.
+
+        ``order`` was read ``select_for_update`` in the current transaction (see
+        :meth:`find_order`): the handlers use its status as it is and move it without reading
+        it again.
+        """
         handler = getattr(self, "on_" + kind.replace("-notification", "").replace("-", "_"))
         return handler(event, root, order, google_number)
 
     def on_new_order(self, event, root, order, google_number):
         total = parse_amount(safe_xml.required_text(root, "order-total"), "order-total")
         currency = (safe_xml.find(root, "order-total").get("currency") or "").upper()
-        txn = record_checkout(order, self.name)
-        if txn.remote_id and txn.remote_id != google_number:
-            flag_order(
-                order,
-                f"Google sent a second order number {google_number} for this order.",
-                processor=self.name,
-            )
-            return EventOutcome.FLAGGED, "A second Google order for the same store order."
-        owner = self._owner_of_google_number(google_number, order)
-        if owner is None:
-            txn.remote_id = google_number
-            txn.message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
-            try:
-                with transaction.atomic():
-                    txn.save(update_fields=["remote_id", "message", "updated_at"])
-            except IntegrityError:
-                # Another notification claimed the number between our look-up and this save.
-                txn.remote_id = ""
-                owner = self._owner_of_google_number(google_number, order) or "another order"
+        message = f"Google order {google_number}: {safe_xml.text(root, 'financial-order-state')}"
+        owner = None
+        if not self._claim_google_number(order, google_number, message):
+            txn = record_checkout(order, self.name)
+            if txn.remote_id and txn.remote_id != google_number:
+                flag_order(
+                    order,
+                    f"Google sent a second order number {google_number} for this order.",
+                    processor=self.name,
+                    locked=True,
+                )
+                return EventOutcome.FLAGGED, "A second Google order for the same store order."
+            owner = self._owner_of_google_number(google_number, order)
+            if owner is None:
+                txn.remote_id = google_number
+                txn.message = message
+                try:
+                    with transaction.atomic():
+                        txn.save(update_fields=["remote_id", "message", "updated_at"])
+                except IntegrityError:
+                    # Another notification claimed the number between our look-up and this save.
+                    txn.remote_id = ""
+                    owner = self._owner_of_google_number(google_number, order) or "another order"
         if owner is not None:
             note = (
                 f"Google order {google_number} belongs to order {owner}, but a new-order notification "
                 f"names this order in its merchant note."
             )
-            flag_order(order, note, processor=self.name)
+            flag_order(order, note, processor=self.name, locked=True)
             return EventOutcome.FLAGGED, note
         expected, choice = order.total, self.believed_shipping_choice(order, root)
         if choice is not None:
             expected = to_money(order.subtotal + choice[1])
         if total != expected or currency != order.currency:
             note = f"Google's order total {total} {currency} differs from ours ({expected} {order.currency})."
-            flag_order(order, note, processor=self.name)
+            flag_order(order, note, processor=self.name, locked=True)
             return EventOutcome.FLAGGED, note
         if choice is not None and (choice[1] != order.shipping or choice[0] != order.shipping_method):
             # The buyer's choice on Google's page replaces our estimate on the order.
@@ -97,8 +124,27 @@ class NotificationHandling:
             type(order).objects.filter(pk=order.pk).update(
                 shipping_method=order.shipping_method, shipping=order.shipping, total=order.total
             )
-        move_order(order, Status.NEW_CHKOUT, processor=self.name, note=f"Google order {google_number} received.")
+        move_order(
+            order, Status.NEW_CHKOUT, processor=self.name, note=f"Google order {google_number} received.", locked=True
+        )
         return EventOutcome.APPLIED, f"Order is checking out at Google ({google_number})."
+
+    def _claim_google_number(self, order, google_number, message):
+        """Write ``google_number`` on the order's checkout transaction in one UPDATE, when that
+        transaction exists and holds no number yet; True if it did.
+
+        Anything else (no checkout recorded, a number already there, the number held by another
+        order's checkout) is left to the careful path in :meth:`on_new_order`.
+        """
+        try:
+            with transaction.atomic():
+                return bool(
+                    PaymentTransaction.objects.filter(
+                        processor=self.name, kind=TransactionKind.CHECKOUT, reference=order.number, remote_id=""
+                    ).update(remote_id=google_number, message=message, updated_at=timezone.now())
+                )
+        except IntegrityError:  # another order's checkout holds the number
+            return False
 
     def believed_shipping_choice(self, order, root):
         """``(name, cost)`` of the buyer's shipping choice when it is one we offered, else None.
@@ -141,19 +187,18 @@ class NotificationHandling:
         fulfillment = safe_xml.text(root, "new-fulfillment-order-state")
         if not financial and not fulfillment:
             raise MalformedMessage("The state change names no new state.")
-        order.refresh_from_db(fields=["status"])
         note = f"Google: financial {financial or '-'}, fulfillment {fulfillment or '-'}."
         if financial == "PAYMENT_DECLINED":
             self._record_decline(order, google_number, safe_xml.text(root, "reason"))
             return EventOutcome.APPLIED, "The payment was declined; the order stays unpaid."
         if financial in ("CANCELLED", "CANCELLED_BY_GOOGLE"):
             if order.status_id in (*UNPAID, Status.EXCEPTION):
-                move_order(order, Status.CANCELLED, processor=self.name, note=note)
+                move_order(order, Status.CANCELLED, processor=self.name, note=note, locked=True)
             return EventOutcome.APPLIED, note
         if financial == "CHARGED" and order.status_id == Status.NEW_CHKOUT and self._charged_in_full(order):
-            move_order(order, Status.PAID, processor=self.name, note=note)
+            move_order(order, Status.PAID, processor=self.name, note=note, locked=True)
         if fulfillment == "DELIVERED" and order.status_id == Status.PAID:
-            move_order(order, Status.SHIPPED, processor=self.name, note=note)
+            move_order(order, Status.SHIPPED, processor=self.name, note=note, locked=True)
         return EventOutcome.APPLIED, note
 
     def _record_decline(self, order, google_number, reason):
@@ -204,13 +249,12 @@ class NotificationHandling:
         latest, total = self._amount_notification(
             event, root, order, TransactionKind.CHARGE, "latest-charge-amount", "total-charge-amount"
         )
-        order.refresh_from_db(fields=["status"])
         if total != order.total:
             note = f"Google charged {total}, the order total is {order.total}."
-            flag_order(order, note, processor=self.name)
+            flag_order(order, note, processor=self.name, locked=True)
             return EventOutcome.FLAGGED, note
         if order.status_id in UNPAID:
-            move_order(order, Status.PAID, processor=self.name, note=f"Google charged {total}.")
+            move_order(order, Status.PAID, processor=self.name, note=f"Google charged {total}.", locked=True)
         return EventOutcome.APPLIED, f"Charged {latest} (total {total})."
 
     def on_refund_amount(self, event, root, order, google_number):
@@ -229,7 +273,7 @@ class NotificationHandling:
             "total-chargeback-amount",
         )
         note = f"Chargeback of {latest} (total {total})."
-        flag_order(order, note, processor=self.name)
+        flag_order(order, note, processor=self.name, locked=True)
         return EventOutcome.FLAGGED, note
 
 

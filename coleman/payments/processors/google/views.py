@@ -47,16 +47,25 @@ class NotificationView(View):
             serial = root.get("serial-number", "").strip()
             if not serial or len(serial) > 120:
                 raise MalformedMessage("The notification has no usable serial-number.")
-            order, google_number = processor.find_order(root, kind)
+            found = {}
+            writes = not processor.changes_nothing(root, kind)
+
+            def find_order():
+                found["order"], found["google_number"] = processor.find_order(root, kind, lock=writes)
+                return found["order"]
+
             apply_once(
                 processor=processor.name,
                 key=serial,
                 kind=kind,
                 body=body,
                 parsed=safe_xml.to_dict(root),
-                order=order,
-                apply=lambda event: processor.apply_notification(event, root, kind, order, google_number),
+                order=find_order,
+                apply=lambda event: processor.apply_notification(
+                    event, root, kind, found["order"], found["google_number"]
+                ),
                 remote_addr=address,
+                writes=writes,
             )
         except MessageRejected as exc:
             log_rejected(processor.name, kind, body, str(exc), remote_addr=address, authenticated=True)

@@ -1,0 +1,145 @@
+"""The statements of a whole guest Google Checkout order, pinned step by step (issue 12).
+
+The same journey as ``bench/checkout.py``: "Add to cart", the Google Checkout page, "Place
+order" and the hand-off page, the sandbox's page, "Pay" there (the sandbox posts Google's six
+notifications back to the store). Every statement Django runs is counted, BEGIN, COMMIT and
+savepoints included, so a new query anywhere on the path fails here first.
+"""
+
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coleman.orders.models import Order
+from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
+from tests.factories.orders import ADDRESS
+from tests.factories.products import ProductFactory
+from tests.payments.documents import GOOD_AUTH, NOTIFY_URL
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+HANDOFF = re.compile(r'<form method="post" action="([^"]+)" class="payments-handoff"')
+
+#: Statements per step of one guest order (SQLite and PostgreSQL alike).
+STEPS = {
+    # product and variants read, the new session (key check, BEGIN, INSERT, COMMIT)
+    "add to cart": 6,
+    # session, products, the session saved with the checkout token (BEGIN, UPDATE, COMMIT)
+    "checkout page": 5,
+    # POST: session, products, BEGIN, products re-read, order INSERT (no savepoint), lines,
+    # history, COMMIT, the session saved; GET: order, session, checkout transaction (look-up,
+    # INSERT), lines for the cart XML
+    "place order + hand-off": 16,
+    "sandbox checkout page": 0,
+    # new-order 10 (BEGIN, order locked, number claimed in a savepoint, lines for the shipping
+    # choice, move, event, COMMIT); risk and the CHARGEABLE and CHARGING state changes 2 each
+    # (order read, event: they change nothing, so no transaction); charge 7 (BEGIN, order
+    # locked, the charge row, move to PAID, event, COMMIT); CHARGED 4 (BEGIN, order locked,
+    # event, COMMIT); after the payment commits: the session cart emptied (5), the lines for
+    # the email (1), digital lines looked for by the email and by the digital app (2)
+    "pay (sandbox + notifications)": 35,
+}
+#: The whole order, notifications included.
+WHOLE_ORDER = 62
+
+
+def hidden_fields(html):
+    """The hidden inputs of a page, unescaped, as a dict."""
+    return {name: unescape(value) for name, value in HIDDEN.findall(html)}
+
+
+def guest_order(product, counts):
+    """One guest order through the sandbox; ``counts[step]`` gets each step's statements."""
+    shopper = Client()
+
+    def step(name):
+        context = CaptureQueriesContext(connection)
+        counts[name] = context
+        return context
+
+    with step("add to cart"):
+        assert shopper.post(reverse("cart:add-item", args=[product.pk]), {"quantity": 2}).status_code == 302
+    with step("checkout page"):
+        page = shopper.get("/checkout/google/")
+    assert page.status_code == 200
+    data = hidden_fields(page.content.decode())
+    data.pop("csrfmiddlewaretoken", None)
+    data.update({key: value for key, value in ADDRESS.items() if value}, email="guest@example.com")
+    with step("place order + hand-off"):
+        placed = shopper.post("/checkout/google/", data)
+        assert placed.status_code == 302
+        handoff = shopper.get(placed["Location"])
+    assert handoff.status_code == 200
+    html = handoff.content.decode()
+    fields = hidden_fields(html)
+    with step("sandbox checkout page"):
+        sandbox = shopper.post(HANDOFF.search(html)[1], {"cart": fields["cart"], "signature": fields["signature"]})
+    assert sandbox.status_code == 200
+    with step("pay (sandbox + notifications)"):
+        paid = shopper.post(
+            reverse("sandbox:google-pay"),
+            {"state": hidden_fields(sandbox.content.decode())["state"], "decision": "pay"},
+        )
+    assert paid.status_code == 302
+    return shopper
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_guest_google_order_costs_its_pinned_statements():
+    """A guest order from "Add to cart" to PAID, with Google's six notifications, runs the pinned
+    statements per step (the second order, once the first warmed the caches), and ends PAID with
+    its history, one applied event per notification and the two emails."""
+    product = ProductFactory(price=Decimal("9.50"), stock=None)
+    guest_order(product, {})  # warm up: content types, the header's category menu
+    mail.outbox.clear()
+    counts = {}
+    guest_order(product, counts)
+    measured = {name: len(context.captured_queries) for name, context in counts.items()}
+    assert measured == STEPS, measured
+    assert sum(measured.values()) == WHOLE_ORDER
+
+    order = Order.objects.order_by("-id").first()
+    assert order.status_id == "PAID"
+    assert list(order.history.values_list("to_status", flat=True)) == ["NEW", "NEW_CHKOUT", "PAID"]
+    events = PaymentEvent.objects.filter(order=order)
+    assert events.count() == 6
+    assert set(events.values_list("outcome", flat=True)) == {EventOutcome.APPLIED}
+    assert all(event.message for event in events)
+    assert PaymentTransaction.objects.get(order=order, kind="checkout").remote_id
+    assert PaymentTransaction.objects.get(order=order, kind="charge").amount == order.total
+    assert [message.to for message in mail.outbox] == [["guest@example.com"], ["guest@example.com"]]
+    assert order.cart_session_key == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_notification_changes_nothing_and_is_logged_as_a_duplicate():
+    """Each of the six notifications posted again is acknowledged, logged as a duplicate of the
+    first, and changes nothing: no second charge, history row, email or status change."""
+    product = ProductFactory(price=Decimal("9.50"), stock=None)
+    guest_order(product, {})
+    order = Order.objects.get()
+    applied = list(PaymentEvent.objects.filter(order=order).order_by("id"))
+    mail.outbox.clear()
+    for event in applied:
+        with CaptureQueriesContext(connection) as context:
+            response = Client().post(
+                NOTIFY_URL, event.body, content_type="application/xml", HTTP_AUTHORIZATION=GOOD_AUTH
+            )
+        assert response.status_code == 200
+        duplicate = PaymentEvent.objects.order_by("-id").first()
+        assert (duplicate.outcome, duplicate.order_id) == (EventOutcome.DUPLICATE, order.pk)
+        assert f"#{event.pk}" in duplicate.message
+        # Applied again and rolled back, then the duplicate logged (the first's id, the INSERT):
+        # a repeat costs more than a first copy (16 for a new-order), which is the rare case.
+        assert len(context.captured_queries) <= 16, [q["sql"][:60] for q in context.captured_queries]
+    order.refresh_from_db()
+    assert order.status_id == "PAID"
+    assert order.history.count() == 3
+    assert PaymentTransaction.objects.filter(order=order, kind="charge").count() == 1
+    assert mail.outbox == []
