@@ -54,7 +54,9 @@ def apply_once(*, processor, key, kind, body, parsed, order, apply, remote_addr=
     key decides: a message whose key is already in the log (a repeat, or a copy that lost a
     race) makes that insert fail, everything ``apply`` did is rolled back, and the message is
     recorded as a duplicate (with an empty key) that changed nothing. When ``apply`` or
-    ``order`` raises, nothing is kept and the exception propagates.
+    ``order`` raises, nothing is kept and the exception propagates. Because a repeat runs
+    ``apply`` before it is known to be one, ``apply`` may only write to the database: e-mails,
+    tasks and calls to the payment service go through ``transaction.on_commit``.
 
     ``writes=False`` says the message can change nothing, whatever state the order is in (it is
     only logged, e.g. Google's risk information): outside a transaction, the event's INSERT
