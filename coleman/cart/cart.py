@@ -181,10 +181,10 @@ class Cart:
 
     @property
     def lines_key(self) -> tuple:
-        """The cart's lines as the session holds them (item id, product id, quantity): what
-        cached renderings of the cart are keyed by, with the catalog version."""
+        """The cart's lines as the session holds them (item id, product id, quantity, variant
+        id): what cached renderings of the cart are keyed by, with the catalog version."""
         if self._items is not None:
-            return tuple((item.item_id, item.product.pk, item.quantity) for item in self._items)
+            return tuple((item.item_id, item.product.pk, item.quantity, item.variant_id) for item in self._items)
         return tuple(self._entries)
 
     @property

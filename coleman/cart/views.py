@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from coleman.core.http import safe_next_url, wants_json
 from coleman.core.templatetags.coleman import currency
 from coleman.products.models import Product
+from coleman.products.page_cache import CookielessPageCache, ShopperPageCache, WholePageCacheMixin, page_identity
 
 from .cart import Cart
 from .exceptions import CartError, InvalidQuantities, UnknownItem, UnknownVariant
@@ -47,10 +48,31 @@ class CartMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class CartDetailView(CartMixin, TemplateView):
-    """The cart page: lines, quantities, subtotal, shipping estimate and the way to checkout."""
+class CartPageCache(ShopperPageCache):
+    """The cart page of returning shoppers, stored per cart: two shoppers whose carts hold the
+    same lines see the same page (the key holds the lines; the catalog version in every key
+    follows prices, stock, offers and tax rates). A cart with a voucher is always rendered:
+    whether a code still applies depends on its uses by other customers."""
+
+    def applies_to(self, request) -> bool:
+        """As for catalog pages, and only for a cart without a voucher code."""
+        return super().applies_to(request) and not Cart.from_request(request).voucher_code
+
+    def key(self, request, identity=None) -> str:
+        """The page's key with the cart's lines."""
+        identity = identity or page_identity(request)
+        return super().key(request, (*identity, Cart.from_request(request).lines_key))
+
+
+class CartDetailView(WholePageCacheMixin, CartMixin, TemplateView):
+    """The cart page: lines, quantities, subtotal, shipping estimate and the way to checkout.
+
+    Served whole from the cache when it can be (:class:`CartPageCache`): an empty cart to a
+    first visit, and each returning shopper's cart by its lines.
+    """
 
     template_name = "cart/cart_detail.html"
+    page_cache_classes = (CookielessPageCache, CartPageCache)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
