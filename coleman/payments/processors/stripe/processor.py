@@ -20,7 +20,7 @@ from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError, NotSupported
 from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
-from ...services import move_order
+from ...services import flag_order, move_order
 from ..base import PaymentProcessor
 from ..views import ProcessorReturnView
 from .client import StripeCheckoutClient, stripe_client
@@ -191,6 +191,27 @@ class StripeCheckout(PaymentProcessor):
             return EventOutcome.APPLIED, f"Session {facts.session_id} completed; payment is {facts.payment_status}."
         move_order(order, Status.PAID, processor=self.name, note=f"Stripe Checkout Session {facts.session_id} paid.")
         return EventOutcome.APPLIED, f"Session {facts.session_id} paid ({facts.payment_intent})."
+
+    def record_failed_payment(self, order, facts, raw):
+        """A delayed payment (a bank debit) of the session failed: the charge is recorded as
+        failed and an unpaid order is flagged for staff (the shopper may pay another way, or
+        the order is cancelled). A paid charge is never undone by it. Returns ``(outcome, message)``.
+        """
+        txn, _ = PaymentTransaction.objects.get_or_create(
+            processor=self.name,
+            kind=TransactionKind.CHARGE,
+            reference=order.number,
+            defaults={"order": order, "currency": facts.currency[:3], "amount": facts.amount()},
+        )
+        if txn.status == TransactionStatus.SUCCEEDED:
+            return EventOutcome.IGNORED, "The payment was already recorded as collected; the failure changes nothing."
+        txn.status = TransactionStatus.FAILED
+        txn.raw_response = raw
+        txn.message = f"Checkout Session {facts.session_id}: the delayed payment failed."
+        txn.save()
+        note = f"Stripe could not collect the delayed payment of Checkout Session {facts.session_id}."
+        flag_order(order, note, processor=self.name)
+        return EventOutcome.FLAGGED, note
 
     # --- the pipeline ----------------------------------------------------------------------
 

@@ -21,6 +21,12 @@ from ...exceptions import MalformedMessage, Unauthenticated
 LIVE_API_BASE = "https://api.stripe.com"
 #: The event that says a Checkout Session was paid (or, for delayed methods, submitted).
 SESSION_COMPLETED = "checkout.session.completed"
+#: A delayed payment method (a bank debit) of a completed session was collected.
+SESSION_ASYNC_SUCCEEDED = "checkout.session.async_payment_succeeded"
+#: A delayed payment method of a completed session failed: nothing was collected.
+SESSION_ASYNC_FAILED = "checkout.session.async_payment_failed"
+#: The events about a Checkout Session that change an order.
+SESSION_EVENTS = frozenset({SESSION_COMPLETED, SESSION_ASYNC_SUCCEEDED, SESSION_ASYNC_FAILED})
 #: Stripe's default (and the store's) webhook tolerance: seconds a signed timestamp stays valid.
 DEFAULT_TOLERANCE = 300
 #: Currencies Stripe writes without decimals (stripe.com/docs/currencies#zero-decimal).
@@ -189,7 +195,10 @@ class SessionFacts:
 __all__ = [
     "DEFAULT_TOLERANCE",
     "LIVE_API_BASE",
+    "SESSION_ASYNC_FAILED",
+    "SESSION_ASYNC_SUCCEEDED",
     "SESSION_COMPLETED",
+    "SESSION_EVENTS",
     "CheckoutLine",
     "CheckoutRequest",
     "SessionFacts",

@@ -24,7 +24,7 @@ from ...exceptions import MessageRejected
 from ...models import EventOutcome, PaymentEvent
 from ...services import apply_once, log_rejected
 from ..views import remote_addr
-from .protocol import SESSION_COMPLETED, SessionFacts
+from .protocol import SESSION_ASYNC_FAILED, SESSION_EVENTS, SessionFacts
 
 logger = logging.getLogger("coleman.payments.processors.stripe")
 
@@ -68,8 +68,12 @@ class StripeWebhookView(View):
     CSRF-exempt because Stripe, not a browser, posts here; nothing in the body is believed before
     the ``stripe`` library has checked the ``Stripe-Signature`` header (HMAC-SHA256, timestamp
     within the tolerance). Each event id is applied once (the payment-event log's unique key).
-    Only ``checkout.session.completed`` changes an order, and only when the session is the one
-    the store created for it and its reference, amount and currency are the order's; other
+
+    Only the Checkout Session's events change an order, and only when the session is the one
+    the store created for it and its reference, amount and currency are the order's:
+    ``checkout.session.completed`` (paid, or for a delayed method such as a bank debit,
+    submitted and pending), then for delayed methods ``checkout.session.async_payment_succeeded``
+    (paid) or ``checkout.session.async_payment_failed`` (the order needs attention). Other
     events are acknowledged and logged.
     """
 
@@ -95,7 +99,7 @@ class StripeWebhookView(View):
         if not (isinstance(event_id, str) and STRIPE_ID.fullmatch(event_id) and isinstance(kind, str)):
             return self.reject(request, "The event has no usable id or type.", 400, authenticated=True)
         session = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
-        if kind != SESSION_COMPLETED or not isinstance(session, dict):
+        if kind not in SESSION_EVENTS or not isinstance(session, dict):
             return self.acknowledge(request, event_id, kind.replace("\x00", "")[:80], raw)
         facts = SessionFacts.from_session(session)
         checkout = (
@@ -122,7 +126,7 @@ class StripeWebhookView(View):
                 body=raw,
                 parsed={"event": event_id, "session": facts.session_id, "order": facts.client_reference_id},
                 order=order,
-                apply=lambda row: self.apply(order, facts, event_id, raw),
+                apply=lambda row: self.apply(order, facts, event_id, kind, raw),
                 remote_addr=remote_addr(request),
             )
         except OperationalError as exc:
@@ -145,13 +149,16 @@ class StripeWebhookView(View):
         )
         return HttpResponse("Ignored.", content_type="text/plain")
 
-    def apply(self, order, facts, event_id, raw):
-        """What a completed session does to ``order``: nothing unless it matches, then the payment."""
+    def apply(self, order, facts, event_id, kind, raw):
+        """What a session event does to ``order``: nothing unless it matches, then the payment
+        (or, for a failed delayed payment, the failure)."""
         problems = facts.problems(order_number=order.number, total=order.total, currency=order.currency)
         if problems:
             note = f"Stripe event {event_id} does not match order {order.number}: " + "; ".join(problems)
             logger.warning("payments: stripe refused event %s: %s", event_id, note)
             return EventOutcome.REJECTED, note + ". The order was not changed."
+        if kind == SESSION_ASYNC_FAILED:
+            return self.processor.record_failed_payment(order, facts, raw.decode("utf-8", "replace"))
         return self.processor.record_payment(order, facts, raw.decode("utf-8", "replace"))
 
 

@@ -6,6 +6,12 @@ with ``{CHECKOUT_SESSION_ID}`` filled in. Stripe makes no promise about which ar
 sandbox posts the event first so a journey is repeatable, and the store copes with either.
 Declining shows the card error on the page, as Stripe does: the session stays open, and the
 shopper may try again or go back to the store (``cancel_url``).
+
+"Pay by bank debit" plays a delayed payment method: the session completes with
+``payment_status`` "unpaid" (``checkout.session.completed`` is posted, and the shopper goes to
+``success_url``), and the debit stays pending. Stripe settles such debits days later; here the
+same page, opened again, lets whoever plays the bank settle it (``async_payment_succeeded``)
+or fail it (``async_payment_failed``).
 """
 
 from django.core.cache import cache
@@ -40,11 +46,16 @@ class HostedPageView(View):
         self.state = cache.get(session_key(session_id))
         if self.state is None:
             return self.error(request, "This Checkout Session is unknown or has expired.", 404)
-        if self.state["status"] != "open":
+        if self.state["status"] != "open" and not self.debit_pending:
             return self.error(
                 request, f"This Checkout Session is {self.state['status']}: it cannot be paid again.", 400
             )
         return super().dispatch(request, session_id)
+
+    @property
+    def debit_pending(self):
+        """True when the session was paid by bank debit that is not settled yet."""
+        return self.state["status"] == "complete" and self.state.get("_debit") == "pending"
 
     def error(self, request, message, status):
         """The sandbox's error page."""
@@ -70,6 +81,7 @@ class HostedPageView(View):
             "total": display_amount(state["amount_total"], currency),
             "currency": currency.upper(),
             "declined": declined,
+            "debit_pending": self.debit_pending,
         }
         return render(request, self.template_name, context, status=402 if declined else 200)
 
@@ -78,12 +90,19 @@ class HostedPageView(View):
         return self.page(request)
 
     def post(self, request, session_id):
-        """Pay (complete, notify the store, go to ``success_url``) or decline (stay, show the error)."""
-        if request.POST.get("decision") != "pay":
+        """Pay (complete, notify the store, go to ``success_url``), pay by bank debit (the same,
+        unpaid until settled), decline (stay, show the error), or settle or fail a pending debit."""
+        decision = request.POST.get("decision")
+        if self.debit_pending:
+            return self.settle(request, succeeded=decision == "settle")
+        if decision not in ("pay", "debit"):
             return self.page(request, declined=True)
         state = self.state
         intent_id = new_id("pi_")
-        state.update(status="complete", payment_status="paid", payment_intent=intent_id)
+        if decision == "debit":
+            state.update(status="complete", payment_status="unpaid", payment_intent=intent_id, _debit="pending")
+        else:
+            state.update(status="complete", payment_status="paid", payment_intent=intent_id)
         cache.set(session_key(session_id), state, STATE_SECONDS)
         cache.set(
             intent_key(intent_id),
@@ -98,3 +117,18 @@ class HostedPageView(View):
         )
         send(state["_account"], state["_webhook_url"], make_event("checkout.session.completed", public_session(state)))
         return HttpResponseRedirect(state["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
+
+    def settle(self, request, *, succeeded):
+        """The bank's answer to a pending debit, posted to the store as Stripe would."""
+        state = self.state
+        if succeeded:
+            state.update(payment_status="paid", _debit="settled")
+            kind = "checkout.session.async_payment_succeeded"
+        else:
+            state.update(_debit="failed")
+            kind = "checkout.session.async_payment_failed"
+        cache.set(session_key(state["id"]), state, STATE_SECONDS)
+        send(state["_account"], state["_webhook_url"], make_event(kind, public_session(state)))
+        return_url = state["success_url"].replace("{CHECKOUT_SESSION_ID}", state["id"])
+        context = {"session": state, "succeeded": succeeded, "return_url": return_url}
+        return render(request, "sandbox/stripe/settled.html", context)
