@@ -162,16 +162,16 @@ class HaystackSearchBackend(SearchBackend):
         """Word by word: keep words the index knows, replace unknown ones by the closest known word."""
         if not backend.setup_complete:
             backend.setup()
-        reader = open_index(backend.index).searcher.reader()
+        state = open_index(backend.index)
+        reader = state.searcher.reader()
         field = backend.content_field_name
         spelling_field = reader.schema[field].spelling_fieldname(field)
-        corrector = reader.corrector(field)
         words, changed = [], False
         for word in query_words(text):
             if len(word) < 3 or (spelling_field, word) in reader:
                 words.append(word)
                 continue
-            suggestions = corrector.suggest(word, limit=1)
+            suggestions = state.suggest(field, word)
             if suggestions and suggestions[0] != word:
                 words.append(suggestions[0])
                 changed = True

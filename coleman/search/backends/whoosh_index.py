@@ -18,6 +18,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.utils import get_model_ct
 from whoosh.index import TOC
 from whoosh.searching import Searcher
+from whoosh.support.levenshtein import distance
 
 from coleman.core.money import to_money
 from coleman.products.models import Product
@@ -94,6 +95,7 @@ class OpenIndex:
         self.all_products = True
         self.bands = None
         self.base_ids = []
+        self.vocabularies = {}
 
     def refresh(self, index):
         """Reopen the searcher if ``index`` changed since it was opened (or it never was)."""
@@ -121,6 +123,7 @@ class OpenIndex:
         self.keys = list(ids)
         self.all_products = None not in by_doc
         self.bands = None
+        self.vocabularies = {}
 
     def use_bands(self, bands):
         """Make ``base_ids`` for these price bands: key id × (bands + 1) + the index of the
@@ -135,6 +138,66 @@ class OpenIndex:
             for key_id, price in zip(self.key_ids, self.prices, strict=True)
         ]
         self.bands = values
+
+    def suggest(self, fieldname, text, maxdist=2):
+        """Whoosh's ``reader.corrector(fieldname).suggest(text, limit=1, maxdist=maxdist)``,
+        the same answer, without computing the edit distance to every word of the index.
+
+        Whoosh scores every word of the spelling field within ``maxdist`` edits by its
+        frequency alone (then the greater word wins a tie). A word needs at least
+        ``max(len) - maxdist`` letters in common with ``text`` to be that close (each edit
+        changes the letters in common or the longer length by one at most), so the distance
+        is only computed for words passing that count, made from a per-letter index of the
+        field's words built once per opened index.
+        """
+        reader = self.searcher.reader()
+        spelling_field = reader.schema[fieldname].spelling_fieldname(fieldname)
+        vocabulary = self.vocabularies.get(spelling_field)
+        if vocabulary is None:
+            vocabulary = self.vocabularies[spelling_field] = Vocabulary(reader, spelling_field)
+        best = None
+        for word in vocabulary.near(text, maxdist):
+            if distance(word, text, limit=maxdist) <= maxdist:
+                item = (0 - (maxdist + (1.0 / (vocabulary.frequency(fieldname, word) or 1) * 0.5)), word)
+                if best is None or item > best:
+                    best = item
+        return [best[1]] if best else []
+
+
+class Vocabulary:
+    """The words of one field of a reader, indexed by letter (for :meth:`OpenIndex.suggest`)."""
+
+    def __init__(self, reader, fieldname):
+        self.reader = reader
+        self.frequencies = {}
+        field = reader.schema[fieldname]
+        self.words = [field.from_bytes(term) for term in reader.lexicon(fieldname)]
+        self.lengths = [len(word) for word in self.words]
+        self.by_letter = {}
+        for number, word in enumerate(self.words):
+            for letter, count in Counter(word).items():
+                self.by_letter.setdefault(letter, []).append((number, count))
+
+    def frequency(self, fieldname, word):
+        """``reader.frequency(fieldname, word)``, remembered."""
+        key = (fieldname, word)
+        if key not in self.frequencies:
+            self.frequencies[key] = self.reader.frequency(fieldname, word)
+        return self.frequencies[key]
+
+    def near(self, text, maxdist):
+        """The words that may lie within ``maxdist`` edits of ``text`` (a superset)."""
+        length = len(text)
+        common = Counter()
+        for letter, wanted in Counter(text).items():
+            for number, count in self.by_letter.get(letter, ()):
+                common[number] += min(count, wanted)
+        words, lengths = self.words, self.lengths
+        if length <= maxdist:  # even a word with no letter in common may be close enough
+            close = (n for n, size in enumerate(lengths) if max(size, length) - common[n] <= maxdist)
+        else:
+            close = (n for n, shared in common.items() if max(lengths[n], length) - shared <= maxdist)
+        return [words[n] for n in close]
 
 
 def index_version(index):
