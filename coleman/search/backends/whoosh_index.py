@@ -4,9 +4,9 @@ Opening a searcher reads every segment's files (ten segments after ``rebuild_ind
 batches of 1,000), and reading a hit's stored fields unpickles all of them: together they
 were most of a search's time. Each thread keeps one open searcher per index and reopens it only
 when the index's table of contents changed; for
-each segment the product id and :class:`FacetKey` of every document are read once, so a
-search counts its filter choices from document numbers alone and reads stored fields only
-for the page it shows.
+each segment what the filters read of every document (catalog, category, manufacturer,
+price) is read once, so a search counts its filter choices from document numbers alone and
+reads stored fields only for the page it shows.
 """
 
 from __future__ import annotations
@@ -229,27 +229,26 @@ def open_index(index) -> OpenIndex:
 
 
 class WhooshFound(Found):
-    """The matches of a parsed query as document numbers, grouped by facet key from the open
-    index's tables; the page is scored by Whoosh (only the filtered documents)."""
+    """The matches of a parsed query as (document number, score), best first, from one
+    scored pass of Whoosh (the order of Haystack's Whoosh backend: score, then document
+    number), grouped by facet key from the open index's tables; stored fields are read for
+    the page only."""
 
     def __init__(self, state: OpenIndex, query, request, limit):
         self.state = state
-        self.query = query
         bands = price_bands()
         state.use_bands(bands)
         base_ids = state.base_ids
-        docs = [d for d in state.searcher.docs_for_query(query) if base_ids[d] >= 0]
-        self.ranked = None  # (docnum, score) of every match, best first, when truncated
-        if len(docs) > limit:
-            self.ranked = self._ranked(None if state.all_products else set(docs), limit)
-            docs = [d for d, _score in self.ranked]
-            self.truncated = True
-        self.docs = docs
+        products = None if state.all_products else {d for d, base in enumerate(base_ids) if base >= 0}
+        results = state.searcher.search(query, limit=None, filter=products)
+        ranked = [(docnum, score) for score, docnum in results.top_n]
+        self.truncated = len(ranked) > limit
+        self.ranked = ranked[:limit]
         selected, prices = request.price_band, state.prices
         if selected:
-            self.group_ids = [base_ids[d] * 2 + in_band(prices[d], selected) for d in docs]
+            self.group_ids = [base_ids[d] * 2 + in_band(prices[d], selected) for d, _score in self.ranked]
         else:
-            self.group_ids = [base_ids[d] for d in docs]
+            self.group_ids = [base_ids[d] for d, _score in self.ranked]
         span = len(bands) + 1
         self.key_of_group = {}
         self.groups = []
@@ -260,22 +259,13 @@ class WhooshFound(Found):
             self.key_of_group[group_id] = key
             self.groups.append((key, count))
 
-    def _ranked(self, allowed, limit):
-        """[(docnum, score)] of the best ``limit`` matches among ``allowed`` docnums (None: all)."""
-        results = self.state.searcher.search(self.query, limit=limit, filter=allowed)
-        return [(docnum, score) for score, docnum in results.top_n]
-
     def page(self, request, allowed, start, size):
-        """Top ``start + size`` by Whoosh (only the filtered documents scored when filters are
-        set), or, for a price sort, every filtered match ranked then sorted by price."""
-        allowed_groups = {g for g, key in self.key_of_group.items() if key in allowed}
-        allowed_docs = {d for d, g in zip(self.docs, self.group_ids, strict=True) if g in allowed_groups}
-        if self.ranked is not None:
-            ranked = [(d, score) for d, score in self.ranked if d in allowed_docs]
-        else:
-            everything = len(allowed_docs) == len(self.docs) and self.state.all_products
-            wanted = start + size if request.sort == "relevance" else len(allowed_docs)
-            ranked = self._ranked(None if everything else allowed_docs, wanted)
+        """The allowed matches in relevance order (or sorted by price), sliced; their stored
+        fields read."""
+        ranked = self.ranked
+        if len(allowed) < len(self.groups):
+            allowed_groups = {g for g, key in self.key_of_group.items() if key in allowed}
+            ranked = [pair for pair, g in zip(ranked, self.group_ids, strict=True) if g in allowed_groups]
         prices = self.state.prices
         ranked = sort_for(request, ranked, lambda pair: prices[pair[0]])[start : start + size]
         stored_fields = self.state.searcher.stored_fields
