@@ -1,4 +1,7 @@
-"""Turning product rows from the database into :class:`Match` objects in one query."""
+"""Turning product rows from the database into :class:`Match` objects in one query, and the
+SQL of the facet keys and filters (shared by the engines that read products in SQL)."""
+
+from django.db.models import BooleanField, Case, CharField, Q, Value, When
 
 from coleman.products.models import Product
 
@@ -17,6 +20,47 @@ MATCH_FIELDS = (
     "manufacturer",
     "description",
 )
+
+
+KEY_FIELDS = ("category__catalog__slug", "category__catalog__name", "category_id", "category__name", "manufacturer")
+
+
+def band_expression(bands):
+    """SQL giving the value of the price band a product's price lies in (NULL: none), as
+    :func:`.base.band_of` does."""
+    whens = [
+        When(Q(price__gte=low) & Q(price__lt=high) if high is not None else Q(price__gte=low), then=Value(value))
+        for value, _label, low, high in bands
+    ]
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def in_price_expression(request):
+    """SQL telling whether a product's price lies in the band ``request`` selected (TRUE
+    without one)."""
+    if not request.price_band:
+        return Value(True)
+    return Case(When(price_q(request.price_band), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def price_q(band):
+    """``Q`` of the prices in ``band`` (low, high or None)."""
+    low, high = band
+    return Q(price__gte=low) & Q(price__lt=high) if high is not None else Q(price__gte=low)
+
+
+def filter_q(request):
+    """The filters of ``request`` as a ``Q`` on products (what :func:`.base.key_passes` checks)."""
+    q = Q()
+    if request.catalog:
+        q &= Q(category__catalog__slug=request.catalog)
+    if request.category:
+        q &= Q(category_id=request.category)
+    if request.manufacturer:
+        q &= Q(manufacturer=request.manufacturer)
+    if request.price_band:
+        q &= price_q(request.price_band)
+    return q
 
 
 def match_from_row(row, score=0.0):

@@ -5,41 +5,14 @@ rows whatever the number of matches) and the page, filtered, ranked and sliced i
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, Count, Q, Subquery, Value, When
+from django.db.models import Count, Q, Subquery
 
 from coleman.products.models import Product
 
 from ..exceptions import BackendUnavailable
 from ..postgres import matching_products, search_products
 from .base import FacetKey, Found, SearchBackend, price_bands
-from .db import MATCH_FIELDS, match_from_row
-
-KEY_FIELDS = ("category__catalog__slug", "category__catalog__name", "category_id", "category__name", "manufacturer")
-
-
-def band_expression(bands):
-    """SQL giving the value of the price band a product's price lies in (NULL: none), as
-    :func:`.base.band_of` does."""
-    whens = [
-        When(Q(price__gte=low) & Q(price__lt=high) if high is not None else Q(price__gte=low), then=Value(value))
-        for value, _label, low, high in bands
-    ]
-    return Case(*whens, default=Value(None), output_field=CharField())
-
-
-def filter_q(request):
-    """The filters of ``request`` as a ``Q`` on products (what :func:`.base.key_passes` checks)."""
-    q = Q()
-    if request.catalog:
-        q &= Q(category__catalog__slug=request.catalog)
-    if request.category:
-        q &= Q(category_id=request.category)
-    if request.manufacturer:
-        q &= Q(manufacturer=request.manufacturer)
-    if request.price_band:
-        low, high = request.price_band
-        q &= Q(price__gte=low) & (Q(price__lt=high) if high is not None else Q())
-    return q
+from .db import KEY_FIELDS, MATCH_FIELDS, band_expression, filter_q, in_price_expression, match_from_row
 
 
 class PostgresFound(Found):
@@ -60,15 +33,9 @@ class PostgresFound(Found):
     @staticmethod
     def _groups(matches, request):
         """[(FacetKey, count)] of ``matches`` in ``request``."""
-        selected = request.price_band
-        in_price = Value(True)
-        if selected:
-            low, high = selected
-            inside = Q(price__gte=low) & (Q(price__lt=high) if high is not None else Q())
-            in_price = Case(When(inside, then=Value(True)), default=Value(False), output_field=BooleanField())
         rows = (
             matches.order_by()
-            .values(*KEY_FIELDS, band=band_expression(price_bands()), in_price=in_price)
+            .values(*KEY_FIELDS, band=band_expression(price_bands()), in_price=in_price_expression(request))
             .annotate(matches=Count("pk"))
             .values_list(*KEY_FIELDS, "band", "in_price", "matches")
         )
