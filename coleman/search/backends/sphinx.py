@@ -17,7 +17,7 @@ from coleman.products.models import Product
 from ..exceptions import BackendUnavailable
 from ..sphinx import escape_query, identifier
 from .base import FacetKey, Found, SearchBackend, price_bands, sort_for
-from .db import KEY_FIELDS, band_expression, in_price_expression, matches_for_ids
+from .db import KEY_FIELDS, among, band_expression, in_price_expression, matches_for_ids
 
 
 class IdsFound(Found):
@@ -27,7 +27,7 @@ class IdsFound(Found):
     def __init__(self, scored_ids, request, limit):
         rows = (
             Product.objects.active()
-            .filter(pk__in=[pk for pk, _score in scored_ids])
+            .filter(among(pk for pk, _score in scored_ids))
             .annotate(search_band=band_expression(price_bands()), search_in_price=in_price_expression(request))
             .values_list("pk", "price", *KEY_FIELDS, "search_band", "search_in_price")
         )
