@@ -78,7 +78,7 @@ class HaystackSearchBackend(SearchBackend):
                 state, parsed = whoosh
                 if parsed is None or not limit:
                     return []
-                products = None if state.all_products else {d for d, k in enumerate(state.key_ids) if k >= 0}
+                products = None if state.all_products else state.product_docs()
                 results = state.searcher.search(parsed, limit=limit, filter=products)
                 return [match_from_fields(state.searcher.stored_fields(d), score) for score, d in results.top_n]
             queryset = self.queryset().filter(content=AutoQuery(text))

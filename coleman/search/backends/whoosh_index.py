@@ -64,16 +64,18 @@ def match_from_fields(fields, score):
 
 
 def segment_table(segment_reader):
-    """[(key, price) or None] by document number of one segment (see :func:`stored_key`;
-    None: not a product, or deleted)."""
+    """([(key, price) or None] by document number of one segment (see :func:`stored_key`;
+    None: not a product, or deleted), the number of its live documents that are not products)."""
     product_ct = get_model_ct(Product)
     table = [None] * segment_reader.doc_count_all()
-    interned = {}
+    interned, others = {}, 0
     for docnum, fields in segment_reader.iter_docs():
         if fields.get(DJANGO_CT) == product_ct:
             key, price = stored_key(fields)
             table[docnum] = (interned.setdefault(key, key), price)
-    return table
+        else:
+            others += 1
+    return table, others
 
 
 class OpenIndex:
@@ -93,6 +95,7 @@ class OpenIndex:
         self.key_ids = []
         self.prices = []
         self.all_products = True
+        self.products = None
         self.bands = None
         self.base_ids = []
         self.vocabularies = {}
@@ -106,24 +109,35 @@ class OpenIndex:
         reader = index.reader()
         self.searcher = Searcher(reader, fromindex=index)
         self.version = version
-        tables, by_doc = {}, [None] * reader.doc_count_all()
+        tables, by_doc, others = {}, [None] * reader.doc_count_all(), 0
         for segment_reader, offset in reader.leaf_readers():
             segment = segment_reader.segment()
             segment_id = segment.segment_id() if segment is not None else None
-            table = self.segment_tables.get(segment_id) if segment_id is not None else None
-            if table is None:
-                table = segment_table(segment_reader)
+            found = self.segment_tables.get(segment_id) if segment_id is not None else None
+            if found is None:
+                found = segment_table(segment_reader)
             if segment_id is not None:
-                tables[segment_id] = table
+                tables[segment_id] = found
+            table, segment_others = found
             by_doc[offset : offset + len(table)] = table
+            others += segment_others
         self.segment_tables = tables
         ids = {}
         self.key_ids = [-1 if row is None else ids.setdefault(row[0], len(ids)) for row in by_doc]
         self.prices = [None if row is None else row[1] for row in by_doc]
         self.keys = list(ids)
-        self.all_products = None not in by_doc
+        # Deleted documents never match: only live documents of other models need filtering out.
+        self.all_products = not others
+        self.products = None
         self.bands = None
         self.vocabularies = {}
+
+    def product_docs(self):
+        """The document numbers of the products (a filter for Whoosh when the index holds
+        documents of other models too), made once per opened index."""
+        if self.products is None:
+            self.products = {d for d, key_id in enumerate(self.key_ids) if key_id >= 0}
+        return self.products
 
     def use_bands(self, bands):
         """Make ``base_ids`` for these price bands: key id × (bands + 1) + the index of the
@@ -239,8 +253,7 @@ class WhooshFound(Found):
         bands = price_bands()
         state.use_bands(bands)
         base_ids = state.base_ids
-        products = None if state.all_products else {d for d, base in enumerate(base_ids) if base >= 0}
-        results = state.searcher.search(query, limit=None, filter=products)
+        results = state.searcher.search(query, limit=None, filter=None if state.all_products else state.product_docs())
         ranked = [(docnum, score) for score, docnum in results.top_n]
         self.truncated = len(ranked) > limit
         self.ranked = ranked[:limit]
