@@ -2,15 +2,19 @@
 for Whoosh (Haystack), PostgreSQL full-text search and Sphinx, on the same data, in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coleman_bench_search .venv/bin/python bench/search.py
+    … bench/search.py --engines whoosh --profile whoosh     # cProfile one engine's queries
 
 Needs PostgreSQL (the FTS column) and Debian's sphinxsearch (indexer, searchd). The database
 named by DATABASE_URL is created if missing and its catalog tables are REPLACED: use a
 database of its own. Latency is the backend's whole search (match, filter counts, sort,
-first page, highlights), i.e. the results page without template rendering.
+first page, highlights), i.e. the results page without template rendering. CPU time is this
+process's (``time.process_time``): PostgreSQL's and searchd's own work is in their processes.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import shutil
 import socket
@@ -36,6 +40,7 @@ glass ceramic wooden woven linen cotton candle soap lotion mug tea coffee cocoa 
 kitchen table family farm orchard valley cape cod coast river meadow country village market""".split()
 NOUNS = "Sauce Relish Jam Juice Cider Chutney Muffins Granola Tea Candle Basket Sampler Crate Syrup".split()
 QUERIES_PER_BACKEND = 300
+ENGINES = ("whoosh", "postgres", "sphinx")
 
 
 def vocabulary_products(count, seed=7):
@@ -72,15 +77,31 @@ def percentile(values, fraction):
 
 
 def timed_queries(backend, queries):
+    """Wall and CPU milliseconds of each query's whole search, and the mean result count."""
     from coleman.search.backends.base import SearchRequest
 
-    timings, hits = [], 0
+    timings, cpus, hits = [], [], 0
     for text in queries:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         outcome = backend.search(SearchRequest(text=text))
         timings.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - started_cpu) * 1000)
         hits += outcome.count
-    return timings, hits / len(queries)
+    return timings, cpus, hits / len(queries)
+
+
+def measure(name, backend, queries, build, results, profile):
+    """Warm ``backend`` up, time ``queries`` (with the load average before and after), append
+    a result row; with ``profile``, run the queries again under cProfile and print the top."""
+    timed_queries(backend, queries[:20])  # warm up
+    load_before = os.getloadavg()[0]
+    timings, cpus, avg_hits = timed_queries(backend, queries)
+    results.append((name, build, timings, cpus, avg_hits, (load_before, os.getloadavg()[0])))
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(timed_queries, backend, queries)
+        print(f"\ncProfile of {len(queries)} {name} searches:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
 def timed_pages(queries):
@@ -116,7 +137,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=QUERIES_PER_BACKEND)
+    parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated, of: " + ", ".join(ENGINES))
+    parser.add_argument("--profile", default="", help="engines to cProfile (comma-separated)")
+    parser.add_argument("--no-pages", action="store_true", help="skip the results pages through the test client")
     args = parser.parse_args()
+    engines = set(args.engines.split(","))
+    profile = set(args.profile.split(",")) if args.profile else set()
 
     workdir = Path(tempfile.mkdtemp(prefix="coleman-bench-search-"))
     os.environ["COLEMAN_WHOOSH_PATH"] = str(workdir / "whoosh")
@@ -160,35 +186,28 @@ def main():
     results = []
 
     # Whoosh through Haystack.
-    print("Whoosh: rebuild_index and queries …", flush=True)
-    started = time.perf_counter()
-    call_command("rebuild_index", interactive=False, verbosity=0, batchsize=1000)
-    whoosh_build = time.perf_counter() - started
-    whoosh = HaystackSearchBackend()
-    timed_queries(whoosh, queries[:20])  # warm up
-    timings, avg_hits = timed_queries(whoosh, queries)
-    results.append(("Whoosh (Haystack)", whoosh_build, timings, avg_hits))
-    settings.ALLOWED_HOSTS = ["*"]
-    page_walls, page_cpus = timed_pages(queries)
+    page_walls = None
+    if "whoosh" in engines:
+        print("Whoosh: rebuild_index and queries …", flush=True)
+        started = time.perf_counter()
+        call_command("rebuild_index", interactive=False, verbosity=0, batchsize=1000)
+        whoosh_build = time.perf_counter() - started
+        measure("Whoosh (Haystack)", HaystackSearchBackend(), queries, whoosh_build, results, "whoosh" in profile)
+        if not args.no_pages:
+            settings.ALLOWED_HOSTS = ["*"]
+            page_load = os.getloadavg()[0]
+            page_walls, page_cpus = timed_pages(queries)
 
     # PostgreSQL FTS: the GIN index of the migration, rebuilt and timed.
-    print("PostgreSQL: GIN index and queries …", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [GIN_INDEX_NAME])
-        (definition,) = cursor.fetchone()
-        cursor.execute(f"DROP INDEX {GIN_INDEX_NAME}")
-        started = time.perf_counter()
-        cursor.execute(definition)
-        pg_build = time.perf_counter() - started
-        cursor.execute("ANALYZE products_product")
-    postgres = PostgresSearchBackend()
-    timed_queries(postgres, queries[:20])
-    timings, avg_hits = timed_queries(postgres, queries)
-    results.append(("PostgreSQL FTS", pg_build, timings, avg_hits))
+    if "postgres" in engines:
+        print("PostgreSQL: GIN index and queries …", flush=True)
+        pg_build = _rebuild_gin_index(connection, GIN_INDEX_NAME)
+        measure("PostgreSQL FTS", PostgresSearchBackend(), queries, pg_build, results, "postgres" in profile)
 
     # Sphinx: feed from the database through manage.py sphinx_xmlpipe, indexer, searchd.
-    searchd = None
-    if shutil.which("indexer") and shutil.which("searchd"):
+    if "sphinx" in engines and not (shutil.which("indexer") and shutil.which("searchd")):
+        print("sphinxsearch is not installed: Sphinx skipped (scripts/system-deps.sh installs it).")
+    elif "sphinx" in engines:
         print("Sphinx: indexer (xmlpipe2 from the database), searchd and queries …", flush=True)
         port = free_port()
         config = workdir / "sphinx" / "sphinx.conf"
@@ -208,28 +227,29 @@ def main():
                         break
                 time.sleep(0.05)
             settings.COLEMAN_SEARCH_SPHINX_PORT = port
-            sphinx = SphinxSearchBackend()
-            timed_queries(sphinx, queries[:20])
-            timings, avg_hits = timed_queries(sphinx, queries)
-            results.append(("Sphinx (searchd)", sphinx_build, timings, avg_hits))
+            measure("Sphinx (searchd)", SphinxSearchBackend(), queries, sphinx_build, results, "sphinx" in profile)
         finally:
             searchd.terminate()
             searchd.wait(timeout=15)
-    else:
-        print("sphinxsearch is not installed: Sphinx skipped (scripts/system-deps.sh installs it).")
 
     print()
     print(f"{args.products} products, {len(queries)} queries per engine (1–3 words), machine: {os.cpu_count()} cores")
     print()
-    print("| engine | index build | query p50 | query p99 | mean results per query |")
-    print("|---|---:|---:|---:|---:|")
-    for name, build, timings, avg_hits in results:
+    print(
+        "| engine | index build | query p50 | query p99 | CPU p50 | CPU p99 | mean results per query | load average |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for name, build, timings, cpus, avg_hits, (load_before, load_after) in results:
         print(
             f"| {name} | {build:.2f} s | {statistics.median(timings):.1f} ms | "
-            f"{percentile(timings, 0.99):.1f} ms | {avg_hits:.0f} |"
+            f"{percentile(timings, 0.99):.1f} ms | {statistics.median(cpus):.1f} ms | "
+            f"{percentile(cpus, 0.99):.1f} ms | {avg_hits:.0f} | {load_before:.2f} → {load_after:.2f} |"
         )
     print()
-    print(f"Results page (Whoosh, test client, load average {os.getloadavg()[0]:.1f}):")
+    if page_walls is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return
+    print(f"Results page (Whoosh, test client, load average {page_load:.2f} → {os.getloadavg()[0]:.2f}):")
     print()
     print("| request | p50 | p99 | CPU p50 | CPU p99 |")
     print("|---|---:|---:|---:|---:|")
@@ -240,6 +260,19 @@ def main():
             f"{statistics.median(cpus):.1f} ms | {percentile(cpus, 0.99):.1f} ms |"
         )
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _rebuild_gin_index(connection, name):
+    """Drop and re-create the GIN index ``name`` (seconds taken), then ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        (definition,) = cursor.fetchone()
+        cursor.execute(f"DROP INDEX {name}")
+        started = time.perf_counter()
+        cursor.execute(definition)
+        build = time.perf_counter() - started
+        cursor.execute("ANALYZE products_product")
+    return build
 
 
 def _ensure_database():

@@ -22,15 +22,15 @@ def catalog(search_index):
 
 @pytest.fixture
 def engine_calls(monkeypatch):
-    """Counts the searches that reach the engine (the backend's match)."""
+    """Counts the searches that reach the engine (the backend's find)."""
     calls = []
-    original = HaystackSearchBackend.match
+    original = HaystackSearchBackend.find
 
-    def match(self, text, limit):
-        calls.append(text)
-        return original(self, text, limit)
+    def find(self, request, limit):
+        calls.append(request.text)
+        return original(self, request, limit)
 
-    monkeypatch.setattr(HaystackSearchBackend, "match", match)
+    monkeypatch.setattr(HaystackSearchBackend, "find", find)
     return calls
 
 

@@ -196,3 +196,29 @@ def test_categories_of_the_same_name_are_told_apart_by_their_catalog(search_inde
     search_index.rebuild()
     labels = {choice.label: choice.count for choice in search("cranberry").facets["category"]}
     assert labels == {"Desserts in Fall Collection": 1, "Desserts in Standard Collection": 2, "Drinks": 1}
+
+
+def test_the_searcher_stays_open_until_the_index_changes(catalog, search_index, django_capture_on_commit_callbacks):
+    """Searches share one open Whoosh searcher; a reindexed product (a new segment, a deletion
+    in an old one) reopens it, and a cleared and rebuilt index (generations start again) too."""
+    from haystack import connections
+
+    from coleman.search.backends.whoosh_index import open_index
+
+    backend = connections["default"].get_backend()
+    first = open_index(backend.index).searcher
+    search("cranberry")
+    assert open_index(backend.index).searcher is first
+    sauce = catalog["sauce"]
+    sauce.price = Decimal("9.99")
+    with django_capture_on_commit_callbacks(execute=True):
+        sauce.save()
+    assert open_index(backend.index).searcher is not first
+    assert [(h.name, h.price) for h in search("sauce").hits if h.slug == "cranberry-sauce"] == [
+        ("Cranberry Sauce", Decimal("9.99"))
+    ]
+    reopened = open_index(backend.index).searcher
+    search_index.rebuild()
+    backend = connections["default"].get_backend()
+    assert open_index(backend.index).searcher is not reopened
+    assert "Cranberry Sauce" in names(search("sauce"))

@@ -1,20 +1,25 @@
 """What every search backend returns, and the work they share.
 
-A backend turns the shopper's words into *matches*: light rows (id, name, slug, price,
-photo, category, catalog, manufacturer, a text for highlighting, a relevance score) in
-relevance order. Filtering by catalog, category, manufacturer and price, the counts beside
-each filter choice, sorting and pagination are then done here, once, on those rows, so
-every engine offers the same page and no engine needs faceting of its own (Haystack's
-Whoosh backend has none).
+A backend turns the shopper's words into a :class:`Found`: the *facet keys* of its matches
+(catalog, category, manufacturer, price: what the filters read) with how many matches share
+each, and a way to draw one page of :class:`Match` rows (name, slug, photo, a text for
+highlighting…) in the order asked for. The counts beside each filter choice are computed
+here from those groups (a few hundred at most, whatever the number of matches), so every
+engine offers the same filters; only the page shown is turned into full rows and
+highlighted. The simplest backends implement :meth:`SearchBackend.match` (every match as a
+:class:`Match`, in relevance order) and get the rest from :class:`MatchList`; the engines
+override :meth:`SearchBackend.find` to hand over ids and facet keys only.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -36,11 +41,30 @@ except ImportError:  # pragma: no cover - whoosh is in requirements.txt
         return word
 
 
+# Words recur from one highlighted text to the next: stem each once (Porter stemming in pure
+# Python was a third of a page's highlighting).
+stem = functools.lru_cache(maxsize=50_000)(stem)
+
 SORT_CHOICES = {
     "relevance": _("Best match"),
     "price": _("Price: low to high"),
     "-price": _("Price: high to low"),
 }
+
+
+class FacetKey(NamedTuple):
+    """What the filters and their counts read of a match, for one search (matches sharing one
+    are counted together): ``band`` is the value of the configured price band the price lies
+    in (None: in none), ``in_price`` whether it lies in the band the shopper selected (True
+    when none is)."""
+
+    catalog_slug: str
+    catalog: str
+    category_id: int | None
+    category: str
+    manufacturer: str
+    band: str | None
+    in_price: bool
 
 
 @dataclass
@@ -160,6 +184,39 @@ def in_band(price, band):
     return price >= low and (high is None or price < high)
 
 
+def band_of(price, bands):
+    """The value of the first of ``bands`` (see :func:`price_bands`) holding ``price``, or None."""
+    for value, _label, low, high in bands:
+        if price >= low and (high is None or price < high):
+            return value
+    return None
+
+
+def facet_key(match, request, bands):
+    """The :class:`FacetKey` of ``match`` (anything with a :class:`Match`'s attributes) in the
+    search ``request``, ``bands`` being :func:`price_bands`."""
+    selected = request.price_band
+    return FacetKey(
+        match.catalog_slug,
+        match.catalog,
+        match.category_id,
+        match.category,
+        match.manufacturer,
+        band_of(match.price, bands),
+        not selected or in_band(match.price, selected),
+    )
+
+
+def key_passes(key, request):
+    """Whether the matches of :class:`FacetKey` ``key`` satisfy every filter of ``request``."""
+    return (
+        (not request.catalog or key.catalog_slug == request.catalog)
+        and (not request.category or key.category_id == request.category)
+        and (not request.manufacturer or key.manufacturer == request.manufacturer)
+        and key.in_price
+    )
+
+
 class SearchBackend:
     """Base class of search backends; subclasses implement :meth:`match`."""
 
@@ -171,6 +228,17 @@ class SearchBackend:
     def match(self, text, limit):
         """Matches for ``text`` in relevance order, at most ``limit`` of them."""
         raise NotImplementedError
+
+    def find(self, request, limit):
+        """A :class:`Found` for ``request``'s words: the best ``limit`` matches (``truncated``
+        when there were more), grouped by their facet keys in this request. This default lists
+        every match from :meth:`match`; engines override it to hand over ids and keys only."""
+        matches = self.match(request.text, limit + 1)
+        return MatchList(matches[:limit], request, truncated=len(matches) > limit)
+
+    def has_matches(self, text):
+        """Whether ``text`` matches anything."""
+        return bool(self.match(text, 1))
 
     def suggest_spelling(self, text):
         """A corrected query for ``text``, or "" when the backend has no suggestion."""
@@ -197,18 +265,12 @@ class SearchBackend:
 
     def search(self, request: SearchRequest) -> SearchOutcome:
         """Run a full search: match, count the filter choices, filter, sort, paginate."""
-        limit = coleman_settings.SEARCH_MAX_MATCHES
-        matches = self.match(request.text, limit + 1)
-        truncated = len(matches) > limit
-        matches = matches[:limit]
-        facets = count_facets(matches, request)
-        selected = [m for m in matches if passes_filters(m, request)]
-        if request.sort == "price":
-            selected.sort(key=lambda m: m.price)
-        elif request.sort == "-price":
-            selected.sort(key=lambda m: m.price, reverse=True)
+        found = self.find(request, coleman_settings.SEARCH_MAX_MATCHES)
+        facets = facet_counts(found.groups, request)
+        allowed = {key for key, _count in found.groups if key_passes(key, request)}
+        count = sum(n for key, n in found.groups if key in allowed)
         start = (request.page - 1) * request.per_page
-        hits = selected[start : start + request.per_page]
+        hits = found.page(request, allowed, start, request.per_page) if count > start else []
         for hit in hits:
             if not hit.highlighted:
                 hit.highlighted = self.highlight(hit.text, request.text)
@@ -219,16 +281,54 @@ class SearchBackend:
                 suggestion = ""
             # Each word may be corrected on its own, and the corrected words may never meet in
             # one product: only offer a correction that finds something.
-            if suggestion and not self.match(suggestion, 1):
+            if suggestion and not self.has_matches(suggestion):
                 suggestion = ""
         return SearchOutcome(
             request=request,
             hits=hits,
-            count=len(selected),
-            truncated=truncated,
+            count=count,
+            truncated=found.truncated,
             suggestion=suggestion,
             facets=facets,
         )
+
+
+class Found:
+    """The matches of one search as an engine hands them over: ``groups``, a list of
+    (:class:`FacetKey`, number of matches) pairs, ``truncated``, and :meth:`page`."""
+
+    groups: list
+    truncated = False
+
+    def page(self, request, allowed, start, size):
+        """Matches ``start`` to ``start + size`` of those whose facet key is in ``allowed``,
+        in ``request.sort`` order (relevance; for a price sort, relevance among equal prices)."""
+        raise NotImplementedError
+
+
+class MatchList(Found):
+    """Every match as a :class:`Match`, in relevance order (backends with only :meth:`match`)."""
+
+    def __init__(self, matches, request, truncated=False):
+        bands = price_bands()
+        self.keyed = [(facet_key(m, request, bands), m) for m in matches]
+        self.truncated = truncated
+        self.groups = list(Counter(key for key, _m in self.keyed).items())
+
+    def page(self, request, allowed, start, size):
+        """Filter, sort (stably) and slice the list."""
+        selected = [m for key, m in self.keyed if key in allowed]
+        return sort_for(request, selected, lambda m: m.price)[start : start + size]
+
+
+def sort_for(request, items, price):
+    """``items`` (in relevance order) sorted as ``request.sort`` asks; ``price`` reads an item's
+    price. Stable: relevance order among equal prices."""
+    if request.sort == "price":
+        return sorted(items, key=price)
+    if request.sort == "-price":
+        return sorted(items, key=price, reverse=True)
+    return items
 
 
 def attach_stock(hits) -> None:
@@ -255,7 +355,14 @@ def passes_filters(match, request, *, ignore=None):
 
 
 def count_facets(matches, request):
-    """Choices of each filter with counts, each counted under the *other* filters.
+    """Choices of each filter with counts for ``matches`` (see :func:`facet_counts`)."""
+    bands = price_bands()
+    return facet_counts(Counter(facet_key(m, request, bands) for m in matches).items(), request)
+
+
+def facet_counts(groups, request):
+    """Choices of each filter with counts, each counted under the *other* filters, from
+    (:class:`FacetKey`, number of matches) pairs.
 
     Counting a filter without its own selection lets the shopper see what switching to
     another choice would give (the usual faceted-search behaviour).
@@ -265,9 +372,9 @@ def count_facets(matches, request):
     bands = price_bands()
     band_counts = dict.fromkeys((b[0] for b in bands), 0)
     selected_band = request.price_band
-    for match in matches:
-        # One pass: which filters does this match fail? A match counts for a filter's choices
-        # when it fails no other filter.
+    for match, weight in groups:  # match: a FacetKey
+        # One pass: which filters do these matches fail? They count for a filter's choices
+        # when they fail no other filter.
         failed = []
         if request.catalog and match.catalog_slug != request.catalog:
             failed.append("catalog")
@@ -275,26 +382,23 @@ def count_facets(matches, request):
             failed.append("category")
         if request.manufacturer and match.manufacturer != request.manufacturer:
             failed.append("manufacturer")
-        if selected_band and not in_band(match.price, selected_band):
+        if selected_band and not match.in_price:
             failed.append("price")
         if len(failed) > 1:
             continue
         only = failed[0] if failed else None
         if only in (None, "catalog") and match.catalog_slug:
             label, count = catalogs.get(match.catalog_slug, (match.catalog, 0))
-            catalogs[match.catalog_slug] = (label, count + 1)
+            catalogs[match.catalog_slug] = (label, count + weight)
         if only in (None, "category") and match.category_id:
             label, count = categories.get(match.category_id, (match.category, 0))
-            categories[match.category_id] = (label, count + 1)
+            categories[match.category_id] = (label, count + weight)
             category_catalogs[match.category_id] = match.catalog
         if only in (None, "manufacturer") and match.manufacturer:
             label, count = manufacturers.get(match.manufacturer, (match.manufacturer, 0))
-            manufacturers[match.manufacturer] = (label, count + 1)
-        if only in (None, "price"):
-            for value, _label, low, high in bands:
-                if match.price >= low and (high is None or match.price < high):
-                    band_counts[value] += 1
-                    break
+            manufacturers[match.manufacturer] = (label, count + weight)
+        if only in (None, "price") and match.band is not None:
+            band_counts[match.band] += weight
 
     def choices(counts, selected):
         items = [

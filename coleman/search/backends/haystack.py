@@ -9,15 +9,14 @@ import logging
 
 from django.urls import reverse
 from haystack import connections
-from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.exceptions import SearchBackendError
 from haystack.inputs import AutoQuery
 from haystack.query import SearchQuerySet
-from haystack.utils import get_model_ct
 
 try:  # Whoosh is the default engine, but a site on Solr or Xapian may not install it
     from haystack.backends.whoosh_backend import WhooshSearchBackend
-    from whoosh.query import Term as WhooshTerm
+
+    from .whoosh_index import WhooshFound, match_from_fields, open_index
 except ImportError:  # pragma: no cover
     WhooshSearchBackend = None
 
@@ -25,7 +24,7 @@ from coleman.core.money import to_money
 from coleman.products.models import Product
 
 from ..exceptions import BackendUnavailable
-from .base import Match, SearchBackend, query_words
+from .base import Match, MatchList, SearchBackend, query_words
 
 logger = logging.getLogger("coleman.search")
 
@@ -45,25 +44,6 @@ def match_from_result(result):
         manufacturer=result.manufacturer or "",
         text=result.description or "",
         score=float(result.score or 0.0),
-    )
-
-
-def match_from_fields(fields, score):
-    """A :class:`Match` from the stored fields of a Whoosh hit."""
-    category_id = fields.get("category_id")
-    return Match(
-        pk=int(fields[DJANGO_ID]),
-        name=fields.get("name") or "",
-        slug=fields.get("slug") or "",
-        price=to_money(fields.get("price") or 0),
-        photo=fields.get("photo") or "",
-        category_id=int(category_id) if category_id not in (None, "") else None,
-        category=fields.get("category") or "",
-        catalog_slug=fields.get("catalog_slug") or "",
-        catalog=fields.get("catalog") or "",
-        manufacturer=fields.get("manufacturer") or "",
-        text=fields.get("description") or "",
-        score=float(score or 0.0),
     )
 
 
@@ -92,34 +72,67 @@ class HaystackSearchBackend(SearchBackend):
         """Matches of the Haystack query ``text`` (quotes for phrases, ``-word`` to exclude)."""
         if not text.strip():
             return []
-        queryset = self.queryset().filter(content=AutoQuery(text))
-        backend = connections[self.using].get_backend()
         try:
-            if WhooshSearchBackend is not None and isinstance(backend, WhooshSearchBackend):
-                return self._whoosh_matches(backend, queryset.query.build_query(), limit)
+            whoosh = self._whoosh_query(text)
+            if whoosh is not None:
+                state, parsed = whoosh
+                if parsed is None or not limit:
+                    return []
+                products = None if state.all_products else state.product_docs()
+                results = state.searcher.search(parsed, limit=limit, filter=products)
+                return [match_from_fields(state.searcher.stored_fields(d), score) for score, d in results.top_n]
+            queryset = self.queryset().filter(content=AutoQuery(text))
             return [match_from_result(r) for r in queryset[:limit] if r is not None]
         except SearchBackendError as error:
             raise BackendUnavailable(str(error)) from error
 
-    def _whoosh_matches(self, backend, query_string, limit):
-        """Run Haystack's query string on Whoosh directly and read the stored fields.
+    def find(self, request, limit):
+        """On Whoosh, the matching document numbers from this thread's open searcher, grouped
+        by the facet keys read once per segment (see :mod:`.whoosh_index`); stored fields are
+        read for the page only. Other engines list every match (:meth:`match`)."""
+        if request.text.strip():
+            try:
+                whoosh = self._whoosh_query(request.text)
+            except SearchBackendError as error:
+                raise BackendUnavailable(str(error)) from error
+            if whoosh is not None:
+                state, parsed = whoosh
+                if parsed is None:
+                    return MatchList([], request)
+                return WhooshFound(state, parsed, request, limit)
+        return super().find(request, limit)
 
-        Same query and scoring as Haystack's Whoosh backend, without its per-search scan of
-        every product document (to narrow by model) and its per-result object building,
-        which dominated the time of searches matching thousands of products.
-        """
+    def has_matches(self, text):
+        """Whether ``text`` matches a product (on Whoosh without scoring anything)."""
+        whoosh = self._whoosh_query(text) if text.strip() else None
+        if whoosh is None:
+            return super().has_matches(text)
+        state, parsed = whoosh
+        key_ids = state.key_ids
+        return parsed is not None and any(key_ids[d] >= 0 for d in state.searcher.docs_for_query(parsed))
+
+    def _whoosh_backend(self):
+        """Haystack's Whoosh backend of this connection, set up; None on another engine."""
+        backend = connections[self.using].get_backend()
+        if WhooshSearchBackend is None or not isinstance(backend, WhooshSearchBackend):
+            return None
         if not backend.setup_complete:
             backend.setup()
-        backend.index = backend.index.refresh()
-        if not backend.index.doc_count():
-            return []
-        parsed = backend.parser.parse(query_string)
-        if parsed is None:
-            return []
-        only_products = WhooshTerm(DJANGO_CT, get_model_ct(Product))
-        with backend.index.searcher() as searcher:
-            hits = searcher.search(parsed, limit=limit, filter=only_products)
-            return [match_from_fields(hit.fields(), hit.score) for hit in hits]
+        return backend
+
+    def _whoosh_query(self, text):
+        """(open index, parsed query or None) for Haystack's query string of ``text`` on
+        Whoosh, or None on another engine: the same query and scoring as Haystack's Whoosh
+        backend, without its per-search reader opening, scan of every product document (to
+        narrow by model) and per-result object building."""
+        backend = self._whoosh_backend()
+        if backend is None:
+            return None
+        state = open_index(backend.index)
+        if not state.searcher.doc_count():
+            return state, None
+        query_string = self.queryset().filter(content=AutoQuery(text)).query.build_query()
+        return state, backend.parser.parse(query_string)
 
     def search(self, request):
         """The shared search, then one query to drop hits deactivated since they were indexed.
@@ -149,21 +162,21 @@ class HaystackSearchBackend(SearchBackend):
         """Word by word: keep words the index knows, replace unknown ones by the closest known word."""
         if not backend.setup_complete:
             backend.setup()
-        with backend.index.refresh().reader() as reader:
-            field = backend.content_field_name
-            spelling_field = reader.schema[field].spelling_fieldname(field)
-            corrector = reader.corrector(field)
-            words, changed = [], False
-            for word in query_words(text):
-                if len(word) < 3 or (spelling_field, word) in reader:
-                    words.append(word)
-                    continue
-                suggestions = corrector.suggest(word, limit=1)
-                if suggestions and suggestions[0] != word:
-                    words.append(suggestions[0])
-                    changed = True
-                else:
-                    words.append(word)
+        state = open_index(backend.index)
+        reader = state.searcher.reader()
+        field = backend.content_field_name
+        spelling_field = reader.schema[field].spelling_fieldname(field)
+        words, changed = [], False
+        for word in query_words(text):
+            if len(word) < 3 or (spelling_field, word) in reader:
+                words.append(word)
+                continue
+            suggestions = state.suggest(field, word)
+            if suggestions and suggestions[0] != word:
+                words.append(suggestions[0])
+                changed = True
+            else:
+                words.append(word)
         return " ".join(words) if changed else ""
 
     def autocomplete(self, prefix, limit):

@@ -1,18 +1,52 @@
 """Search backend that queries Sphinx's ``searchd`` over SphinxQL (the MySQL protocol).
 
 Results come back in Sphinx's relevance order (``WEIGHT()`` with the configured field
-weights); product rows for them are then read in one database query, so products that
-were deactivated since the last ``indexer`` run are never shown.
+weights) as ids; what the filters read of those products (catalog, category, manufacturer,
+price band) is then read in one database query and the page's rows in another, so products
+that were deactivated or changed since the last ``indexer`` run are never shown or counted
+as they were.
 """
+
+from collections import Counter
 
 import pymysql
 
 from coleman.conf import coleman_settings
+from coleman.products.models import Product
 
 from ..exceptions import BackendUnavailable
 from ..sphinx import escape_query, identifier
-from .base import SearchBackend
-from .db import matches_for_ids
+from .base import FacetKey, Found, SearchBackend, price_bands, sort_for
+from .db import KEY_FIELDS, among, band_expression, in_price_expression, matches_for_ids
+
+
+class IdsFound(Found):
+    """Matches handed over as [(product id, score)], best first: the active ones' facet keys
+    and prices are read in one query, the page's rows in another."""
+
+    def __init__(self, scored_ids, request, limit):
+        rows = (
+            Product.objects.active()
+            .filter(among(pk for pk, _score in scored_ids))
+            .annotate(search_band=band_expression(price_bands()), search_in_price=in_price_expression(request))
+            .values_list("pk", "price", *KEY_FIELDS, "search_band", "search_in_price")
+        )
+        keys, self.rows = {}, {}
+        for pk, price, *key in rows:
+            key = tuple(key)
+            self.rows[pk] = (keys.setdefault(key, key), price)
+        ranked = [(pk, score) for pk, score in scored_ids if pk in self.rows]
+        self.truncated = len(ranked) > limit
+        self.ranked = ranked[:limit]
+        counts = Counter(self.rows[pk][0] for pk, _score in self.ranked)
+        self.groups = [(FacetKey(*key), count) for key, count in counts.items()]
+
+    def page(self, request, allowed, start, size):
+        """The allowed ids in relevance order (or by price), sliced; their rows read."""
+        rows = self.rows
+        ranked = [pair for pair in self.ranked if rows[pair[0]][0] in allowed]
+        ranked = sort_for(request, ranked, lambda pair: rows[pair[0]][1])[start : start + size]
+        return matches_for_ids(ranked)
 
 
 class SphinxSearchBackend(SearchBackend):
@@ -28,6 +62,7 @@ class SphinxSearchBackend(SearchBackend):
                 port=int(coleman_settings.SEARCH_SPHINX_PORT),
                 charset="utf8",
                 autocommit=None,
+                ssl_disabled=True,  # searchd speaks no TLS; PyMySQL would build a context per connection
                 connect_timeout=2,
                 read_timeout=5,
                 write_timeout=5,
@@ -65,3 +100,7 @@ class SphinxSearchBackend(SearchBackend):
     def match(self, text, limit):
         """Matches in Sphinx's relevance order (active products only; one database query)."""
         return matches_for_ids(self.scored_ids(text, limit))
+
+    def find(self, request, limit):
+        """Ids from searchd, facet keys and the page from the database (see :class:`IdsFound`)."""
+        return IdsFound(self.scored_ids(request.text, limit + 1), request, limit)
