@@ -9,6 +9,7 @@ throttle (:class:`coleman.core.throttling.Throttle`), as the login page does: pa
 from rest_framework import authentication, exceptions
 
 from coleman.conf import coleman_settings
+from coleman.core.middleware import CONTROL_CHARACTERS
 from coleman.core.throttling import Throttle
 
 from .models import ApiToken
@@ -35,6 +36,10 @@ class BasicAuthentication(authentication.BasicAuthentication):
                 wait=throttle.window, detail="Too many failed logins. Try again in a few minutes."
             )
         try:
+            if CONTROL_CHARACTERS.search(userid) or "\x00" in password:
+                # No account has such a name, and PostgreSQL refuses NUL in a query: a 401 as for
+                # any wrong login (never a 500), counted like one.
+                raise exceptions.AuthenticationFailed("Invalid username/password.")
             return super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed:
             throttle.hit()

@@ -47,6 +47,17 @@ def test_basic_auth_guessing_is_throttled(api, customers, settings):
     assert response.status_code == 429 and "Too many failed logins" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("username", ["ada\x00", "\x00", "ad\x01a"])
+def test_basic_credentials_with_control_characters_are_a_401(api, customers, username):
+    """A user name holding a NUL (which PostgreSQL refuses in a query) or another control
+    character is a wrong login, answered 401 with the realm, never a 500 (schemathesis found it)."""
+    api.credentials(HTTP_AUTHORIZATION=basic(username, PASSWORD))
+    response = api.get("/api/me/orders/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == 'Basic realm="Products API"'
+    api.credentials(HTTP_AUTHORIZATION=basic("ada", PASSWORD + "\x00"))
+    assert api.get("/api/me/orders/").status_code == 401
+
+
 def test_anonymous_throttle_keys_on_the_client_address_behind_the_proxy(api, store, settings):
     """With one proxy, clients are told apart by the last X-Forwarded-For entry (client_ip),
     not by the proxy's address: one client is throttled, another is not."""
