@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -71,11 +72,16 @@ def staff_client(client, staff_user):
 
 
 # Property-based tests judge behaviour, not speed: a loaded CI machine must not fail them for
-# being slow. Tests that need other settings still pass their own @settings.
-hypothesis_settings.register_profile(
-    "coleman", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-)
-hypothesis_settings.load_profile("coleman")
+# being slow. Tests that need other settings still pass their own @settings. The default
+# profile is derandomized, so a run (CI's included) tries the same examples every time and a
+# failure is reproducible; HYPOTHESIS_PROFILE=explore searches new ones (and more of them).
+_HYPOTHESIS_DEFAULTS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
+hypothesis_settings.register_profile("coleman", derandomize=True, **_HYPOTHESIS_DEFAULTS)
+hypothesis_settings.register_profile("explore", max_examples=500, **_HYPOTHESIS_DEFAULTS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "coleman"))
 
 
 def pytest_sessionfinish(session, exitstatus):
