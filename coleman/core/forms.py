@@ -4,16 +4,156 @@
 ``{{ field.as_field_group }}`` use ``core/forms/form.html`` (the error summary, then each field)
 and ``core/forms/field.html`` (label with the required mark, hint, error message, the input with
 ``aria-invalid`` and ``aria-describedby``), following the GOV.UK error-summary pattern.
+
+Django's own templates for the plain inputs, the textarea and the label (and the attribute
+lists they include, one template render per field and per label) are drawn in Python instead,
+with the same markup: each is used only while the template the renderer would load is
+Django's, word for word (checked once per template name), so a project or app overriding one
+gets its template. ``tests/core/test_forms.py`` compares the two for every case.
 """
 
 from django.forms.renderers import DjangoTemplates
+from django.template.base import render_value_in_context
+from django.template.context import Context
+from django.utils.safestring import SafeData, mark_safe
+
+#: The sources of Django's templates drawn in Python (django/forms/templates/django/forms/…).
+ATTRS_SOURCE = (
+    "{% for name, value in widget.attrs.items %}{% if value is not False %} {{ name }}"
+    "{% if value is not True %}=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}"
+)
+LABEL_ATTRS_SOURCE = ATTRS_SOURCE.replace("widget.attrs.items", "attrs.items")
+INPUT_SOURCE = (
+    '<input type="{{ widget.type }}" name="{{ widget.name }}"{% if widget.value != None %} '
+    "value=\"{{ widget.value|stringformat:'s' }}\"{% endif %}"
+    '{% include "django/forms/widgets/attrs.html" %}>\n'
+)
+INCLUDE_INPUT_SOURCE = '{% include "django/forms/widgets/input.html" %}\n'
+TEXTAREA_SOURCE = (
+    '<textarea name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>\n'
+    "{% if widget.value %}{{ widget.value }}{% endif %}</textarea>\n"
+)
+LABEL_SOURCE = (
+    "{% if use_tag %}<{{ tag }}{% include 'django/forms/attrs.html' %}>{{ label }}</{{ tag }}>"
+    "{% else %}{{ label }}{% endif %}\n"
+)
+
+#: Template name → the sources (by template name) it renders with, for each drawing in Python.
+INPUT_TEMPLATES = {
+    "django/forms/widgets/input.html": INPUT_SOURCE,
+    "django/forms/widgets/attrs.html": ATTRS_SOURCE,
+}
+PYTHON_DRAWN = {
+    **{
+        f"django/forms/widgets/{kind}.html": {
+            f"django/forms/widgets/{kind}.html": INCLUDE_INPUT_SOURCE,
+            **INPUT_TEMPLATES,
+        }
+        for kind in ("text", "email", "hidden", "number", "url", "password", "tel", "search")
+    },
+    "django/forms/widgets/input.html": INPUT_TEMPLATES,
+    "django/forms/widgets/textarea.html": {
+        "django/forms/widgets/textarea.html": TEXTAREA_SOURCE,
+        "django/forms/widgets/attrs.html": ATTRS_SOURCE,
+    },
+    "django/forms/label.html": {"django/forms/label.html": LABEL_SOURCE, "django/forms/attrs.html": LABEL_ATTRS_SOURCE},
+}
+
+# What ``{{ value }}`` does in an autoescaped template (localised, escaped unless safe).
+_TEMPLATE_CONTEXT = Context(autoescape=True)
+
+
+def _out(value) -> str:
+    """``{{ value }}`` in an autoescaped template."""
+    return render_value_in_context(value, _TEMPLATE_CONTEXT)
+
+
+def _out_s(value) -> str:
+    """``{{ value|stringformat:'s' }}`` in an autoescaped template."""
+    formatted = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031 - the filter's own formatting
+    return _out(mark_safe(formatted) if isinstance(value, SafeData) else formatted)  # noqa: S308 - safe in, safe out
+
+
+def attrs_html(attrs) -> str:
+    """What Django's ``attrs.html`` draws for ``attrs``: `` name="value"`` for each, `` name``
+    for ``True``, nothing for ``False``."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {_out(name)}" if value is True else f' {_out(name)}="{_out_s(value)}"')
+    return "".join(parts)
+
+
+def _plain(values) -> bool:
+    """True when none of ``values`` is callable (a template would call it: left to the template)."""
+    return not any(callable(value) for value in values)
+
+
+def draw_input(context) -> str | None:
+    """``django/forms/widgets/input.html`` for ``context``, or None to leave it to the template."""
+    widget = context["widget"]
+    if not _plain((widget["type"], widget["name"], widget["value"], *widget["attrs"].values())):
+        return None
+    value = "" if widget["value"] is None else f' value="{_out_s(widget["value"])}"'
+    return f'<input type="{_out(widget["type"])}" name="{_out(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
+
+
+def draw_textarea(context) -> str | None:
+    """``django/forms/widgets/textarea.html`` for ``context``, or None to leave it to the template."""
+    widget = context["widget"]
+    if not _plain((widget["name"], widget["value"], *widget["attrs"].values())):
+        return None
+    value = _out(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_out(widget["name"])}"{attrs_html(widget["attrs"])}>\n{value}</textarea>'
+
+
+def draw_label(context) -> str | None:
+    """``django/forms/label.html`` for ``context``, or None to leave it to the template."""
+    attrs = context.get("attrs") or {}
+    if not _plain((context.get("use_tag"), context.get("tag"), context.get("label"), *attrs.values())):
+        return None
+    label = _out(context.get("label", ""))
+    if not context.get("use_tag"):
+        return label
+    tag = _out(context.get("tag", ""))
+    return f"<{tag}{attrs_html(attrs)}>{label}</{tag}>"
+
+
+DRAWERS = {name: draw_input for name in PYTHON_DRAWN} | {
+    "django/forms/widgets/textarea.html": draw_textarea,
+    "django/forms/label.html": draw_label,
+}
 
 
 class StoreFormRenderer(DjangoTemplates):
-    """Django's template form renderer with the store's form and field templates."""
+    """Django's template form renderer with the store's form and field templates, drawing
+    Django's own input, textarea and label templates in Python (same markup)."""
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
 
+    def __init__(self):
+        super().__init__()
+        self._drawn_in_python = {}
 
-__all__ = ["StoreFormRenderer"]
+    def draws_in_python(self, template_name) -> bool:
+        """True when ``template_name`` and the templates it includes are Django's own, unchanged."""
+        known = self._drawn_in_python.get(template_name)
+        if known is None:
+            sources = PYTHON_DRAWN.get(template_name, {})
+            known = bool(sources) and all(
+                self.get_template(name).template.source == source for name, source in sources.items()
+            )
+            self._drawn_in_python[template_name] = known
+        return known
+
+    def render(self, template_name, context, request=None):
+        if request is None and template_name in DRAWERS and self.draws_in_python(template_name):
+            drawn = DRAWERS[template_name](context)
+            if drawn is not None:
+                return drawn.strip()  # as the template renderer strips
+        return super().render(template_name, context, request)
+
+
+__all__ = ["StoreFormRenderer", "attrs_html"]
