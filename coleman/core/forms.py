@@ -5,17 +5,21 @@
 and ``core/forms/field.html`` (label with the required mark, hint, error message, the input with
 ``aria-invalid`` and ``aria-describedby``), following the GOV.UK error-summary pattern.
 
-Django's own templates for the plain inputs, the textarea and the label (and the attribute
-lists they include, one template render per field and per label) are drawn in Python instead,
-with the same markup: each is used only while the template the renderer would load is
-Django's, word for word (checked once per template name), so a project or app overriding one
-gets its template. ``tests/core/test_forms.py`` compares the two for every case.
+The field template and Django's own templates for the plain inputs, the textarea and the
+label (and the attribute lists they include: a template render per field, widget, label and
+attribute list) are drawn in Python instead, with the same markup: each only while the
+template the renderer would load reads as the one drawn, word for word (checked once per
+template name), so a project or app overriding one gets its template.
+``tests/core/test_forms.py`` compares the two for every case.
 """
+
+import hashlib
 
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext
 
 #: The sources of Django's templates drawn in Python (django/forms/templates/django/forms/…).
 ATTRS_SOURCE = (
@@ -38,6 +42,10 @@ LABEL_SOURCE = (
     "{% else %}{{ label }}{% endif %}\n"
 )
 
+#: ``core/forms/field.html``, the store's field, as :func:`draw_field` draws it (its SHA-256:
+#: an edit of the template turns the drawing off until :func:`draw_field` follows it).
+FIELD_SOURCE = "sha256:380cace577e55f61206ad2ec98839fd6c0838649be875b3615e0fc45b3517de8"
+
 #: Template name → the sources (by template name) it renders with, for each drawing in Python.
 INPUT_TEMPLATES = {
     "django/forms/widgets/input.html": INPUT_SOURCE,
@@ -57,6 +65,7 @@ PYTHON_DRAWN = {
         "django/forms/widgets/attrs.html": ATTRS_SOURCE,
     },
     "django/forms/label.html": {"django/forms/label.html": LABEL_SOURCE, "django/forms/attrs.html": LABEL_ATTRS_SOURCE},
+    "core/forms/field.html": {"core/forms/field.html": FIELD_SOURCE},
 }
 
 # What ``{{ value }}`` does in an autoescaped template (localised, escaped unless safe).
@@ -120,10 +129,59 @@ def draw_label(context) -> str | None:
     return f"<{tag}{attrs_html(attrs)}>{label}</{tag}>"
 
 
+REQUIRED_MARK = '<span class="required-mark" aria-hidden="true"> *</span>'
+
+
+def draw_field(context) -> str:
+    """``core/forms/field.html`` for ``context`` (``{"field": bound_field}``): the field's wrapper,
+    its label (a legend in a fieldset for radio groups) with the required mark, its hint, its
+    errors, then the widget (a checkbox's label after it)."""
+    field = context["field"]
+    errors, widget_type, use_fieldset = field.errors, field.widget_type, field.use_fieldset
+    mark = REQUIRED_MARK if field.field.required else ""
+    out = [
+        '<div class="field',
+        " field-error" if errors else "",
+        " field-checkbox" if widget_type == "checkbox" else "",
+        '">\n',
+    ]
+    if use_fieldset:
+        described = field.aria_describedby
+        out.append(f'<fieldset aria-describedby="{_out(described)}">\n  ' if described else "<fieldset>\n  ")
+        if field.label:
+            out.append(_out(field.legend_tag()) + mark)
+        out.append("\n")
+    elif field.label and widget_type != "checkbox":
+        out.append(_out(field.label_tag()) + mark + "\n")
+    out.append("\n")
+    if field.help_text:
+        out.append(f'<div class="helptext" id="{_out(field.auto_id)}_helptext">{field.help_text!s}</div>')
+    out.append("\n")
+    if errors:
+        hidden = f'<span class="visually-hidden">{gettext(mark_safe("Error:"))} </span>'  # noqa: S308 - a literal
+        out.append(f'<p class="error-message" id="{_out(field.auto_id)}_error">')
+        out.append("<br>".join(hidden + _out(error) for error in errors))
+        out.append("</p>")
+    out.append("\n")
+    out.append(_out(field))
+    if widget_type == "checkbox" and field.label:
+        out.append(" " + _out(field.label_tag()))
+    out.append("\n</fieldset>\n</div>\n" if use_fieldset else "\n\n</div>\n")
+    return "".join(out)
+
+
 DRAWERS = {name: draw_input for name in PYTHON_DRAWN} | {
+    "core/forms/field.html": draw_field,
     "django/forms/widgets/textarea.html": draw_textarea,
     "django/forms/label.html": draw_label,
 }
+
+
+def _same_source(source, expected) -> bool:
+    """True when a template's ``source`` is ``expected`` (the text, or ``"sha256:<hex digest>"``)."""
+    if expected.startswith("sha256:"):
+        return hashlib.sha256(source.encode()).hexdigest() == expected.removeprefix("sha256:")
+    return source == expected
 
 
 class StoreFormRenderer(DjangoTemplates):
@@ -143,7 +201,7 @@ class StoreFormRenderer(DjangoTemplates):
         if known is None:
             sources = PYTHON_DRAWN.get(template_name, {})
             known = bool(sources) and all(
-                self.get_template(name).template.source == source for name, source in sources.items()
+                _same_source(self.get_template(name).template.source, source) for name, source in sources.items()
             )
             self._drawn_in_python[template_name] = known
         return known

@@ -78,6 +78,34 @@ def test_labels_drawn_in_python_match_djangos_template(auto_id):
             assert call(drawn_form) == call(expected_form), field
 
 
+class EveryKindForm(forms.Form):
+    """Fields of every kind the field template draws differently."""
+
+    name = forms.CharField(label="Name & co", help_text="Your <b>full</b> name.", min_length=3)
+    nickname = forms.CharField(label="", required=False)
+    agree = forms.BooleanField(label="I agree & accept", help_text="Needed.")
+    news = forms.BooleanField(label="News", required=False)
+    colour = forms.ChoiceField(
+        label="Colour", choices=[("r", "Red"), ("g", "Green")], widget=forms.RadioSelect, help_text="Pick one."
+    )
+    extras = forms.MultipleChoiceField(
+        label="Extras", choices=[("a", "A & B")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    size = forms.ChoiceField(label="Size", choices=[("s", "Small"), ("l", "Large")])
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+
+    def clean(self):
+        self.add_error("name", "A second <error> & more.")
+        return super().clean()
+
+
+@pytest.mark.parametrize("data", [None, {"name": "x"}, {"name": "Ann", "agree": "on", "colour": "r", "size": "l"}])
+def test_fields_of_every_kind_are_drawn_byte_for_byte_as_by_the_field_template(data):
+    """The whole form (``{{ form }}``: each field through ``core/forms/field.html``), unbound, with
+    errors and valid: checkboxes, radio groups in a fieldset, hints, empty labels, several errors."""
+    assert str(EveryKindForm(data, renderer=StoreFormRenderer())) == str(EveryKindForm(data, renderer=TemplatesOnly()))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "data", [None, {**ADDRESS, "email": "not an email", "postal_code": "ABC"}, {**ADDRESS, "email": "a@b.c"}]
