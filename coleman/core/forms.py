@@ -18,6 +18,7 @@ import hashlib
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
 from django.template.context import Context
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 
@@ -74,6 +75,8 @@ _TEMPLATE_CONTEXT = Context(autoescape=True)
 
 def _out(value) -> str:
     """``{{ value }}`` in an autoescaped template."""
+    if isinstance(value, str):  # what render_value_in_context comes to for a string
+        return conditional_escape(value)
     return render_value_in_context(value, _TEMPLATE_CONTEXT)
 
 
