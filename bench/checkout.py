@@ -3,14 +3,21 @@
 
     .venv/bin/python bench/checkout.py                       # SQLite file in /tmp
     .venv/bin/python bench/checkout.py --database-url postgres://postgres@127.0.0.1:5432/coleman_perf_checkout
+    .venv/bin/python bench/checkout.py --sessions db --cache locmem --tasks immediate   # the test settings
 
 Runs Django in-process with the test settings (the payment services are played by the
 gateway sandbox at http://testserver/sandbox/…, reached through the test transport adapter:
-no network). Each order is a new guest: "Add to cart" (2 units), the Google Checkout page,
+no network), but by default with production's session engine, cache and task backend
+(``ecommerce_book/settings/base.py``: ``cached_db`` sessions, the file cache, the database
+task backend); ``--sessions``, ``--cache`` and ``--tasks`` choose others, and the output says
+which ran. Each order is a new guest: "Add to cart" (2 units), the Google Checkout page,
 "Place order" (the order is written; its redirect shows the hand-off page with the signed
 cart for the sandbox), the sandbox's checkout page, "Pay" there — after which the sandbox
 posts Google's six notifications (new order, risk, three state changes, charge) back to the
-store, which marks the order paid. The script checks every order ended PAID.
+store, which marks the order paid. With the database task backend the queued tasks (the two
+order e-mails) are then run by a ``db_worker`` batch, a step of its own ("worker"): in
+production that is another process, not the shopper's request. The script checks every order
+ended PAID.
 
 It reports orders per second (wall clock, sequential, so the machine's load shows in it: the
 load average is printed) and this process's CPU time per order, for the whole order and for
@@ -19,6 +26,9 @@ page it redirects to), and the queries per order, per step: all statements Djang
 those that read or write rows (without BEGIN, COMMIT, SAVEPOINT and RELEASE). The sandbox
 keeps no rows of its own: every query is the store's. The CPU of the "pay" step includes the
 sandbox's own work (building and signing the six notifications, the test client's hops).
+Beside the chosen configuration it places a few orders with the test settings' (``db``
+sessions, the in-memory cache, tasks run in the request, as ``tests/`` pin them) and prints
+their statements per step too (``--compare 0`` skips that).
 """
 
 import argparse
@@ -43,8 +53,9 @@ def hidden_fields(html):
     return {name: unescape(value) for name, value in HIDDEN.findall(html)}
 
 
-def place_order(product, address, counter):
-    """One guest order, paid in the sandbox; queries are counted per step by ``counter``."""
+def place_order(product, address, counter, *, worker=None):
+    """One guest order, paid in the sandbox; queries are counted per step by ``counter``;
+    ``worker`` (a callable) then runs the queued tasks, as the "worker" step."""
     from django.test import Client
     from django.urls import reverse
 
@@ -71,7 +82,13 @@ def place_order(product, address, counter):
     with counter("pay (sandbox + notifications)"):
         paid = shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay"})
     assert paid.status_code == 302, paid.status_code
+    if worker is not None:
+        with counter(WORKER):
+            worker()
 
+
+#: The step that runs the queued tasks (another process in production).
+WORKER = "worker (queued tasks)"
 
 CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 
@@ -116,13 +133,84 @@ class Counter:
         return sum(c[3] for step in steps for c in self.steps.get(step, ()))
 
 
+#: The configurations: production's (ecommerce_book/settings/base.py) and the test settings'.
+SESSION_ENGINES = {
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "db": "django.contrib.sessions.backends.db",
+}
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TEST_SETTINGS = {"sessions": "db", "cache": "locmem", "tasks": "immediate"}
+
+
+def production_defaults():
+    """Production's session engine, cache and task backend as the options' names."""
+    from ecommerce_book.settings import base
+
+    sessions = next(name for name, engine in SESSION_ENGINES.items() if engine == base.SESSION_ENGINE)
+    cache = "files" if "filebased" in base.CACHES["default"]["BACKEND"] else "locmem"
+    return {"sessions": sessions, "cache": cache, "tasks": base.TASKS_BACKEND}
+
+
+def configuration(sessions, cache, tasks):
+    """``override_settings`` for a session engine, a cache ("files": a new directory) and a task backend."""
+    import tempfile
+
+    from django.test import override_settings
+
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if cache == "files":
+        caches = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": tempfile.mkdtemp(prefix="coleman-bench-checkout-cache-"),
+                "OPTIONS": {"MAX_ENTRIES": 20_000},
+            }
+        }
+    return override_settings(
+        SESSION_ENGINE=SESSION_ENGINES[sessions],
+        CACHES=caches,
+        TASKS={"default": {"BACKEND": TASK_BACKENDS[tasks]}},
+    )
+
+
+def run_worker():
+    """Run the queued tasks to the end (``manage.py db_worker --batch``)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="bench",
+    ).run()
+
+
+def statements(counter):
+    """Median statements (all, reading or writing rows) per step of ``counter``."""
+    return {
+        step: tuple(statistics.median(c[i] for c in counts) for i in (0, 1)) for step, counts in counter.steps.items()
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--sessions", choices=sorted(SESSION_ENGINES), help="default: production's")
+    parser.add_argument("--cache", choices=["files", "locmem"], help="default: production's")
+    parser.add_argument("--tasks", choices=sorted(TASK_BACKENDS), help="default: production's")
+    parser.add_argument(
+        "--compare", type=int, default=3, help="orders placed with the test settings, for their statements"
+    )
     args = parser.parse_args()
     url = setup_django(args.database_url, "checkout")
-
+    defaults = production_defaults()  # after the settings read DATABASE_URL
     from decimal import Decimal
 
     from django.conf import settings
@@ -140,22 +228,39 @@ def main():
         defaults={"category": category, "name": "Bench Preserves", "price": Decimal("9.50"), "stock": None},
     )
     address = {key: value for key, value in ADDRESS.items() if value}
-    place_order(product, address, Counter())  # warm up (content types, templates, caches)
+    chosen = {name: getattr(args, name) or default for name, default in defaults.items()}
+    worker = run_worker if chosen["tasks"] == "database" else None
 
-    counter = Counter()
-    before = Order.objects.filter(status_id="PAID").count()
-    load = os.getloadavg()[0]
-    started, started_cpu = time.perf_counter(), time.process_time()
-    for _ in range(args.orders):
-        place_order(product, address, counter)
-    wall = time.perf_counter() - started
-    cpu = time.process_time() - started_cpu
-    paid = Order.objects.filter(status_id="PAID").count() - before
+    compared = None
+    if args.compare and chosen != TEST_SETTINGS:
+        with configuration(**TEST_SETTINGS):
+            place_order(product, address, Counter())  # warm up
+            compared = Counter()
+            for _ in range(args.compare):
+                place_order(product, address, compared)
+
+    with configuration(**chosen):
+        if worker is not None:
+            worker()  # tasks left by an earlier run
+        place_order(product, address, Counter(), worker=worker)  # warm up (content types, templates, caches)
+        counter = Counter()
+        before = Order.objects.filter(status_id="PAID").count()
+        load = os.getloadavg()[0]
+        started, started_cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.orders):
+            place_order(product, address, counter, worker=worker)
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - started_cpu
+        paid = Order.objects.filter(status_id="PAID").count() - before
     assert paid == args.orders, f"{paid} of {args.orders} orders were paid"
 
     n = args.orders
     handoff_cpu, handoff_wall = counter.cpu(TO_HANDOFF), counter.wall(TO_HANDOFF)
+    described = ", ".join(
+        f"{name} {value}{' (production)' if value == defaults[name] else ''}" for name, value in chosen.items()
+    )
     print(f"{connection.vendor} ({url.split('@')[-1]}), {n} guest orders, all PAID")
+    print(f"configuration: {described}")
     print(f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
     print(f"whole order: {n / wall:.1f} orders/s (wall); CPU per order {cpu / n * 1000:.1f} ms")
     print(
@@ -163,17 +268,43 @@ def main():
         f"CPU per order {handoff_cpu / n * 1000:.1f} ms = {n / handoff_cpu:.0f} orders/s on one idle core"
     )
     print()
-    print("| step | queries | reading or writing rows | CPU per order |")
-    print("|---|---:|---:|---:|")
+    beside = statements(compared) if compared is not None else {}
+    header = "| step | queries | reading or writing rows | CPU per order |"
+    rule = "|---|---:|---:|---:|"
+    if beside:
+        header += " queries, test settings (db sessions, tasks in the request) |"
+        rule += "---:|"
+    print(header)
+    print(rule)
+
+    def other(step_names, emphasis=""):
+        if not beside:
+            return ""
+        found = [beside[name] for name in step_names if name in beside]
+        if not found:
+            return " — |"
+        total = [sum(f[i] for f in found) for i in (0, 1)]
+        return f" {emphasis}{total[0]:.0f} ({total[1]:.0f}){emphasis} |"
+
     totals = [0, 0]
-    for step, counts in counter.steps.items():
-        medians = [statistics.median(c[i] for c in counts) for i in (0, 1)]
+    for step, medians in statements(counter).items():
         totals = [t + m for t, m in zip(totals, medians, strict=True)]
-        print(f"| {step} | {medians[0]:.0f} | {medians[1]:.0f} | {sum(c[2] for c in counts) / n * 1000:.1f} ms |")
+        step_cpu = counter.cpu([step]) / n * 1000
+        print(f"| {step} | {medians[0]:.0f} | {medians[1]:.0f} | {step_cpu:.1f} ms |{other([step])}")
         if step == TO_HANDOFF[-1]:
-            print(f"| *to the hand-off* | *{totals[0]:.0f}* | *{totals[1]:.0f}* | *{handoff_cpu / n * 1000:.1f} ms* |")
+            handoff = f"*{handoff_cpu / n * 1000:.1f} ms*"
+            print(f"| *to the hand-off* | *{totals[0]:.0f}* | *{totals[1]:.0f}* | {handoff} |{other(TO_HANDOFF, '*')}")
+    requests = [step for step in counter.steps if step != WORKER]
+    if len(requests) < len(counter.steps):
+        queries = [sum(statements(counter)[step][i] for step in requests) for i in (0, 1)]
+        cpu_requests = f"{counter.cpu(requests) / n * 1000:.1f} ms"
+        label = "per order in the requests (without the worker)"
+        print(f"| {label} | {queries[0]:.0f} | {queries[1]:.0f} | {cpu_requests} |{other(requests)}")
     whole_cpu = counter.cpu(counter.steps) / n * 1000
-    print(f"| **per order, with notifications** | **{totals[0]:.0f}** | **{totals[1]:.0f}** | **{whole_cpu:.1f} ms** |")
+    whole = (
+        f"| **per order, with notifications** | **{totals[0]:.0f}** | **{totals[1]:.0f}** | **{whole_cpu:.1f} ms** |"
+    )
+    print(whole + other(beside, "**"))
 
 
 if __name__ == "__main__":

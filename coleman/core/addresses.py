@@ -24,7 +24,9 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from localflavor.us.forms import USZipCodeField
@@ -169,6 +171,8 @@ class CountrySelect(forms.Select):
 
     def options_html(self, value) -> str:
         """The ``<option>`` (and ``<optgroup>``) markup for the formatted ``value`` (a list of strings)."""
+        if isinstance(self.choices, CountryChoices) and not self.allow_multiple_selected:
+            return self._country_options_html(value)
         parts, has_selected = [], False
         for option_value, option_label in self.choices:
             if isinstance(option_label, list | tuple):
@@ -187,10 +191,49 @@ class CountrySelect(forms.Select):
                 parts.append("\n  </optgroup>")
         return "".join(parts)
 
+    @staticmethod
+    def _country_options_html(value) -> str:
+        """:meth:`options_html` of the country choices, from their options escaped once per language."""
+        parts, has_selected = [], False
+        for code, head, tail in _country_options(get_language()):
+            selected = not has_selected and code in value
+            has_selected |= selected
+            parts.append(head + " selected" + tail if selected else head + tail)
+        return "".join(parts)
+
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)
         context["widget"]["options_html"] = mark_safe(self.options_html(context["widget"]["value"]))  # noqa: S308 - escaped
         return context
+
+
+@cache
+def _country_choices(language) -> tuple:
+    """``(code, name)`` of every country, sorted by name in ``language`` (built once per language)."""
+    return tuple((code, str(name)) for code, name in countries)
+
+
+@cache
+def _country_options(language) -> tuple:
+    """Each country choice as ``(code, '<option value="…"', '>name</option>')``, escaped, for
+    :class:`CountrySelect` (built once per language)."""
+    return tuple(
+        (code, f'\n  <option value="{_escaped(code)}"', f">{_escaped(name)}</option>\n")
+        for code, name in _country_choices(language)
+    )
+
+
+class CountryChoices(BaseChoiceIterator):
+    """The country choices in the active language, read from django-countries once per
+    language and process (its settings do not change while the store runs).
+
+    An iterator of choices, so Django keeps it as it is: a callable's choices are fetched and
+    normalised again on every iteration (twice per render of the select, again to validate),
+    which cost more than drawing its 250 options.
+    """
+
+    def __iter__(self):
+        return iter(_country_choices(get_language()))
 
 
 class CountryChoiceField(forms.ChoiceField):
@@ -199,7 +242,7 @@ class CountryChoiceField(forms.ChoiceField):
     widget = CountrySelect
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", lambda: list(countries))
+        kwargs.setdefault("choices", CountryChoices())
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -268,6 +311,7 @@ __all__ = [
     "AddressFields",
     "AddressForm",
     "CountryChoiceField",
+    "CountryChoices",
     "CountrySelect",
     "apply_country_rules",
     "is_country_code",

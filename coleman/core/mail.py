@@ -73,17 +73,9 @@ def render_email(*, subject_template, body_template, context, request=None, html
     return subject, text, html
 
 
-def send_templated_mail(*, to, subject_template, body_template, context, request=None, html_template=None):
-    """Render one email to the addresses ``to`` (a string or a list) and queue it for sending.
-
-    Each template argument may be one name or a list of names tried in order. The context
-    always holds ``store_name`` and ``site_url``. The HTML part comes from ``html_template``,
-    else from :func:`html_template_names`. The templates are rendered here, in the request
-    (they may need it and the objects in the context); the sending, which waits on the mail
-    server, is the task :func:`coleman.core.tasks.send_email` on the project's task backend.
-    With the immediate backend (development, tests) it is sent before this returns. Returns
-    the message.
-    """
+def templated_message(*, to, subject_template, body_template, context, request=None, html_template=None):
+    """The rendered email (an ``EmailMultiAlternatives``, not sent) of :func:`send_templated_mail`'s
+    arguments: for a task that renders and sends in the worker (see ``coleman.orders.tasks``)."""
     recipients = [to] if isinstance(to, str) else list(to)
     subject, text, html = render_email(
         subject_template=subject_template,
@@ -94,6 +86,29 @@ def send_templated_mail(*, to, subject_template, body_template, context, request
     )
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_templated_mail(*, to, subject_template, body_template, context, request=None, html_template=None):
+    """Render one email to the addresses ``to`` (a string or a list) and queue it for sending.
+
+    Each template argument may be one name or a list of names tried in order. The context
+    always holds ``store_name`` and ``site_url``. The HTML part comes from ``html_template``,
+    else from :func:`html_template_names`. The templates are rendered here, in the request
+    (they may need it and the objects in the context); the sending, which waits on the mail
+    server, is the task :func:`coleman.core.tasks.send_email` on the project's task backend.
+    With the immediate backend (development, tests) it is sent before this returns. Returns
+    the message. (An email that can be rendered from rows alone may rather be rendered by a
+    task of its own, out of the request: :func:`templated_message` builds it there.)
+    """
+    message = templated_message(
+        to=to,
+        subject_template=subject_template,
+        body_template=body_template,
+        context=context,
+        request=request,
+        html_template=html_template,
+    )
     send_email.enqueue(
         subject=message.subject,
         body=message.body,
@@ -104,4 +119,4 @@ def send_templated_mail(*, to, subject_template, body_template, context, request
     return message
 
 
-__all__ = ["email_context", "render_email", "render_subject", "send_templated_mail", "site_url"]
+__all__ = ["email_context", "render_email", "render_subject", "send_templated_mail", "site_url", "templated_message"]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mail_managers
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coleman.cart.cart import Cart
@@ -48,6 +49,7 @@ from .models import (
 from .shipping import get_shipping_calculator
 from .signals import order_placed, order_status_changed
 from .statuses import CUSTOMER_EMAIL_STATUSES, RELEASES_STOCK, TRANSITIONS
+from .tasks import send_status_email
 
 logger = logging.getLogger("coleman.orders")
 
@@ -313,7 +315,7 @@ def _place_order(*, cart, user, email, address, comments, checkout_token, vouche
         )
 
         def after_commit():
-            _send_status_email(order, change, lines=lines)
+            _send_status_email(order, change)
             order_placed.send(sender=Order, order=order)
 
         transaction.on_commit(after_commit)
@@ -539,31 +541,16 @@ def delete_abandoned_orders(days, *, dry_run=False) -> list[dict]:
 # --- email --------------------------------------------------------------------------------
 
 
-def _send_status_email(order, change, *, lines=None):
-    """Email the customer about ``change``; failures are logged, never raised (the order stands).
-
-    ``lines``: the order's lines when the caller holds them (the order was just placed).
-    """
+def _send_status_email(order, change):
+    """Queue the customer's email about ``change`` (:func:`coleman.orders.tasks.send_status_email`,
+    rendered and sent by the task, in this request's language); a failure to queue it is
+    logged, never raised (the order stands)."""
     if change.to_status_id not in CUSTOMER_EMAIL_STATUSES:
         return
-    context = {
-        "order": order,
-        "change": change,
-        "lines": list(order.lines.all()) if lines is None else lines,
-        "store_name": coleman_settings.STORE_NAME,
-        "status": change.to_status_id,
-        "status_label": Status.label_for(change.to_status_id),
-    }
-    status = change.to_status_id
     try:
-        send_templated_mail(
-            to=order.email,
-            subject_template=[f"orders/email/status_{status}_subject.txt", "orders/email/status_subject.txt"],
-            body_template=[f"orders/email/status_{status}_body.txt", "orders/email/status_body.txt"],
-            context=context,
-        )
+        send_status_email.enqueue(order_id=order.pk, change_id=change.pk, language=translation.get_language() or "")
     except Exception:  # an email failure must not undo a committed order
-        logger.exception("Could not send the %s email for order %s", status, order.number)
+        logger.exception("Could not send the %s email for order %s", change.to_status_id, order.number)
 
 
 __all__ = [

@@ -164,9 +164,11 @@ def processor_for_order(order):
 def record_checkout(order, processor, *, remote_id="", token=""):
     """Record (once per order and processor) that ``order`` was handed to ``processor``.
 
-    Outside a transaction (the hand-off page) the row is looked up and, the first time,
-    inserted on its own (one statement, no transaction around it); a concurrent insert
-    that wins is found again. Inside one, ``get_or_create`` guards the insert with a savepoint.
+    Outside a transaction (the hand-off page) the row is inserted on its own (one statement,
+    no transaction around it): the first hand-off of an order, the usual case, needs nothing
+    else; when the row is there already (the shopper came back to pay, or a concurrent
+    hand-off won) the unique reference refuses the insert and the row is read. Inside one,
+    ``get_or_create`` guards the insert with a savepoint.
     """
     lookup = {"processor": processor, "kind": TransactionKind.CHECKOUT, "reference": order.number}
     defaults = {
@@ -178,9 +180,6 @@ def record_checkout(order, processor, *, remote_id="", token=""):
     }
     if transaction.get_connection().in_atomic_block:
         return PaymentTransaction.objects.get_or_create(**lookup, defaults=defaults)[0]
-    txn = PaymentTransaction.objects.filter(**lookup).first()
-    if txn is not None:
-        return txn
     try:
         return PaymentTransaction.objects.create(**lookup, **defaults)
     except IntegrityError:

@@ -10,6 +10,7 @@ from coleman.core.addresses import (
     AUTOCOMPLETE,
     MAX_LENGTHS,
     AddressForm,
+    CountryChoices,
     CountrySelect,
     validate_address,
 )
@@ -51,11 +52,13 @@ def test_every_address_form_has_the_same_fields_labels_limits_and_autocomplete(f
     [
         list(countries),
         [("", "---------"), ("Europe", [("FR", "France & co"), ("DE", "<Germany>")]), ("US", "United States")],
+        CountryChoices(),
     ],
 )
 def test_the_country_select_draws_exactly_what_djangos_select_draws(value, choices):
     """The country select writes its options in Python (no template per option) and its markup is
-    Django's own select's, byte for byte: escaping, the one selected option, groups, attributes."""
+    Django's own select's, byte for byte: escaping, the one selected option, groups, attributes;
+    the checkout's country choices (options escaped once per language) too."""
     attrs = {"id": "id_country", "required": True, "aria-describedby": 'id_country_helptext"&'}
     expected = forms.Select(choices=choices, attrs={"autocomplete": "country"}).render("country", value, attrs)
     drawn = CountrySelect(choices=choices, attrs={"autocomplete": "country"}).render("country", value, attrs)

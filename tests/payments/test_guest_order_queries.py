@@ -12,10 +12,12 @@ from html import unescape
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from coleman.orders.models import Order
 from coleman.payments.models import EventOutcome, PaymentEvent, PaymentTransaction
@@ -26,24 +28,27 @@ from tests.payments.documents import GOOD_AUTH, NOTIFY_URL
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 HANDOFF = re.compile(r'<form method="post" action="([^"]+)" class="payments-handoff"')
 
-#: Statements per step of one guest order (SQLite and PostgreSQL alike).
+#: Statements per step of one guest order (SQLite and PostgreSQL alike), with the test settings'
+#: db session engine and the immediate task backend (the e-mail tasks run in the request; with
+#: production's database backend the request only stores them: see bench/checkout.py).
 STEPS = {
     # product and variants read, the new session (key check, BEGIN, INSERT, COMMIT)
     "add to cart": 6,
     # session, products, the session saved with the checkout token (BEGIN, UPDATE, COMMIT)
     "checkout page": 5,
     # POST: session, products, BEGIN, products re-read, order INSERT (no savepoint), lines,
-    # history, COMMIT, the session saved; GET: order, session, checkout transaction (look-up,
-    # INSERT), lines for the cart XML
-    "place order + hand-off": 16,
+    # history, COMMIT, the placed-order e-mail task (its change with the order, the lines), the
+    # session saved; GET: order, session, checkout transaction (INSERT alone), lines for the cart XML
+    "place order + hand-off": 17,
     "sandbox checkout page": 0,
     # new-order 10 (BEGIN, order locked, number claimed in a savepoint, lines for the shipping
     # choice, move, event, COMMIT); risk and the CHARGEABLE and CHARGING state changes 2 each
     # (order read, event: they change nothing, so no transaction); charge 7 (BEGIN, order
-    # locked, the charge row, move to PAID, event, COMMIT); CHARGED 4 (BEGIN, order locked,
-    # event, COMMIT); after the payment commits: the session cart emptied (5), the lines for
-    # the email (1), digital lines looked for by the email and by the digital app (2)
-    "pay (sandbox + notifications)": 35,
+    # locked, the charge row, move to PAID, event, COMMIT); after the payment commits: the
+    # session cart emptied (5), the paid e-mail task (change with the order, lines, digital
+    # lines for its panel: 3), the digital app's look for digital lines (1); the CHARGED state
+    # change 2 (order read unlocked: already paid, so only logged)
+    "pay (sandbox + notifications)": 34,
 }
 #: The whole order, notifications included.
 WHOLE_ORDER = 62
@@ -143,3 +148,55 @@ def test_a_repeated_notification_changes_nothing_and_is_logged_as_a_duplicate():
     assert order.history.count() == 3
     assert PaymentTransaction.objects.filter(order=order, kind="charge").count() == 1
     assert mail.outbox == []
+
+
+#: The same order's statements with production's session engine (``cached_db``: sessions read
+#: from the cache) and task backend (``database``: the e-mail tasks stored by the request, run
+#: by ``db_worker``), in the store's requests; the worker's own statements are not the
+#: shopper's (bench/checkout.py reports them).
+PRODUCTION_STEPS = {
+    # product and variants read, the new session (key check, BEGIN, INSERT, COMMIT)
+    "add to cart": 6,
+    # products, the session saved with the checkout token (BEGIN, UPDATE, COMMIT)
+    "checkout page": 4,
+    # POST: products, BEGIN, products re-read, order, lines, history, COMMIT, the e-mail task
+    # stored, the session saved (3); GET: order, checkout transaction, lines
+    "place order + hand-off": 14,
+    "sandbox checkout page": 0,
+    # as with the test settings, but the paid e-mail is a stored task (1 instead of 3) and the
+    # paid order's session is found in the cache (3 instead of 5)
+    "pay (sandbox + notifications)": 30,
+}
+PRODUCTION_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_productions_sessions_and_task_queue_a_guest_order_costs_fewer_statements():
+    """With ``cached_db`` sessions and the database task backend, the store's requests run the
+    pinned statements per step, render no e-mail, and ``db_worker`` then sends both e-mails."""
+    product = ProductFactory(price=Decimal("9.50"), stock=None)
+    with override_settings(
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        TASKS=PRODUCTION_TASKS,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "production"}},
+    ):
+        guest_order(product, {})
+        call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+        mail.outbox.clear()
+        counts = {}
+        guest_order(product, counts)
+        measured = {name: len(context.captured_queries) for name, context in counts.items()}
+        assert measured == PRODUCTION_STEPS, measured
+        assert mail.outbox == []
+        order = Order.objects.order_by("-id").first()
+        assert order.status_id == "PAID"
+        assert (
+            list(DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True))
+            == ["coleman.orders.tasks.send_status_email"] * 2
+        )
+        call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    assert [(message.to, order.number in message.subject) for message in mail.outbox] == [
+        (["guest@example.com"], True),
+        (["guest@example.com"], True),
+    ]
+    assert all(product.name in message.body for message in mail.outbox)

@@ -68,6 +68,29 @@ class NotificationHandling:
         fulfillment = safe_xml.text(root, "new-fulfillment-order-state")
         return bool(financial or fulfillment) and financial not in ACTED_ON_FINANCIAL and fulfillment != "DELIVERED"
 
+    def changes_nothing_to(self, order, root, kind):
+        """True when an order-state-change that may act (:meth:`changes_nothing` is False) can
+        change nothing to ``order`` as it is now, read without a lock: a CHARGED state for an
+        order that is not checking out (Google also sends the charge, which marked it paid), a
+        DELIVERED one for an order that is not paid, a cancellation of an order past payment.
+
+        Deciding on an unlocked read is safe: the notification is then only logged (one INSERT,
+        atomic by itself), which is what applying it at the moment of that read would have done.
+        A decline records a transaction, so it always goes the locked way.
+        """
+        if kind != "order-state-change-notification":
+            return False
+        financial = safe_xml.text(root, "new-financial-order-state")
+        fulfillment = safe_xml.text(root, "new-fulfillment-order-state")
+        if not (financial or fulfillment) or financial == "PAYMENT_DECLINED":
+            return False
+        status = order.status_id
+        if financial in ("CANCELLED", "CANCELLED_BY_GOOGLE"):
+            return status not in (*UNPAID, Status.EXCEPTION)
+        charged = financial == "CHARGED" and status == Status.NEW_CHKOUT
+        delivered = fulfillment == "DELIVERED" and status == Status.PAID
+        return not (charged or delivered)
+
     def apply_notification(self, event, root, kind, order, google_number):
         """Apply one authenticated, first-seen notification; returns ``(outcome, message)``.
 

@@ -49,9 +49,17 @@ class NotificationView(View):
                 raise MalformedMessage("The notification has no usable serial-number.")
             found = {}
             writes = not processor.changes_nothing(root, kind)
+            if writes and kind == "order-state-change-notification":
+                # A state change often finds the order already where it would move it (the
+                # CHARGED state after the charge): read without a lock first, and only log it then.
+                found["order"], found["google_number"] = processor.find_order(root, kind)
+                writes = not processor.changes_nothing_to(found["order"], root, kind)
+                if writes:
+                    found.clear()
 
             def find_order():
-                found["order"], found["google_number"] = processor.find_order(root, kind, lock=writes)
+                if not found:
+                    found["order"], found["google_number"] = processor.find_order(root, kind, lock=writes)
                 return found["order"]
 
             apply_once(
