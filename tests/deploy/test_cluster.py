@@ -51,7 +51,7 @@ from django_tasks_db.models import DBTaskResult
 product = Product.objects.get(slug="last-jars")
 sold = sum(line.quantity for order in Order.objects.all() for line in order.lines.all()
            if line.product_id == product.pk)
-emails = DBTaskResult.objects.filter(task_path="coleman.core.tasks.send_email").count()
+emails = DBTaskResult.objects.filter(task_path="coleman.orders.tasks.send_status_email").count()
 print(product.stock, sold, Order.objects.count(), emails)
 """
 
