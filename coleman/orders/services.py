@@ -25,6 +25,7 @@ from coleman.offers.exceptions import VoucherError
 from coleman.offers.services import redeem_voucher
 from coleman.products.cache import catalog_changed_by_update
 from coleman.products.models import Product, ProductVariant
+from coleman.products.signals import stock_released
 
 from .exceptions import (
     CheckoutError,
@@ -370,19 +371,25 @@ def _actor(by):
 def release_stock(order) -> int:
     """Put the stock reserved by ``order``'s lines back; returns the units released.
 
-    Each line is released at most once (its ``stock_reserved`` flag is cleared).
+    Each line is released at most once (its ``stock_reserved`` flag is cleared). Products whose
+    own tracked stock went up are announced with ``products.signals.stock_released`` (the bulk
+    UPDATE sends no ``post_save``), so shoppers waiting for them hear of it.
     """
     released = 0
+    restocked_products = []
     # Rows are updated in id order, like make_order_from_cart, to avoid deadlocks.
     reserved = order.lines.filter(stock_reserved=True)
     for line in reserved.filter(variant__isnull=False).order_by("variant_id"):
         ProductVariant.objects.filter(pk=line.variant_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
         released += line.quantity
     for line in reserved.filter(variant__isnull=True, product__isnull=False).order_by("product_id"):
-        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity)
+        if Product.objects.filter(pk=line.product_id, stock__isnull=False).update(stock=F("stock") + line.quantity):
+            restocked_products.append(line.product_id)
         released += line.quantity
     if released:
         catalog_changed_by_update()
+    if restocked_products:
+        stock_released.send(sender=Product, product_ids=restocked_products)
     order.lines.filter(stock_reserved=True).update(stock_reserved=False)
     return released
 

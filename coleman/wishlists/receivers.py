@@ -1,4 +1,5 @@
-"""Signal receivers: a product saved in stock sends the waiting back-in-stock alerts.
+"""Signal receivers: a product saved in stock, or given back stock by a cancelled order,
+sends the waiting back-in-stock alerts.
 
 The task is enqueued only after the product's transaction commits (``transaction.on_commit``),
 so nobody is emailed about stock that was rolled back, and only when someone is waiting.
@@ -13,6 +14,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from coleman.products.models import Product
+from coleman.products.signals import stock_released
 
 from .models import StockAlert
 from .tasks import send_stock_alerts
@@ -30,3 +32,12 @@ def product_saved(sender, instance, using=None, raw=False, **kwargs):
     if raw or not instance.is_active or not instance.in_stock:
         return
     transaction.on_commit(partial(enqueue_if_waiting, instance.pk), using=using)
+
+
+@receiver(stock_released, sender=Product, dispatch_uid="coleman.wishlists.stock_released")
+def stock_put_back(sender, product_ids, **kwargs):
+    """After a cancelled order's stock is put back (a bulk UPDATE: no ``post_save``), send the
+    alerts of those products once the change commits; :func:`enqueue_if_waiting` and the task
+    check that the product is active and in stock then."""
+    for product_id in product_ids:
+        transaction.on_commit(partial(enqueue_if_waiting, product_id))

@@ -9,6 +9,7 @@ from coleman.orders.models import OrderStatusChange, Status
 from coleman.orders.signals import order_status_changed
 from coleman.orders.statuses import TRANSITIONS
 from coleman.products.models import Product
+from coleman.products.signals import stock_released
 from tests.factories.orders import LineFactory, OrderFactory
 from tests.factories.products import ProductFactory
 from tests.factories.users import UserFactory
@@ -183,6 +184,28 @@ def test_cancelling_releases_reserved_stock_once():
     assert not order.lines.filter(stock_reserved=True).exists()
     assert services.release_stock(order) == 0
     assert Product.objects.get(pk=tracked.pk).stock == 5
+
+
+def test_releasing_stock_announces_the_products_given_stock_back():
+    """``stock_released`` names each product whose own tracked stock went up, once; not a
+    variant's product, an untracked product or an unreserved line's."""
+    tracked, untracked, unreserved = ProductFactory(stock=0), ProductFactory(stock=None), ProductFactory(stock=0)
+    order = OrderFactory()
+    LineFactory(order=order, product=tracked, quantity=2, stock_reserved=True)
+    LineFactory(order=order, product=untracked, quantity=1, stock_reserved=True)
+    LineFactory(order=order, product=unreserved, quantity=1, stock_reserved=False)
+    announced = []
+
+    def receiver(sender, product_ids, **kwargs):
+        announced.append((sender, product_ids))
+
+    stock_released.connect(receiver)
+    try:
+        services.transition(order, "CANCELLED")
+        services.release_stock(order)
+    finally:
+        stock_released.disconnect(receiver)
+    assert announced == [(Product, [tracked.pk])]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
+from coleman.orders import services as order_services
 from coleman.wishlists import services
 from coleman.wishlists.models import StockAlert
 from coleman.wishlists.receivers import enqueue_if_waiting
+from tests.factories.orders import LineFactory, OrderFactory
 from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +210,25 @@ def test_a_rolled_back_stock_change_sends_nothing(waiting, django_capture_on_com
     assert enqueue_if_waiting not in [getattr(callback, "func", None) for callback in callbacks]
     assert mail.outbox == []
     assert StockAlert.objects.waiting().count() == 3
+
+
+def test_a_cancelled_order_giving_stock_back_emails_the_waiting_shoppers(waiting, django_capture_on_commit_callbacks):
+    """A cancelled order puts its reserved units back with a bulk UPDATE (no ``post_save``):
+    the shoppers waiting for the product are emailed after the cancellation commits."""
+    order = OrderFactory()
+    LineFactory(order=order, product=waiting, quantity=2, stock_reserved=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        order_services.transition(order, "CANCELLED")
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    alerts = [message for message in mail.outbox if message.subject == "Bog Honey is back in stock"]
+    assert sorted(message.to[0] for message in alerts) == [
+        "ann@example.com",
+        "cora@example.com",
+        "jesse@example.com",
+    ]
+    assert not StockAlert.objects.waiting().exists()
 
 
 def test_saving_without_stock_or_inactive_sends_nothing(waiting, django_capture_on_commit_callbacks):
