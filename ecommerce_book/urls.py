@@ -13,22 +13,26 @@ from django.urls import include, path
 from coleman.conf import coleman_settings
 
 # (app, URL prefix, URLconf module) for every Coleman app that has pages.
+# Django tries these in order on every request, walking every pattern of each app mounted at
+# "" before the next: the storefront's own pages (home, products, catalogs) come first, then
+# the cart and search, so the busiest pages resolve without walking the other apps' patterns.
+# No two apps answer the same path, so the order decides nothing else.
 COLEMAN_APP_URLS = [
+    ("coleman.products", "", "coleman.products.urls"),
+    ("coleman.cart", "cart/", "coleman.cart.urls"),
+    ("coleman.search", "search/", "coleman.search.urls"),
     ("coleman.core", "", "coleman.core.urls"),
     ("coleman.wishlists", "accounts/wishlists/", "coleman.wishlists.urls"),
     ("coleman.customers", "accounts/", "coleman.customers.urls"),
-    ("coleman.cart", "cart/", "coleman.cart.urls"),
     ("coleman.currencies", "currency/", "coleman.currencies.urls"),
     ("coleman.orders", "", "coleman.orders.urls"),
     # /checkout/ and /checkout/<processor>/ (the payment framework's), /payments/<processor>/…
     ("coleman.payments", "", "coleman.payments.urls"),
     ("coleman.ratings", "ratings/", "coleman.ratings.urls"),
-    ("coleman.search", "search/", "coleman.search.urls"),
     ("coleman.digital", "downloads/", "coleman.digital.urls"),
     ("coleman.api", "api/", "coleman.api.urls"),
     ("coleman.reports", "reports/", "coleman.reports.urls"),
     ("coleman.payments.sandbox", "sandbox/", "coleman.payments.sandbox.urls"),
-    ("coleman.products", "", "coleman.products.urls"),
 ]
 
 admin.site.site_header = f"{coleman_settings.STORE_NAME} administration"
