@@ -164,7 +164,7 @@ def configuration(sessions, cache, tasks):
     if cache == "files":
         caches = {
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "coleman.core.cache.FileBasedCache",
                 "LOCATION": tempfile.mkdtemp(prefix="coleman-bench-checkout-cache-"),
                 "OPTIONS": {"MAX_ENTRIES": 20_000},
             }

@@ -50,7 +50,7 @@ def test_one_server_defaults_need_no_other_server():
     (cached_db), database task queue, local files."""
     code, values = production()
     assert code == 0, values
-    assert values["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert values["cache"] == "coleman.core.cache.FileBasedCache"
     assert values["session"] == "django.contrib.sessions.backends.cached_db"
     assert values["tasks"] == "django_tasks_db.DatabaseBackend"
     assert values["storage"] == "django.core.files.storage.FileSystemStorage"
