@@ -161,7 +161,9 @@ else:
 # restart logs nobody out and empties no cart. Measured (bench/shopper.py): a returning
 # shopper's cached page costs one query with database sessions and none with these; signed
 # cookies cost none either but cannot be revoked on the server (logout, password change).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# coleman.core.sessions is Django's cached_db with leaner writes: one INSERT or UPDATE each
+# (no key check first, no BEGIN/COMMIT around a single statement).
+SESSION_ENGINE = "coleman.core.sessions"
 
 # Task queue (django-tasks). TASKS_BACKEND: "database" (default: tasks are rows in the
 # store's database, run by `manage.py db_worker`; needs no other server), "rq" (Redis queues
