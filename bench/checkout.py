@@ -216,6 +216,11 @@ SESSION_ENGINES = {
     "cached_db": "django.contrib.sessions.backends.cached_db",
     "db": "django.contrib.sessions.backends.db",
 }
+#: The file caches: production's (Django's, counting its files every 100 writes) and Django's.
+FILE_CACHES = {
+    "files": "coleman.core.cache.FileBasedCache",
+    "django-files": "django.core.cache.backends.filebased.FileBasedCache",
+}
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -228,21 +233,23 @@ def production_defaults():
     from ecommerce_book.settings import base
 
     sessions = next(name for name, engine in SESSION_ENGINES.items() if engine == base.SESSION_ENGINE)
-    cache = "files" if "filebased" in base.CACHES["default"]["BACKEND"] else "locmem"
+    cache = next(
+        (name for name, backend in FILE_CACHES.items() if backend == base.CACHES["default"]["BACKEND"]), "locmem"
+    )
     return {"sessions": sessions, "cache": cache, "tasks": base.TASKS_BACKEND}
 
 
 def configuration(sessions, cache, tasks):
-    """``override_settings`` for a session engine, a cache ("files": a new directory) and a task backend."""
+    """``override_settings`` for a session engine, a cache (a file cache: a new directory) and a task backend."""
     import tempfile
 
     from django.test import override_settings
 
     caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    if cache == "files":
+    if cache in FILE_CACHES:
         caches = {
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": FILE_CACHES[cache],
                 "LOCATION": tempfile.mkdtemp(prefix="coleman-bench-checkout-cache-"),
                 "OPTIONS": {"MAX_ENTRIES": 20_000},
             }
@@ -255,6 +262,18 @@ def configuration(sessions, cache, tasks):
         CACHES=caches,
         TASKS={"default": {"BACKEND": TASK_BACKENDS[tasks]}},
     )
+
+
+def fill_cache(entries):
+    """Put ``entries`` small entries in the file cache (as cached catalog pages fill production's),
+    written straight to their files (through ``set()`` each would count the files already there)."""
+    from django.core.cache import cache
+
+    for index in range(entries):
+        path = cache._key_to_file(f"bench-filler:{index}")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            cache._write_content(file, None, "filler")
 
 
 def run_worker():
@@ -284,8 +303,14 @@ def main():
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--sessions", choices=sorted(SESSION_ENGINES), help="default: production's")
-    parser.add_argument("--cache", choices=["files", "locmem"], help="default: production's")
+    parser.add_argument("--cache", choices=[*FILE_CACHES, "locmem"], help="default: production's")
     parser.add_argument("--tasks", choices=sorted(TASK_BACKENDS), help="default: production's")
+    parser.add_argument(
+        "--cache-entries",
+        type=int,
+        default=0,
+        help="entries put in the file cache first (production's holds up to 20,000)",
+    )
     parser.add_argument("--processor", choices=sorted(PAY_IN_SANDBOX), default="google", help="default: google")
     parser.add_argument(
         "--compare", type=int, default=3, help="orders placed with the test settings, for their statements"
@@ -322,6 +347,8 @@ def main():
                 place_order(product, address, compared, processor=args.processor)
 
     with configuration(**chosen):
+        if chosen["cache"] in FILE_CACHES:
+            fill_cache(args.cache_entries)
         if worker is not None:
             worker()  # tasks left by an earlier run
         # warm up (content types, templates, caches)
@@ -343,6 +370,8 @@ def main():
         f"{name} {value}{' (production)' if value == defaults[name] else ''}" for name, value in chosen.items()
     )
     print(f"{connection.vendor} ({url.split('@')[-1]}), {n} guest orders through {args.processor}, all PAID")
+    if chosen["cache"] in FILE_CACHES:
+        described += f" ({args.cache_entries:,} entries put in first)"
     print(f"configuration: {described}")
     print(f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
     print(f"whole order: {n / wall:.1f} orders/s (wall); CPU per order {cpu / n * 1000:.1f} ms")
