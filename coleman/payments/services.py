@@ -162,6 +162,21 @@ def processor_for_order(order):
     return get_processor(name)
 
 
+def charge_record(processor, order, *, locked=False, **defaults):
+    """``order``'s charge record at ``processor`` (reference: the order number), made with
+    ``defaults`` when there is none; the caller sets its outcome and saves it.
+
+    ``locked=True`` says the order was read ``select_for_update`` in the current transaction,
+    as every writer of its charge does first: the row is looked for, and a new one is returned
+    unsaved, so its first ``save()`` inserts it with its values (no savepoint, no second write).
+    Otherwise ``get_or_create`` guards the insert against a concurrent one with a savepoint.
+    """
+    lookup = {"processor": processor, "kind": TransactionKind.CHARGE, "reference": order.number}
+    if not locked:
+        return PaymentTransaction.objects.get_or_create(**lookup, defaults={"order": order, **defaults})[0]
+    return PaymentTransaction.objects.filter(**lookup).first() or PaymentTransaction(**lookup, order=order, **defaults)
+
+
 def record_checkout(order, processor, *, remote_id="", token="", message="", refresh=False):
     """Record (once per order and processor) that ``order`` was handed to ``processor``.
 
@@ -169,19 +184,13 @@ def record_checkout(order, processor, *, remote_id="", token="", message="", ref
     no transaction around it): the first hand-off of an order, the usual case, needs nothing
     else; when the row is there already (the shopper came back to pay, or a concurrent
     hand-off won) the unique reference refuses the insert and the row is read, or with
-    ``refresh=True`` given this hand-off's values (``remote_id``, ``token``, ``message``, the
-    amount) in one UPDATE first. Inside one, ``get_or_create`` (``update_or_create`` with
-    ``refresh``) guards the insert with a savepoint.
+    ``refresh=True`` given this hand-off's values (the amount, and those of ``remote_id``,
+    ``token`` and ``message`` that are given) in one UPDATE first. Inside one,
+    ``get_or_create`` (``update_or_create`` with ``refresh``) guards the insert with a savepoint.
     """
     lookup = {"processor": processor, "kind": TransactionKind.CHECKOUT, "reference": order.number}
-    defaults = {
-        "order": order,
-        "amount": order.total,
-        "currency": order.currency,
-        "remote_id": remote_id,
-        "token": token,
-        "message": message,
-    }
+    given = {name: value for name, value in (("remote_id", remote_id), ("token", token), ("message", message)) if value}
+    defaults = {"order": order, "amount": order.total, "currency": order.currency, **given}
     if transaction.get_connection().in_atomic_block:
         if refresh:
             return PaymentTransaction.objects.update_or_create(**lookup, defaults=defaults)[0]

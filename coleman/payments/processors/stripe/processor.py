@@ -20,7 +20,7 @@ from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError, NotSupported
 from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
-from ...services import flag_order, move_order, record_checkout
+from ...services import charge_record, flag_order, move_order, record_checkout
 from ..base import PaymentProcessor
 from ..views import ProcessorReturnView
 from .client import StripeCheckoutClient, stripe_client
@@ -158,17 +158,6 @@ class StripeCheckout(PaymentProcessor):
             .first()
         )
 
-    def charge_row(self, order, **defaults):
-        """The order's charge record: the one there, or a new one with ``defaults`` (not saved yet).
-
-        Called with the order locked (``select_for_update``, in the transaction that applies a
-        webhook event): no other event of this order can insert its charge meanwhile, so the
-        new row is inserted by its first ``save()`` without a savepoint."""
-        lookup = {"processor": self.name, "kind": TransactionKind.CHARGE, "reference": order.number}
-        return PaymentTransaction.objects.filter(**lookup).first() or PaymentTransaction(
-            **lookup, order=order, **defaults
-        )
-
     def record_payment(self, order, facts, raw, *, locked=False):
         """Store the session's payment once per order; a paid session moves the order to PAID.
 
@@ -176,7 +165,7 @@ class StripeCheckout(PaymentProcessor):
         ``select_for_update`` in this transaction (see :func:`~coleman.payments.services.move_order`).
         Returns ``(outcome, message)``.
         """
-        txn = self.charge_row(order, currency=facts.currency[:3])
+        txn = charge_record(self.name, order, locked=locked, currency=facts.currency[:3])
         if txn.status == TransactionStatus.SUCCEEDED:
             return EventOutcome.IGNORED, "The payment was already recorded."
         txn.remote_id = facts.payment_intent[:128]
@@ -203,7 +192,7 @@ class StripeCheckout(PaymentProcessor):
         the order is cancelled). A paid charge is never undone by it. ``locked``: as for
         :meth:`record_payment`. Returns ``(outcome, message)``.
         """
-        txn = self.charge_row(order, currency=facts.currency[:3], amount=facts.amount())
+        txn = charge_record(self.name, order, locked=locked, currency=facts.currency[:3], amount=facts.amount())
         if txn.status == TransactionStatus.SUCCEEDED:
             return EventOutcome.IGNORED, "The payment was already recorded as collected; the failure changes nothing."
         txn.status = TransactionStatus.FAILED
