@@ -162,16 +162,16 @@ def processor_for_order(order):
     return get_processor(name)
 
 
-def charge_record(processor, order, *, locked=False, **defaults):
-    """``order``'s charge record at ``processor`` (reference: the order number), made with
+def transaction_record(processor, order, kind=TransactionKind.CHARGE, *, locked=False, **defaults):
+    """``order``'s ``kind`` of transaction at ``processor`` (reference: the order number), made with
     ``defaults`` when there is none; the caller sets its outcome and saves it.
 
     ``locked=True`` says the order was read ``select_for_update`` in the current transaction,
-    as every writer of its charge does first: the row is looked for, and a new one is returned
+    as every writer of this record does first: the row is looked for, and a new one is returned
     unsaved, so its first ``save()`` inserts it with its values (no savepoint, no second write).
     Otherwise ``get_or_create`` guards the insert against a concurrent one with a savepoint.
     """
-    lookup = {"processor": processor, "kind": TransactionKind.CHARGE, "reference": order.number}
+    lookup = {"processor": processor, "kind": kind, "reference": order.number}
     if not locked:
         return PaymentTransaction.objects.get_or_create(**lookup, defaults={"order": order, **defaults})[0]
     return PaymentTransaction.objects.filter(**lookup).first() or PaymentTransaction(**lookup, order=order, **defaults)

@@ -21,7 +21,7 @@ from coleman.orders.statuses import Status
 from ...amounts import amounts_match
 from ...exceptions import GatewayError, NotSupported
 from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
-from ...services import charge_record, flag_order, move_order, record_checkout
+from ...services import flag_order, move_order, record_checkout, transaction_record
 from ..base import PaymentProcessor
 from .client import NvpClient, verify_ipn
 from .protocol import (
@@ -187,14 +187,14 @@ class PayPalExpressCheckout(PaymentProcessor):
 
         Returns ``(outcome, message)`` for the event log. An amount or currency that differs
         from the order flags the order EXCEPTION instead. ``locked``: the order was read
-        ``select_for_update`` in this transaction (see :func:`~coleman.payments.services.charge_record`).
+        ``select_for_update`` in this transaction (see :func:`~coleman.payments.services.transaction_record`).
         """
         problems = []
         if not amounts_match(order.total, amount):
             problems.append(f"amount {amount!r} is not {order.total}")
         if currency != order.currency:
             problems.append(f"currency {currency!r} is not {order.currency}")
-        txn = charge_record(self.name, order, locked=locked, currency=currency[:3])
+        txn = transaction_record(self.name, order, locked=locked, currency=currency[:3])
         if txn.status == TransactionStatus.SUCCEEDED and txn.remote_id == transaction_id:
             return EventOutcome.IGNORED, "The payment was already recorded."
         txn.remote_id = transaction_id

@@ -20,7 +20,7 @@ from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError, NotSupported
 from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
-from ...services import charge_record, flag_order, move_order, record_checkout
+from ...services import flag_order, move_order, record_checkout, transaction_record
 from ..base import PaymentProcessor
 from ..views import ProcessorReturnView
 from .client import StripeCheckoutClient, stripe_client
@@ -165,7 +165,7 @@ class StripeCheckout(PaymentProcessor):
         ``select_for_update`` in this transaction (see :func:`~coleman.payments.services.move_order`).
         Returns ``(outcome, message)``.
         """
-        txn = charge_record(self.name, order, locked=locked, currency=facts.currency[:3])
+        txn = transaction_record(self.name, order, locked=locked, currency=facts.currency[:3])
         if txn.status == TransactionStatus.SUCCEEDED:
             return EventOutcome.IGNORED, "The payment was already recorded."
         txn.remote_id = facts.payment_intent[:128]
@@ -192,7 +192,7 @@ class StripeCheckout(PaymentProcessor):
         the order is cancelled). A paid charge is never undone by it. ``locked``: as for
         :meth:`record_payment`. Returns ``(outcome, message)``.
         """
-        txn = charge_record(self.name, order, locked=locked, currency=facts.currency[:3], amount=facts.amount())
+        txn = transaction_record(self.name, order, locked=locked, currency=facts.currency[:3], amount=facts.amount())
         if txn.status == TransactionStatus.SUCCEEDED:
             return EventOutcome.IGNORED, "The payment was already recorded as collected; the failure changes nothing."
         txn.status = TransactionStatus.FAILED
