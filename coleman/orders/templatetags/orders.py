@@ -26,9 +26,19 @@ def shipping_quote(cart):
     return {"name": calculator.name, "amount": amount, "total": cart.subtotal + amount}
 
 
+def _choices_key(field):
+    """A field's choices as text (None for a field without choices). Grouped choices give a key
+    that may differ each time (the markup is then drawn every time, never stale)."""
+    choices = getattr(field, "choices", None)
+    if choices is None:
+        return None
+    return tuple((str(value), str(label)) for value, label in choices)
+
+
 def _blank_form_key(form):
     """What a blank checkout form's markup depends on: the language, the form's class, prefix and
-    initial values (the token aside), and each field's kind, label, hint, requiredness and widget."""
+    initial values (the token aside), and each field's kind, label, hint, requiredness, initial
+    value, choices and widget."""
     fields = tuple(
         (
             name,
@@ -36,6 +46,9 @@ def _blank_form_key(form):
             str(field.label),
             str(field.help_text),
             field.required,
+            field.disabled,
+            repr(field.initial),
+            _choices_key(field),
             type(field.widget),
             repr(field.widget.attrs),
         )
