@@ -4,17 +4,24 @@
     .venv/bin/python bench/checkout.py                       # SQLite file in /tmp
     .venv/bin/python bench/checkout.py --database-url postgres://postgres@127.0.0.1:5432/coleman_perf_checkout
     .venv/bin/python bench/checkout.py --sessions db --cache locmem --tasks immediate   # the test settings
+    .venv/bin/python bench/checkout.py --processor stripe    # or paypal, amazon (default google)
+    .venv/bin/python bench/checkout.py --cache-entries 20000 # production's file cache, full
 
 Runs Django in-process with the test settings (the payment services are played by the
 gateway sandbox at http://testserver/sandbox/…, reached through the test transport adapter:
 no network), but by default with production's session engine, cache and task backend
 (``ecommerce_book/settings/base.py``: ``cached_db`` sessions, the file cache, the database
 task backend); ``--sessions``, ``--cache`` and ``--tasks`` choose others, and the output says
-which ran. Each order is a new guest: "Add to cart" (2 units), the Google Checkout page,
-"Place order" (the order is written; its redirect shows the hand-off page with the signed
-cart for the sandbox), the sandbox's checkout page, "Pay" there — after which the sandbox
-posts Google's six notifications (new order, risk, three state changes, charge) back to the
-store, which marks the order paid. With the database task backend the queued tasks (the two
+which ran. Each order is a new guest: "Add to cart" (2 units), the processor's checkout page,
+"Place order" (the order is written; its redirect is the hand-off: Google's page with the
+signed cart for the sandbox, or a redirect to the service's page), the sandbox's page, "Pay"
+there, up to the order paid and the service's notification applied: Google's sandbox posts six
+notifications (new order, risk, three state changes, charge); Stripe's posts its
+``checkout.session.completed`` event; PayPal sends the shopper back to the store's review page,
+whose "Place order" pays, then its IPN (delivered by the script); Amazon sends the shopper back
+to the store's return page, which charges, then its IPN (delivered by the script).
+``--cache-entries`` first fills the file cache with that many entries (production's holds up
+to 20,000 catalog pages). With the database task backend the queued tasks (the two
 order e-mails) are then run by a ``db_worker`` batch, a step of its own ("worker"): in
 production that is another process, not the shopper's request. The script checks every order
 ended PAID.
