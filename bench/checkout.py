@@ -4,17 +4,24 @@
     .venv/bin/python bench/checkout.py                       # SQLite file in /tmp
     .venv/bin/python bench/checkout.py --database-url postgres://postgres@127.0.0.1:5432/coleman_perf_checkout
     .venv/bin/python bench/checkout.py --sessions db --cache locmem --tasks immediate   # the test settings
+    .venv/bin/python bench/checkout.py --processor stripe    # or paypal, amazon (default google)
+    .venv/bin/python bench/checkout.py --cache-entries 20000 # production's file cache, full
 
 Runs Django in-process with the test settings (the payment services are played by the
 gateway sandbox at http://testserver/sandbox/…, reached through the test transport adapter:
 no network), but by default with production's session engine, cache and task backend
 (``ecommerce_book/settings/base.py``: ``cached_db`` sessions, the file cache, the database
 task backend); ``--sessions``, ``--cache`` and ``--tasks`` choose others, and the output says
-which ran. Each order is a new guest: "Add to cart" (2 units), the Google Checkout page,
-"Place order" (the order is written; its redirect shows the hand-off page with the signed
-cart for the sandbox), the sandbox's checkout page, "Pay" there — after which the sandbox
-posts Google's six notifications (new order, risk, three state changes, charge) back to the
-store, which marks the order paid. With the database task backend the queued tasks (the two
+which ran. Each order is a new guest: "Add to cart" (2 units), the processor's checkout page,
+"Place order" (the order is written; its redirect is the hand-off: Google's page with the
+signed cart for the sandbox, or a redirect to the service's page), the sandbox's page, "Pay"
+there, up to the order paid and the service's notification applied: Google's sandbox posts six
+notifications (new order, risk, three state changes, charge); Stripe's posts its
+``checkout.session.completed`` event; PayPal sends the shopper back to the store's review page,
+whose "Place order" pays, then its IPN (delivered by the script); Amazon sends the shopper back
+to the store's return page, which charges, then its IPN (delivered by the script).
+``--cache-entries`` first fills the file cache with that many entries (production's holds up
+to 20,000 catalog pages). With the database task backend the queued tasks (the two
 order e-mails) are then run by a ``db_worker`` batch, a step of its own ("worker"): in
 production that is another process, not the shopper's request. The script checks every order
 ended PAID.
@@ -53,38 +60,115 @@ def hidden_fields(html):
     return {name: unescape(value) for name, value in HIDDEN.findall(html)}
 
 
-def place_order(product, address, counter, *, worker=None):
-    """One guest order, paid in the sandbox; queries are counted per step by ``counter``;
-    ``worker`` (a callable) then runs the queued tasks, as the "worker" step."""
+def place_order(product, address, counter, *, worker=None, processor="google"):
+    """One guest order, paid in ``processor``'s sandbox; queries are counted per step by
+    ``counter``; ``worker`` (a callable) then runs the queued tasks, as the "worker" step."""
     from django.test import Client
-    from django.urls import reverse
 
     shopper = Client()
     with counter("add to cart"):
         assert shopper.post(f"/cart/add/{product.pk}/", {"quantity": "2"}).status_code == 302
     with counter("checkout page"):
-        page = shopper.get("/checkout/google/")
+        page = shopper.get(f"/checkout/{processor}/")
     assert page.status_code == 200, page.status_code
     data = hidden_fields(page.content.decode())
     data.pop("csrfmiddlewaretoken", None)
     data.update(address, email="bench@example.com")
     with counter("place order + hand-off"):
-        placed = shopper.post("/checkout/google/", data)
+        placed = shopper.post(f"/checkout/{processor}/", data)
         assert placed.status_code == 302, placed.status_code
         handoff = shopper.get(placed["Location"])
-    assert handoff.status_code == 200, handoff.status_code
-    fields = hidden_fields(handoff.content.decode())
-    action = HANDOFF.search(handoff.content.decode())[1]
-    with counter("sandbox checkout page"):
-        sandbox_page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]})
-    assert sandbox_page.status_code == 200
-    state = hidden_fields(sandbox_page.content.decode())["state"]
-    with counter("pay (sandbox + notifications)"):
-        paid = shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay"})
-    assert paid.status_code == 302, paid.status_code
+    PAY_IN_SANDBOX[processor](shopper, handoff, counter)
     if worker is not None:
         with counter(WORKER):
             worker()
+
+
+#: The step of the sandbox's payment page, and the one from "Pay" there to the order paid.
+SANDBOX_PAGE = "sandbox checkout page"
+PAY = "pay (sandbox + notifications)"
+
+
+def pay_google(shopper, handoff, counter):
+    """Google: the hand-off page posts the signed cart to the sandbox; "Pay" there posts Google's
+    six notifications to the store (new order, risk, three state changes, charge)."""
+    from django.urls import reverse
+
+    assert handoff.status_code == 200, handoff.status_code
+    fields = hidden_fields(handoff.content.decode())
+    action = HANDOFF.search(handoff.content.decode())[1]
+    with counter(SANDBOX_PAGE):
+        sandbox_page = shopper.post(action, {"cart": fields["cart"], "signature": fields["signature"]})
+    assert sandbox_page.status_code == 200
+    state = hidden_fields(sandbox_page.content.decode())["state"]
+    with counter(PAY):
+        paid = shopper.post(reverse("sandbox:google-pay"), {"state": state, "decision": "pay"})
+    assert paid.status_code == 302, paid.status_code
+
+
+def pay_stripe(shopper, handoff, counter):
+    """Stripe Checkout: the hand-off redirects to the sandbox's hosted page; "Pay" there posts
+    the signed ``checkout.session.completed`` event to the store's webhook (the one notification)."""
+    assert handoff.status_code == 302, handoff.status_code
+    location = handoff["Location"]
+    with counter(SANDBOX_PAGE):
+        assert shopper.get(location).status_code == 200
+    with counter(PAY):
+        paid = shopper.post(location, {"decision": "pay"})
+    assert paid.status_code == 302, paid.status_code
+
+
+def pay_paypal(shopper, handoff, counter):
+    """PayPal Express Checkout: the hand-off redirects to the sandbox's approval page; "Pay" there
+    returns the shopper to the store's review page, whose "Place order" (DoExpressCheckoutPayment)
+    marks the order paid; then the sandbox's IPN is delivered (verified by post-back)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from coleman.payments.sandbox.paypal.ipn import deliver_ipn, sent_ipns
+
+    assert handoff.status_code == 302, handoff.status_code
+    location = handoff["Location"]
+    token = dict(parse_qsl(urlsplit(location).query))["token"]
+    with counter(SANDBOX_PAGE):
+        assert shopper.get(location).status_code == 200
+    with counter(PAY):
+        approved = shopper.post(
+            urlsplit(location).path, {"cmd": "_express-checkout", "token": token, "decision": "pay"}
+        )
+        assert approved.status_code == 302, approved.status_code
+        assert shopper.get(approved["Location"]).status_code == 200  # the store's review page
+        returned = dict(parse_qsl(urlsplit(approved["Location"]).query))
+        confirmed = shopper.post(
+            "/payments/paypal/confirm/", {"token": returned["token"], "PayerID": returned["PayerID"]}
+        )
+        assert confirmed.status_code == 302, confirmed.status_code
+        url, body = sent_ipns()[-1]
+        assert deliver_ipn(url, body, delays=(0,))
+
+
+def pay_amazon(shopper, handoff, counter):
+    """Amazon FPS: the hand-off redirects to the sandbox's co-branded page; "Pay" there returns the
+    shopper to the store, which verifies the return (FPS VerifySignature) and charges (FPS Pay):
+    the order is paid there; then the sandbox's IPN about the charge is delivered."""
+    from urllib.parse import urlsplit
+
+    from coleman.payments.sandbox.amazon.ipn import deliver_ipn, sent_ipns
+
+    assert handoff.status_code == 302, handoff.status_code
+    location = handoff["Location"]
+    with counter(SANDBOX_PAGE):
+        assert shopper.get(location).status_code == 200
+    with counter(PAY):
+        paid = shopper.post(urlsplit(location).path, {"query": urlsplit(location).query, "decision": "pay"})
+        assert paid.status_code == 302, paid.status_code
+        returned = shopper.get(paid["Location"])  # the store's return page
+        assert returned.status_code == 302, returned.status_code
+        url, body = sent_ipns()[-1]
+        assert deliver_ipn(url, body, delays=(0,))
+
+
+#: How each processor's sandbox is driven from the hand-off to the paid order.
+PAY_IN_SANDBOX = {"google": pay_google, "stripe": pay_stripe, "paypal": pay_paypal, "amazon": pay_amazon}
 
 
 #: The step that runs the queued tasks (another process in production).
@@ -135,8 +219,14 @@ class Counter:
 
 #: The configurations: production's (ecommerce_book/settings/base.py) and the test settings'.
 SESSION_ENGINES = {
+    "coleman": "coleman.core.sessions",
     "cached_db": "django.contrib.sessions.backends.cached_db",
     "db": "django.contrib.sessions.backends.db",
+}
+#: The file caches: production's (Django's, counting its files every 100 writes) and Django's.
+FILE_CACHES = {
+    "files": "coleman.core.cache.FileBasedCache",
+    "django-files": "django.core.cache.backends.filebased.FileBasedCache",
 }
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -150,30 +240,47 @@ def production_defaults():
     from ecommerce_book.settings import base
 
     sessions = next(name for name, engine in SESSION_ENGINES.items() if engine == base.SESSION_ENGINE)
-    cache = "files" if "filebased" in base.CACHES["default"]["BACKEND"] else "locmem"
+    cache = next(
+        (name for name, backend in FILE_CACHES.items() if backend == base.CACHES["default"]["BACKEND"]), "locmem"
+    )
     return {"sessions": sessions, "cache": cache, "tasks": base.TASKS_BACKEND}
 
 
 def configuration(sessions, cache, tasks):
-    """``override_settings`` for a session engine, a cache ("files": a new directory) and a task backend."""
+    """``override_settings`` for a session engine, a cache (a file cache: a new directory) and a task backend."""
     import tempfile
 
     from django.test import override_settings
 
     caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    if cache == "files":
+    if cache in FILE_CACHES:
         caches = {
             "default": {
-                "BACKEND": "coleman.core.cache.FileBasedCache",
+                "BACKEND": FILE_CACHES[cache],
                 "LOCATION": tempfile.mkdtemp(prefix="coleman-bench-checkout-cache-"),
                 "OPTIONS": {"MAX_ENTRIES": 20_000},
             }
         }
     return override_settings(
+        # The IPNs of PayPal and Amazon are delivered by the script, in the "pay" step, not by a thread.
+        COLEMAN_SANDBOX_PAYPAL_SEND_IPN=False,
+        COLEMAN_SANDBOX_AMAZON_SEND_IPN=False,
         SESSION_ENGINE=SESSION_ENGINES[sessions],
         CACHES=caches,
         TASKS={"default": {"BACKEND": TASK_BACKENDS[tasks]}},
     )
+
+
+def fill_cache(entries):
+    """Put ``entries`` small entries in the file cache (as cached catalog pages fill production's),
+    written straight to their files (through ``set()`` each would count the files already there)."""
+    from django.core.cache import cache
+
+    for index in range(entries):
+        path = cache._key_to_file(f"bench-filler:{index}")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            cache._write_content(file, None, "filler")
 
 
 def run_worker():
@@ -203,8 +310,15 @@ def main():
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--sessions", choices=sorted(SESSION_ENGINES), help="default: production's")
-    parser.add_argument("--cache", choices=["files", "locmem"], help="default: production's")
+    parser.add_argument("--cache", choices=[*FILE_CACHES, "locmem"], help="default: production's")
     parser.add_argument("--tasks", choices=sorted(TASK_BACKENDS), help="default: production's")
+    parser.add_argument(
+        "--cache-entries",
+        type=int,
+        default=0,
+        help="entries put in the file cache first (production's holds up to 20,000)",
+    )
+    parser.add_argument("--processor", choices=sorted(PAY_IN_SANDBOX), default="google", help="default: google")
     parser.add_argument(
         "--compare", type=int, default=3, help="orders placed with the test settings, for their statements"
     )
@@ -234,21 +348,24 @@ def main():
     compared = None
     if args.compare and chosen != TEST_SETTINGS:
         with configuration(**TEST_SETTINGS):
-            place_order(product, address, Counter())  # warm up
+            place_order(product, address, Counter(), processor=args.processor)  # warm up
             compared = Counter()
             for _ in range(args.compare):
-                place_order(product, address, compared)
+                place_order(product, address, compared, processor=args.processor)
 
     with configuration(**chosen):
+        if chosen["cache"] in FILE_CACHES:
+            fill_cache(args.cache_entries)
         if worker is not None:
             worker()  # tasks left by an earlier run
-        place_order(product, address, Counter(), worker=worker)  # warm up (content types, templates, caches)
+        # warm up (content types, templates, caches)
+        place_order(product, address, Counter(), worker=worker, processor=args.processor)
         counter = Counter()
         before = Order.objects.filter(status_id="PAID").count()
         load = os.getloadavg()[0]
         started, started_cpu = time.perf_counter(), time.process_time()
         for _ in range(args.orders):
-            place_order(product, address, counter, worker=worker)
+            place_order(product, address, counter, worker=worker, processor=args.processor)
         wall = time.perf_counter() - started
         cpu = time.process_time() - started_cpu
         paid = Order.objects.filter(status_id="PAID").count() - before
@@ -259,7 +376,9 @@ def main():
     described = ", ".join(
         f"{name} {value}{' (production)' if value == defaults[name] else ''}" for name, value in chosen.items()
     )
-    print(f"{connection.vendor} ({url.split('@')[-1]}), {n} guest orders, all PAID")
+    print(f"{connection.vendor} ({url.split('@')[-1]}), {n} guest orders through {args.processor}, all PAID")
+    if chosen["cache"] in FILE_CACHES:
+        described += f" ({args.cache_entries:,} entries put in first)"
     print(f"configuration: {described}")
     print(f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
     print(f"whole order: {n / wall:.1f} orders/s (wall); CPU per order {cpu / n * 1000:.1f} ms")

@@ -86,7 +86,7 @@ def setup(args):
     if args.cache == "files":
         location = Path(tempfile.gettempdir()) / f"coleman-shopper-cache-{args.products}"
         shutil.rmtree(location, ignore_errors=True)
-        backend = "coleman.core.cache.FileBasedCache"
+        backend = "coleman.core.cache.FileBasedCache"  # production's file cache (Django's before checkout3)
         # override_settings also resets Django's cache handler, which has read CACHES already.
         override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": str(location)}}).enable()
     settings.ALLOWED_HOSTS = ["*"]

@@ -5,9 +5,13 @@ the order (``Order.checkout_token``), so the same form posted again finds the or
 instead of making another. Any checkout view (the payments app's is the store's) uses these
 functions.
 
-A token is a random part and a MAC of it with the session's key, so a repeated POST can prove
-it comes from the browser that placed the order (:func:`token_belongs_to`) even before the
-first request has saved the session; a token copied into another browser proves nothing.
+A token is a part that looks random and a MAC of it with the session's key, so a repeated POST
+can prove it comes from the browser that placed the order (:func:`token_belongs_to`) even
+before the first request has saved the session; a token copied into another browser proves
+nothing. The token is not stored: it is worked out from the session's key and a random
+"generation" the session keeps (none until the first order), so showing a checkout page writes
+nothing to the session; placing an order draws a new generation (:func:`forget_checkout_token`,
+in the session write that placing makes anyway), which retires the token.
 """
 
 import base64
@@ -16,7 +20,8 @@ import secrets
 
 from django.utils.crypto import salted_hmac
 
-CHECKOUT_TOKEN_KEY = "coleman_checkout_token"  # noqa: S105 - a session key name, not a secret
+#: The session's checkout generation: a random string drawn each time an order is placed.
+CHECKOUT_TOKEN_KEY = "coleman_checkout_generation"  # noqa: S105 - a session key name, not a secret
 
 
 def _session_mac(session_key, random_part) -> str:
@@ -25,15 +30,15 @@ def _session_mac(session_key, random_part) -> str:
 
 
 def checkout_token(request) -> str:
-    """This session's checkout token (made on first use, replaced after an order is placed)."""
-    token = request.session.get(CHECKOUT_TOKEN_KEY)
-    if not isinstance(token, str) or len(token) < 32:
-        if request.session.session_key is None:
-            request.session.save()  # a key to bind the token to
-        random_part = secrets.token_urlsafe(24)
-        token = f"{random_part}.{_session_mac(request.session.session_key, random_part)}"
-        request.session[CHECKOUT_TOKEN_KEY] = token
-    return token
+    """This session's checkout token: the same until an order is placed with it, then a new one.
+
+    Worked out, not stored (the session is written only when it has no key yet)."""
+    if request.session.session_key is None:
+        request.session.save()  # a key to bind the token to
+    session_key = request.session.session_key
+    generation = request.session.get(CHECKOUT_TOKEN_KEY)
+    random_part = _session_mac(session_key, f"generation:{generation if isinstance(generation, str) else ''}")
+    return f"{random_part}.{_session_mac(session_key, random_part)}"
 
 
 def token_belongs_to(request, token) -> bool:
@@ -51,8 +56,9 @@ def is_current_token(request, token) -> bool:
 
 
 def forget_checkout_token(request) -> None:
-    """Drop the session's token once its order is placed (the next checkout gets a new one)."""
-    request.session.pop(CHECKOUT_TOKEN_KEY, None)
+    """Retire the session's token once its order is placed: a new random generation, so the
+    next checkout page gets a token never used before."""
+    request.session[CHECKOUT_TOKEN_KEY] = secrets.token_urlsafe(16)
 
 
 __all__ = ["CHECKOUT_TOKEN_KEY", "checkout_token", "forget_checkout_token", "is_current_token", "token_belongs_to"]

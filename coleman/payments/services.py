@@ -5,6 +5,7 @@ moving orders along the pipeline on a payment service's word, and recording tran
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coleman.orders.exceptions import IllegalTransition
 from coleman.orders.services import transition
@@ -161,26 +162,42 @@ def processor_for_order(order):
     return get_processor(name)
 
 
-def record_checkout(order, processor, *, remote_id="", token=""):
+def transaction_record(processor, order, kind=TransactionKind.CHARGE, *, locked=False, **defaults):
+    """``order``'s ``kind`` of transaction at ``processor`` (reference: the order number), made with
+    ``defaults`` when there is none; the caller sets its outcome and saves it.
+
+    ``locked=True`` says the order was read ``select_for_update`` in the current transaction,
+    as every writer of this record does first: the row is looked for, and a new one is returned
+    unsaved, so its first ``save()`` inserts it with its values (no savepoint, no second write).
+    Otherwise ``get_or_create`` guards the insert against a concurrent one with a savepoint.
+    """
+    lookup = {"processor": processor, "kind": kind, "reference": order.number}
+    if not locked:
+        return PaymentTransaction.objects.get_or_create(**lookup, defaults={"order": order, **defaults})[0]
+    return PaymentTransaction.objects.filter(**lookup).first() or PaymentTransaction(**lookup, order=order, **defaults)
+
+
+def record_checkout(order, processor, *, remote_id="", token="", message="", refresh=False):
     """Record (once per order and processor) that ``order`` was handed to ``processor``.
 
     Outside a transaction (the hand-off page) the row is inserted on its own (one statement,
     no transaction around it): the first hand-off of an order, the usual case, needs nothing
     else; when the row is there already (the shopper came back to pay, or a concurrent
-    hand-off won) the unique reference refuses the insert and the row is read. Inside one,
-    ``get_or_create`` guards the insert with a savepoint.
+    hand-off won) the unique reference refuses the insert and the row is read, or with
+    ``refresh=True`` given this hand-off's values (the amount, and those of ``remote_id``,
+    ``token`` and ``message`` that are given) in one UPDATE first. Inside one,
+    ``get_or_create`` (``update_or_create`` with ``refresh``) guards the insert with a savepoint.
     """
     lookup = {"processor": processor, "kind": TransactionKind.CHECKOUT, "reference": order.number}
-    defaults = {
-        "order": order,
-        "amount": order.total,
-        "currency": order.currency,
-        "remote_id": remote_id,
-        "token": token,
-    }
+    given = {name: value for name, value in (("remote_id", remote_id), ("token", token), ("message", message)) if value}
+    defaults = {"order": order, "amount": order.total, "currency": order.currency, **given}
     if transaction.get_connection().in_atomic_block:
+        if refresh:
+            return PaymentTransaction.objects.update_or_create(**lookup, defaults=defaults)[0]
         return PaymentTransaction.objects.get_or_create(**lookup, defaults=defaults)[0]
     try:
         return PaymentTransaction.objects.create(**lookup, **defaults)
     except IntegrityError:
+        if refresh:
+            PaymentTransaction.objects.filter(**lookup).update(**defaults, updated_at=timezone.now())
         return PaymentTransaction.objects.get(**lookup)

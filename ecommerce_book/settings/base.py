@@ -149,11 +149,12 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     CACHES = {
         "default": {
+            # Django's file cache, but counting its files only every 100 writes (coleman/core/cache.py):
+            # Django lists the whole directory on every write, ~15 ms with 20,000 entries.
             "BACKEND": "coleman.core.cache.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             # Room for the cached catalog pages of a large catalog: past the limit the file
-            # cache deletes a third of its entries at random. Django's file cache lists the
-            # directory on every write to check that; coleman's checks once every 400 writes.
+            # cache deletes a third of its entries at random.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
@@ -162,7 +163,9 @@ else:
 # restart logs nobody out and empties no cart. Measured (bench/shopper.py): a returning
 # shopper's cached page costs one query with database sessions and none with these; signed
 # cookies cost none either but cannot be revoked on the server (logout, password change).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# coleman.core.sessions is Django's cached_db with leaner writes: one INSERT or UPDATE each
+# (no key check first, no BEGIN/COMMIT around a single statement).
+SESSION_ENGINE = "coleman.core.sessions"
 
 # Task queue (django-tasks). TASKS_BACKEND: "database" (default: tasks are rows in the
 # store's database, run by `manage.py db_worker`; needs no other server), "rq" (Redis queues

@@ -47,11 +47,11 @@ def production(**env):
 
 def test_one_server_defaults_need_no_other_server():
     """Without CACHE_URL: file cache, sessions in the database read through that cache
-    (cached_db), database task queue, local files."""
+    (cached_db, coleman.core.sessions), database task queue, local files."""
     code, values = production()
     assert code == 0, values
-    assert values["cache"] == "coleman.core.cache.FileBasedCache"
-    assert values["session"] == "django.contrib.sessions.backends.cached_db"
+    assert values["cache"] == "coleman.core.cache.FileBasedCache"  # Django's, counting its files less often
+    assert values["session"] == "coleman.core.sessions"  # cached_db with leaner writes
     assert values["tasks"] == "django_tasks_db.DatabaseBackend"
     assert values["storage"] == "django.core.files.storage.FileSystemStorage"
     assert values["exempt"] == [r"^healthz$"]
@@ -69,7 +69,7 @@ def test_several_servers_share_redis_cache_sessions_queue_s3_and_search():
     )
     assert code == 0, values
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache" and values["prefix"] == "shop"
-    assert values["session"] == "django.contrib.sessions.backends.cached_db"
+    assert values["session"] == "coleman.core.sessions"  # cached_db with leaner writes
     assert values["tasks"] == "django_tasks_rq.RQBackend"
     assert values["rq"] == "redis://cache.internal:6379/0"
     assert "django_rq" in values["apps"]

@@ -55,11 +55,12 @@ def test_guest_checkout_places_the_order_and_shows_it(client):
     assert order.user is None and order.email == "guest@example.com" and order.total == Decimal("11.00")
     assert Product.objects.get(pk=jam.pk).stock == 2
     assert len(client.session[SESSION_KEY]["items"]) == 1
-    assert CHECKOUT_TOKEN_KEY not in client.session
+    assert client.session[CHECKOUT_TOKEN_KEY]  # a new generation: the used token is retired
     assert [m.to for m in mail.outbox] == [["guest@example.com"]]
     page = client.get(order.get_absolute_url()).content.decode()
     assert order.number in page and "Awaiting Payment" in page and "Jam" in page
     assert f"Thank you! Your order {order.number} has been placed." in page
+    assert checkout_form(client)["checkout_token"] != data["checkout_token"]
 
 
 def test_signed_in_customer_uses_the_account_email(client, django_capture_on_commit_callbacks):

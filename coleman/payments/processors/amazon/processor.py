@@ -21,7 +21,7 @@ from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError
 from ...models import EventOutcome, PaymentTransaction, TokenKind, TokenStatus, TransactionKind, TransactionStatus
-from ...services import move_order
+from ...services import move_order, transaction_record
 from ..base import PaymentProcessor
 from . import instruments
 from .client import FpsClient
@@ -195,13 +195,13 @@ class AmazonFPS(PaymentProcessor):
 
     # --- the return ----------------------------------------------------------------------
 
-    def record_authorization(self, order, result, raw):
-        """Store the token and status Amazon returned; an authorisation moves the order to NEW_CHKOUT."""
-        txn, _ = PaymentTransaction.objects.get_or_create(
-            processor=self.name,
-            kind=TransactionKind.AUTHORIZE,
-            reference=order.number,
-            defaults={"order": order, "amount": order.total, "currency": order.currency},
+    def record_authorization(self, order, result, raw, *, locked=False):
+        """Store the token and status Amazon returned; an authorisation moves the order to NEW_CHKOUT.
+
+        ``locked``: the order was read ``select_for_update`` in this transaction (see
+        :func:`~coleman.payments.services.transaction_record`)."""
+        txn = transaction_record(
+            self.name, order, TransactionKind.AUTHORIZE, locked=locked, amount=order.total, currency=order.currency
         )
         if txn.status == TransactionStatus.SUCCEEDED and not result.succeeded:
             return (
@@ -216,7 +216,11 @@ class AmazonFPS(PaymentProcessor):
         if not result.succeeded:
             return EventOutcome.APPLIED, f"Amazon did not authorise the payment (status {result.status})."
         move_order(
-            order, Status.NEW_CHKOUT, processor=self.name, note=f"Amazon authorised the payment ({result.status})."
+            order,
+            Status.NEW_CHKOUT,
+            processor=self.name,
+            note=f"Amazon authorised the payment ({result.status}).",
+            locked=locked,
         )
         return EventOutcome.APPLIED, f"Amazon authorised the payment (status {result.status})."
 

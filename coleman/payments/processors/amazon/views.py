@@ -87,8 +87,9 @@ class AmazonReturnView(View):
                 "callerReference": result.caller_reference,
                 "tokenID": result.token_id,
             },
-            order=order,
-            apply=lambda event: processor.record_authorization(order, result, raw),
+            # The order read once more, locked, in the transaction that records the authorisation.
+            order=lambda: Order.objects.select_for_update().get(pk=order.pk),
+            apply=lambda event: processor.record_authorization(event.order, result, raw, locked=True),
             remote_addr=remote_addr(request),
         )
         if not result.succeeded:

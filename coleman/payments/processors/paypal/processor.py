@@ -21,7 +21,7 @@ from coleman.orders.statuses import Status
 from ...amounts import amounts_match
 from ...exceptions import GatewayError, NotSupported
 from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
-from ...services import flag_order, move_order
+from ...services import flag_order, move_order, record_checkout, transaction_record
 from ..base import PaymentProcessor
 from .client import NvpClient, verify_ipn
 from .protocol import (
@@ -151,12 +151,7 @@ class PayPalExpressCheckout(PaymentProcessor):
                 fail_silently=True,
             )
             return HttpResponseRedirect(order.get_absolute_url())
-        PaymentTransaction.objects.update_or_create(
-            processor=self.name,
-            kind=TransactionKind.CHECKOUT,
-            reference=order.number,
-            defaults={"order": order, "token": token, "amount": order.total, "currency": order.currency},
-        )
+        record_checkout(order, self.name, token=token, refresh=True)
         return HttpResponseRedirect(approval_url(self.approval_page(request), token))
 
     def order_for_token(self, token):
@@ -187,23 +182,19 @@ class PayPalExpressCheckout(PaymentProcessor):
             problems.append(f"currency {details.currency!r} is not {order.currency}")
         return problems
 
-    def record_payment(self, order, *, transaction_id, status, amount, currency, raw):
+    def record_payment(self, order, *, transaction_id, status, amount, currency, raw, locked=False):
         """Store a completed (or pending) payment once per order; a completed one moves the order to PAID.
 
         Returns ``(outcome, message)`` for the event log. An amount or currency that differs
-        from the order flags the order EXCEPTION instead.
+        from the order flags the order EXCEPTION instead. ``locked``: the order was read
+        ``select_for_update`` in this transaction (see :func:`~coleman.payments.services.transaction_record`).
         """
         problems = []
         if not amounts_match(order.total, amount):
             problems.append(f"amount {amount!r} is not {order.total}")
         if currency != order.currency:
             problems.append(f"currency {currency!r} is not {order.currency}")
-        txn, _ = PaymentTransaction.objects.get_or_create(
-            processor=self.name,
-            kind=TransactionKind.CHARGE,
-            reference=order.number,
-            defaults={"order": order, "currency": currency[:3]},
-        )
+        txn = transaction_record(self.name, order, locked=locked, currency=currency[:3])
         if txn.status == TransactionStatus.SUCCEEDED and txn.remote_id == transaction_id:
             return EventOutcome.IGNORED, "The payment was already recorded."
         txn.remote_id = transaction_id
@@ -216,14 +207,22 @@ class PayPalExpressCheckout(PaymentProcessor):
             txn.status = TransactionStatus.FAILED
             txn.message = "Does not match the order: " + "; ".join(problems)
             txn.save()
-            flag_order(order, f"PayPal payment {transaction_id}: " + "; ".join(problems), processor=self.name)
+            flag_order(
+                order, f"PayPal payment {transaction_id}: " + "; ".join(problems), processor=self.name, locked=locked
+            )
             return EventOutcome.FLAGGED, txn.message
         completed = status == "Completed"
         txn.status = TransactionStatus.SUCCEEDED if completed else TransactionStatus.PENDING
         txn.message = f"PayPal payment status {status}"
         txn.save()
         if completed:
-            move_order(order, Status.PAID, processor=self.name, note=f"PayPal payment {transaction_id} completed.")
+            move_order(
+                order,
+                Status.PAID,
+                processor=self.name,
+                note=f"PayPal payment {transaction_id} completed.",
+                locked=locked,
+            )
             return EventOutcome.APPLIED, f"Payment {transaction_id} completed."
         return EventOutcome.APPLIED, f"Payment {transaction_id} is {status}."
 

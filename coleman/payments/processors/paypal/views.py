@@ -121,14 +121,16 @@ class PayPalConfirmView(PayPalViewMixin, View):
             kind="DoExpressCheckoutPayment",
             body=raw,
             parsed={"token": token, "transaction_id": result.transaction_id, "status": result.status},
-            order=order,
+            # The order read once more, locked, in the transaction that records the payment.
+            order=lambda: Order.objects.select_for_update().get(pk=order.pk),
             apply=lambda event: processor.record_payment(
-                order,
+                event.order,
                 transaction_id=result.transaction_id,
                 status=result.status,
                 amount=result.amount,
                 currency=result.currency,
                 raw=raw,
+                locked=True,
             ),
             remote_addr=remote_addr(request),
         )

@@ -20,7 +20,7 @@ from coleman.orders.statuses import Status
 
 from ...exceptions import GatewayError, NotSupported
 from ...models import EventOutcome, PaymentTransaction, TransactionKind, TransactionStatus
-from ...services import flag_order, move_order
+from ...services import flag_order, move_order, record_checkout, transaction_record
 from ..base import PaymentProcessor
 from ..views import ProcessorReturnView
 from .client import StripeCheckoutClient, stripe_client
@@ -143,17 +143,8 @@ class StripeCheckout(PaymentProcessor):
             cancel_url=self.absolute_url(request, "cancel", order.number),
         )
         session = self.client().create_checkout_session(params, idempotency_key=f"coleman-checkout-{order.number}")
-        PaymentTransaction.objects.update_or_create(
-            processor=self.name,
-            kind=TransactionKind.CHECKOUT,
-            reference=order.number,
-            defaults={
-                "order": order,
-                "remote_id": session["id"][:128],
-                "amount": order.total,
-                "currency": order.currency,
-                "message": "Checkout Session created.",
-            },
+        record_checkout(
+            order, self.name, remote_id=session["id"][:128], message="Checkout Session created.", refresh=True
         )
         return HttpResponseRedirect(session["url"])
 
@@ -167,17 +158,14 @@ class StripeCheckout(PaymentProcessor):
             .first()
         )
 
-    def record_payment(self, order, facts, raw):
+    def record_payment(self, order, facts, raw, *, locked=False):
         """Store the session's payment once per order; a paid session moves the order to PAID.
 
-        ``facts`` was already checked against the order. Returns ``(outcome, message)``.
+        ``facts`` was already checked against the order; ``locked``: the order was read
+        ``select_for_update`` in this transaction (see :func:`~coleman.payments.services.move_order`).
+        Returns ``(outcome, message)``.
         """
-        txn, _ = PaymentTransaction.objects.get_or_create(
-            processor=self.name,
-            kind=TransactionKind.CHARGE,
-            reference=order.number,
-            defaults={"order": order, "currency": facts.currency[:3]},
-        )
+        txn = transaction_record(self.name, order, locked=locked, currency=facts.currency[:3])
         if txn.status == TransactionStatus.SUCCEEDED:
             return EventOutcome.IGNORED, "The payment was already recorded."
         txn.remote_id = facts.payment_intent[:128]
@@ -189,20 +177,22 @@ class StripeCheckout(PaymentProcessor):
         txn.save()
         if not facts.paid:
             return EventOutcome.APPLIED, f"Session {facts.session_id} completed; payment is {facts.payment_status}."
-        move_order(order, Status.PAID, processor=self.name, note=f"Stripe Checkout Session {facts.session_id} paid.")
+        move_order(
+            order,
+            Status.PAID,
+            processor=self.name,
+            note=f"Stripe Checkout Session {facts.session_id} paid.",
+            locked=locked,
+        )
         return EventOutcome.APPLIED, f"Session {facts.session_id} paid ({facts.payment_intent})."
 
-    def record_failed_payment(self, order, facts, raw):
+    def record_failed_payment(self, order, facts, raw, *, locked=False):
         """A delayed payment (a bank debit) of the session failed: the charge is recorded as
         failed and an unpaid order is flagged for staff (the shopper may pay another way, or
-        the order is cancelled). A paid charge is never undone by it. Returns ``(outcome, message)``.
+        the order is cancelled). A paid charge is never undone by it. ``locked``: as for
+        :meth:`record_payment`. Returns ``(outcome, message)``.
         """
-        txn, _ = PaymentTransaction.objects.get_or_create(
-            processor=self.name,
-            kind=TransactionKind.CHARGE,
-            reference=order.number,
-            defaults={"order": order, "currency": facts.currency[:3], "amount": facts.amount()},
-        )
+        txn = transaction_record(self.name, order, locked=locked, currency=facts.currency[:3], amount=facts.amount())
         if txn.status == TransactionStatus.SUCCEEDED:
             return EventOutcome.IGNORED, "The payment was already recorded as collected; the failure changes nothing."
         txn.status = TransactionStatus.FAILED
@@ -210,7 +200,7 @@ class StripeCheckout(PaymentProcessor):
         txn.message = f"Checkout Session {facts.session_id}: the delayed payment failed."
         txn.save()
         note = f"Stripe could not collect the delayed payment of Checkout Session {facts.session_id}."
-        flag_order(order, note, processor=self.name)
+        flag_order(order, note, processor=self.name, locked=locked)
         return EventOutcome.FLAGGED, note
 
     # --- the pipeline ----------------------------------------------------------------------

@@ -117,7 +117,6 @@ class StripeWebhookView(View):
                 authenticated=True,
             )
             return HttpResponse("Ignored: not our Checkout Session.", content_type="text/plain")
-        order = checkout.order
         try:
             event_row, _applied = apply_once(
                 processor=self.processor.name,
@@ -125,8 +124,9 @@ class StripeWebhookView(View):
                 kind=kind,
                 body=raw,
                 parsed={"event": event_id, "session": facts.session_id, "order": facts.client_reference_id},
-                order=order,
-                apply=lambda row: self.apply(order, facts, event_id, kind, raw),
+                # The one read of the order, locked, in the transaction that applies the event.
+                order=lambda: Order.objects.select_for_update().get(pk=checkout.order_id),
+                apply=lambda row: self.apply(row.order, facts, event_id, kind, raw),
                 remote_addr=remote_addr(request),
             )
         except OperationalError as exc:
@@ -150,16 +150,16 @@ class StripeWebhookView(View):
         return HttpResponse("Ignored.", content_type="text/plain")
 
     def apply(self, order, facts, event_id, kind, raw):
-        """What a session event does to ``order``: nothing unless it matches, then the payment
-        (or, for a failed delayed payment, the failure)."""
+        """What a session event does to ``order`` (read ``select_for_update``): nothing unless it
+        matches, then the payment (or, for a failed delayed payment, the failure)."""
         problems = facts.problems(order_number=order.number, total=order.total, currency=order.currency)
         if problems:
             note = f"Stripe event {event_id} does not match order {order.number}: " + "; ".join(problems)
             logger.warning("payments: stripe refused event %s: %s", event_id, note)
             return EventOutcome.REJECTED, note + ". The order was not changed."
         if kind == SESSION_ASYNC_FAILED:
-            return self.processor.record_failed_payment(order, facts, raw.decode("utf-8", "replace"))
-        return self.processor.record_payment(order, facts, raw.decode("utf-8", "replace"))
+            return self.processor.record_failed_payment(order, facts, raw.decode("utf-8", "replace"), locked=True)
+        return self.processor.record_payment(order, facts, raw.decode("utf-8", "replace"), locked=True)
 
 
 __all__ = ["StripeCancelView", "StripeWebhookView"]
