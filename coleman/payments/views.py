@@ -183,7 +183,12 @@ class CheckoutView(FormView):
             messages.error(
                 self.request, _("This checkout page was out of date; please check your order and try again.")
             )
-            form = self.get_form_class()(user=self.request.user, initial=self.get_initial())
+            # What the shopper typed is kept; only the token is renewed (the session changed,
+            # e.g. a log-in in another tab, or an order was placed from another page).
+            data = self.request.POST.copy()
+            data["checkout_token"] = checkout_token(self.request)
+            form = self.get_form_class()(data=data, user=self.request.user, initial=self.get_initial())
+            form.is_valid()
             return self.render_to_response(self.get_context_data(form=form), status=400)
         changes = self.cart.price_changes()
         if changes:

@@ -101,6 +101,28 @@ def test_a_stale_or_forged_token_is_refused(client):
     assert Order.objects.count() == 0
 
 
+def test_logging_in_during_checkout_keeps_what_was_typed(client, django_capture_on_commit_callbacks):
+    """Logging in (in another tab) after opening the checkout page renews the session, so the
+    page's token is out of date: the page comes back with what the shopper typed and a renewed
+    token, and placing it then makes the order, once."""
+    user = UserFactory(email="me@example.com")
+    fill_cart(client, ProductFactory())
+    data = checkout_form(client)
+    client.force_login(user)
+    response = client.post(reverse("payments:choose"), data)
+    assert response.status_code == 400
+    assert "out of date" in response.content.decode()
+    form = response.context["form"]
+    assert (form["name"].value(), form["city"].value()) == (ADDRESS["name"], ADDRESS["city"])
+    renewed = form["checkout_token"].value()
+    assert renewed and renewed != data["checkout_token"]
+    assert Order.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = client.post(reverse("payments:choose"), {**data, "checkout_token": renewed})
+    assert placed.status_code == 302
+    assert Order.objects.get().user == user
+
+
 def test_someone_elses_checkout_token_shows_nothing(client):
     """Replaying another shopper's used token gives 404, not their order."""
     victim = Client()
