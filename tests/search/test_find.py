@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from coleman.products.models import CatalogCategory
-from coleman.search.backends.base import MatchList, SearchBackend, SearchRequest
+from coleman.search.backends.base import MatchList, SearchBackend, SearchRequest, key_passes
 from coleman.search.backends.haystack import HaystackSearchBackend
 from coleman.search.backends.postgres import PostgresSearchBackend
 from tests.factories.products import CatalogFactory, CategoryFactory, ProductFactory
@@ -107,6 +107,26 @@ def test_postgres_find_gives_what_the_list_of_matches_gives(settings):
     settings.COLEMAN_SEARCH_MAX_MATCHES = 10
     assert PostgresSearchBackend().search(SearchRequest(text="jam")).truncated
     _assert_same(PostgresSearchBackend(), categories)
+
+
+@pytest.mark.postgres
+def test_postgres_other_pages_of_one_search(settings):
+    """PostgreSQL reads the page asked for with the groups; any other slice of the same
+    search is one more query, over the same (possibly truncated) matches."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL full-text search runs only on PostgreSQL (CI runs it there).")
+    categories = _catalog()
+    for limit in (10_000, 10):
+        for request in _requests(categories):
+            found, plain = (
+                PostgresSearchBackend().find(request, limit),
+                Plain(PostgresSearchBackend()).find(request, limit),
+            )
+            allowed = {key for key, _count in plain.groups if key_passes(key, request)}
+            for start, size in ((0, 5), (7, 7), (30, 20)):
+                assert [(m.pk, m.score) for m in found.page(request, allowed, start, size)] == [
+                    (m.pk, m.score) for m in plain.page(request, allowed, start, size)
+                ], (request, limit, start, size)
 
 
 def test_match_list_is_the_default():
