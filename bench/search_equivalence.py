@@ -52,26 +52,34 @@ def variants(categories, catalogs, manufacturers):
     ]
 
 
-def outcome_data(outcome):
-    """A search outcome as JSON-able data (scores exactly, as ``repr``)."""
+def outcome_data(outcome, category_slugs):
+    """A search outcome as JSON-able data (scores exactly, as ``repr``; products by slug and
+    categories by slug, so that two loads of the catalog compare)."""
     return {
         "count": outcome.count,
         "truncated": outcome.truncated,
         "suggestion": outcome.suggestion,
         "hits": [
-            [h.pk, h.name, h.slug, str(h.price), h.photo, h.category_id, h.category, h.catalog_slug]
+            [h.name, h.slug, str(h.price), h.photo, category_slugs[h.category_id], h.category, h.catalog_slug]
             + [h.catalog, h.manufacturer, repr(h.score), str(h.highlighted)]
             for h in outcome.hits
         ],
         "facets": {
-            name: [[c.value, c.label, c.count, c.selected] for c in choices] for name, choices in outcome.facets.items()
+            name: [
+                [category_slugs[int(c.value)] if name == "category" else c.value, c.label, c.count, c.selected]
+                for c in choices
+            ]
+            for name, choices in outcome.facets.items()
         },
     }
 
 
 def run_engine(backend, texts, combos, settings):
     """{text | combination | max matches: outcome data} for ``backend``."""
+    from coleman.products.models import CatalogCategory
     from coleman.search.backends.base import SearchRequest
+
+    category_slugs = dict(CatalogCategory.objects.values_list("pk", "slug"))
 
     answers = {}
     for max_matches in (10_000, 300):
@@ -79,7 +87,7 @@ def run_engine(backend, texts, combos, settings):
         for text in texts:
             for n, combo in enumerate(combos):
                 answers[f"{text} | {n} | {max_matches}"] = outcome_data(
-                    backend.search(SearchRequest(text=text, **combo))
+                    backend.search(SearchRequest(text=text, **combo)), category_slugs
                 )
     return answers
 
@@ -103,7 +111,7 @@ def main():
 
     if Product.objects.count() < 1000:
         sys.exit("Load the benchmark catalog first: bench/search.py --engines postgres --no-pages")
-    categories = list(CatalogCategory.objects.order_by("pk").values_list("pk", flat=True))
+    categories = list(CatalogCategory.objects.order_by("slug").values_list("pk", flat=True))
     catalogs = list(Catalog.objects.order_by("pk").values_list("slug", flat=True))
     manufacturers = sorted(set(Product.objects.values_list("manufacturer", flat=True)))
     combos = variants(categories, catalogs, manufacturers)
