@@ -14,6 +14,7 @@ from xml.parsers import expat
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from coleman.search.backends.base import SearchRequest
 from coleman.search.backends.sphinx import SphinxSearchBackend
@@ -21,6 +22,7 @@ from coleman.search.exceptions import BackendUnavailable
 from coleman.search.sphinx import escape_query, render_config, write_config, write_xmlpipe2
 from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory, cranberry_catalog
 from tests.helpers import free_port
+from tests.search.test_find import assert_other_pages, assert_same, catalog_of_jams
 
 pytestmark = pytest.mark.django_db
 
@@ -203,14 +205,29 @@ def test_odd_queries_on_sphinx(sphinx, query):
 
 
 @needs_sphinx
+def test_sphinx_find_gives_what_the_list_of_matches_gives(sphinx, settings):
+    """Sphinx: the facet groups and the page of the matched ids (one statement on PostgreSQL)
+    give what the list of every match gives, also when truncated and for other slices."""
+    categories = catalog_of_jams()
+    sphinx.start()
+    assert_same(SphinxSearchBackend(), categories)
+    settings.COLEMAN_SEARCH_MAX_MATCHES = 10
+    assert SphinxSearchBackend().search(SearchRequest(text="jam")).truncated
+    assert_same(SphinxSearchBackend(), categories)
+    assert_other_pages(SphinxSearchBackend(), categories)
+
+
+@needs_sphinx
 def test_results_page_on_sphinx(client, sphinx, settings, django_assert_num_queries):
-    """The results page on Sphinx: two database queries for the search (what the filters read
-    of the matched products, then the page's rows), whatever the number of matches."""
+    """The results page on Sphinx, whatever the number of matches: on PostgreSQL one database
+    statement for the search (the facet groups and the page's rows of the matched ids),
+    elsewhere two queries (what the filters read of the matched products, the page's rows)."""
     cranberry_catalog()
     sphinx.start()
     settings.COLEMAN_SEARCH_BACKEND = "coleman.search.backends.sphinx.SphinxSearchBackend"
+    search_queries = 1 if connection.vendor == "postgresql" else 2
     # + the header's category menu (cached once built) + the stock of the page's hits
-    with django_assert_num_queries(2 + 1 + 1):
+    with django_assert_num_queries(search_queries + 1 + 1):
         response = client.get("/search/", {"q": "cranberries"})
     assert response.status_code == 200 and "/products/cranberry-sauce/" in response.content.decode()
 

@@ -2,14 +2,17 @@
 
 Results come back in Sphinx's relevance order (``WEIGHT()`` with the configured field
 weights) as ids; what the filters read of those products (catalog, category, manufacturer,
-price band) is then read in one database query and the page's rows in another, so products
-that were deactivated or changed since the last ``indexer`` run are never shown or counted
-as they were.
+price band) is then read from the database, so products that were deactivated or changed
+since the last ``indexer`` run are never shown or counted as they were: on PostgreSQL the
+facet groups and the page's rows in one statement (the ids as one array parameter, see
+:class:`PostgresIdsFound`), elsewhere the facet keys of every match in one query and the
+page's rows in another (:class:`IdsFound`).
 """
 
 from collections import Counter
 
 import pymysql
+from django.db import connection
 
 from coleman.conf import coleman_settings
 from coleman.products.models import Product
@@ -17,7 +20,16 @@ from coleman.products.models import Product
 from ..exceptions import BackendUnavailable
 from ..sphinx import escape_query, identifier
 from .base import FacetKey, Found, SearchBackend, price_bands, sort_for
-from .db import KEY_FIELDS, among, band_expression, in_price_expression, matches_for_ids
+from .db import (
+    BY_POSITION,
+    KEY_FIELDS,
+    GroupedFound,
+    among,
+    band_expression,
+    grouped_statement,
+    in_price_expression,
+    matches_for_ids,
+)
 
 
 class IdsFound(Found):
@@ -30,6 +42,7 @@ class IdsFound(Found):
             .filter(among(pk for pk, _score in scored_ids))
             .annotate(search_band=band_expression(price_bands()), search_in_price=in_price_expression(request))
             .values_list("pk", "price", *KEY_FIELDS, "search_band", "search_in_price")
+            .order_by()
         )
         keys, self.rows = {}, {}
         for pk, price, *key in rows:
@@ -47,6 +60,37 @@ class IdsFound(Found):
         ranked = [pair for pair in self.ranked if rows[pair[0]][0] in allowed]
         ranked = sort_for(request, ranked, lambda pair: rows[pair[0]][1])[start : start + size]
         return matches_for_ids(ranked)
+
+
+class PostgresIdsFound(GroupedFound):
+    """Matches handed over as [(product id, score)], best first: the facet groups of the active
+    ones and the page's rows from one statement on PostgreSQL, the ids (in that order) as one
+    array parameter."""
+
+    def __init__(self, scored_ids, request, limit):
+        self.scores = dict(scored_ids)
+        self.ids = "{" + ",".join(str(int(pk)) for pk, _score in scored_ids) + "}"
+        super().__init__(request, limit)
+
+    def statement(self, request, page):
+        """The active products among the ids, ``rank`` being their place in Sphinx's order."""
+        params = [self.ids]
+        truncate = ""
+        if self.best is not None:
+            truncate = "ORDER BY r.position LIMIT %s"
+            params.append(int(self.best))
+        # The table is the model's quoted identifier; the ids and numbers are parameters.
+        matches = f"""
+            SELECT p.id, p.name, p.price, p.category_id, p.manufacturer, r.position AS rank
+            FROM unnest(%s::bigint[]) WITH ORDINALITY AS r(id, position)
+            JOIN {connection.ops.quote_name(Product._meta.db_table)} p ON p.id = r.id
+            WHERE p.is_active {truncate}
+        """  # noqa: S608
+        return grouped_statement(matches, params, request, relevance=BY_POSITION, page=page)
+
+    def score(self, row):
+        """Sphinx's weight of the row's product."""
+        return self.scores[row[0]]
 
 
 class SphinxSearchBackend(SearchBackend):
@@ -102,5 +146,9 @@ class SphinxSearchBackend(SearchBackend):
         return matches_for_ids(self.scored_ids(text, limit))
 
     def find(self, request, limit):
-        """Ids from searchd, facet keys and the page from the database (see :class:`IdsFound`)."""
-        return IdsFound(self.scored_ids(request.text, limit + 1), request, limit)
+        """Ids from searchd, facet groups and the page from the database (see
+        :class:`PostgresIdsFound` and :class:`IdsFound`)."""
+        scored_ids = self.scored_ids(request.text, limit + 1)
+        if connection.vendor == "postgresql":
+            return PostgresIdsFound(scored_ids, request, limit)
+        return IdsFound(scored_ids, request, limit)
