@@ -196,6 +196,22 @@ def test_deactivated_since_indexing_is_hidden(sphinx):
 
 
 @needs_sphinx
+def test_deactivated_among_the_best_still_limits_the_count(sphinx, settings):
+    """Over ``COLEMAN_SEARCH_MAX_MATCHES`` Sphinx's best ``limit + 1`` are taken as it ranks them
+    (weight, then id), then the inactive ones dropped: one deactivated since indexing among
+    them leaves ``limit`` matches, not truncated, although a 12th matches further down."""
+    products = [ProductFactory(name="Cranberry Jam", description="") for _n in range(12)]
+    sphinx.start()
+    type(products[0]).objects.filter(pk=products[0].pk).update(is_active=False)
+    settings.COLEMAN_SEARCH_MAX_MATCHES = 10
+    backend = SphinxSearchBackend()
+    assert [pk for pk, _weight in backend.scored_ids("jam", 20)] == [p.pk for p in products]
+    outcome = backend.search(SearchRequest(text="jam"))
+    assert (outcome.count, outcome.truncated) == (10, False)
+    assert products[0].pk not in [hit.pk for hit in outcome.hits]
+
+
+@needs_sphinx
 @pytest.mark.parametrize("query", ['"unbalanced', "a|b", "@name x", "((", "\\", "-", "' OR 1=1", "é蔓"])
 def test_odd_queries_on_sphinx(sphinx, query):
     """Sphinx syntax characters and quotes never raise."""

@@ -81,8 +81,8 @@ GROUP_ROW, PAGE_ROW = 0, 1
 #: Relevance orders of :func:`grouped_statement`: the matches' order (their columns), then the
 #: answer's (its column numbers: 21 rank, 11 name, 10 id). By rank: best first, then by name.
 BY_RANK = ("m.rank DESC, m.name, m.id", "21 DESC, 11, 10")
-#: By position: ``rank`` is the match's place in an engine's relevance order (1 is best).
-BY_POSITION = ("m.rank", "21")
+#: By an engine's score, best first, then by id (Sphinx's ``ORDER BY w DESC, id ASC``).
+BY_RANK_THEN_ID = ("m.rank DESC, m.id", "21 DESC, 10")
 
 
 def _band_sql(column, band, params):
@@ -103,7 +103,7 @@ def grouped_statement(matches, params, request, *, relevance, page=None):
     catalog name, category id, category name, manufacturer, band, in price, matches)`` for
     the facet groups, then, when ``page`` is (start, size), ``(PAGE_ROW, NULL…,
     *MATCH_FIELDS, rank)`` for that slice of the filtered matches in ``request.sort`` order
-    (``relevance``: :data:`BY_RANK` or :data:`BY_POSITION`; for a price sort, price first)."""
+    (``relevance``: :data:`BY_RANK` or :data:`BY_RANK_THEN_ID`; for a price sort, price first)."""
     quote = connection.ops.quote_name
     product, category, catalog = (quote(m._meta.db_table) for m in (Product, CatalogCategory, Catalog))
     params = list(params)
