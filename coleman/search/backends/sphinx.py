@@ -74,7 +74,11 @@ class PostgresIdsFound(GroupedFound):
 
     def statement(self, request, page):
         """The active products among the best ids, ranked by weight, then id."""
-        params = [self.ids, self.weights, int(self.limit) + 1]
+        params = [self.ids, self.weights]
+        engines_best = ""
+        if self.ids.count(",") + 1 > self.limit + 1:
+            engines_best = "ORDER BY weight DESC, id LIMIT %s"
+            params.append(int(self.limit) + 1)
         truncate = ""
         if self.best is not None:
             truncate = "ORDER BY r.weight DESC, r.id LIMIT %s"
@@ -83,8 +87,7 @@ class PostgresIdsFound(GroupedFound):
         matches = f"""
             SELECT p.id, p.name, p.price, p.category_id, p.manufacturer, r.weight AS rank
             FROM (
-                SELECT id, weight FROM unnest(%s::bigint[], %s::bigint[]) AS r(id, weight)
-                ORDER BY weight DESC, id LIMIT %s
+                SELECT id, weight FROM unnest(%s::bigint[], %s::bigint[]) AS r(id, weight) {engines_best}
             ) r
             JOIN {connection.ops.quote_name(Product._meta.db_table)} p ON p.id = r.id
             WHERE p.is_active {truncate}
