@@ -98,8 +98,8 @@ def test_whoosh_truncation_keeps_the_best(search_index, settings):
 
 @pytest.mark.postgres
 def test_postgres_find_gives_what_the_list_of_matches_gives(settings):
-    """PostgreSQL: filter counts from one GROUP BY, the page from one ranked query; also when
-    truncated."""
+    """PostgreSQL: filter counts and the ranked page from one statement over the matches; also
+    when truncated."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL full-text search runs only on PostgreSQL (CI runs it there).")
     categories = catalog_of_jams()
