@@ -32,7 +32,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecommerce_book.settings.test")
 
 from bench.search import free_port, make_queries  # noqa: E402
 
-EXTRA_TEXTS = ["cranbery", "sweets tart", '"wild honey"', "jam -sweet", "apple or pear", "zzzz", "((", "bog's"]
+EXTRA_TEXTS = [
+    "cranbery",
+    "sweets tart",
+    '"wild honey"',
+    "jam -sweet",
+    "apple or pear",
+    "zzzz",
+    "((",
+    "bog's",
+    "the and",
+    "' OR 1=1",
+    "100% jam",
+    "%(x)s tart",
+    "a|b",
+    "@name jam",
+    "\\",
+    "é蔓",
+]
 
 
 def variants(categories, catalogs, manufacturers):
