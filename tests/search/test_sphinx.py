@@ -196,6 +196,20 @@ def test_deactivated_since_indexing_is_hidden(sphinx):
 
 
 @needs_sphinx
+def test_matched_ids_are_the_best_within_the_limit(sphinx):
+    """searchd hands over at most ``limit`` ids with their weights: all of them in one row when
+    they fit, else the best by weight, then id."""
+    products = [ProductFactory(name="Cranberry Jam", description="") for _n in range(12)]
+    sphinx.start()
+    backend = SphinxSearchBackend()
+    ids, weights = backend.matched("jam", 20)
+    assert sorted(map(int, ids.split(","))) == [p.pk for p in products] and len(weights.split(",")) == 12
+    ids, weights = backend.matched("jam", 5)
+    assert ids.split(",") == [str(p.pk) for p in products[:5]] and len(set(weights.split(","))) == 1
+    assert backend.matched("zzzz", 5) == ("", "")
+
+
+@needs_sphinx
 def test_deactivated_among_the_best_still_limits_the_count(sphinx, settings):
     """Over ``COLEMAN_SEARCH_MAX_MATCHES`` Sphinx's best ``limit + 1`` are taken as it ranks them
     (weight, then id), then the inactive ones dropped: one deactivated since indexing among

@@ -1,12 +1,13 @@
 """Search backend that queries Sphinx's ``searchd`` over SphinxQL (the MySQL protocol).
 
-searchd hands over every matched id with its weight (``WEIGHT()`` with the configured field
-weights; relevance is by weight, then id) in one row; what the filters read of those
-products (catalog, category, manufacturer, price band) is then read from the database, so
-products that were deactivated or changed since the last ``indexer`` run are never shown or
-counted as they were: on PostgreSQL the facet groups and the page's rows in one statement
-(the ids and weights as two array parameters, see :class:`PostgresIdsFound`), elsewhere the
-facet keys of every match in one query and the page's rows in another (:class:`IdsFound`).
+searchd hands over the best matched ids with their weights (``WEIGHT()`` with the configured
+field weights; relevance is by weight, then id), in one row when they all fit; what the
+filters read of those products (catalog, category, manufacturer, price band) is then read
+from the database, so products that were deactivated or changed since the last ``indexer``
+run are never shown or counted as they were: on PostgreSQL the facet groups and the page's
+rows in one statement (the ids and weights as two array parameters, see
+:class:`PostgresIdsFound`), elsewhere the facet keys of every match in one query and the
+page's rows in another (:class:`IdsFound`).
 """
 
 from collections import Counter
@@ -63,22 +64,18 @@ class IdsFound(Found):
 
 
 class PostgresIdsFound(GroupedFound):
-    """Matches handed over as two comma-separated texts, the ids and their weights (in one
-    order): on PostgreSQL, the best ``limit + 1`` by weight (then id: Sphinx's order) are kept
-    as the engine used to hand them over, and the facet groups of the active ones and the
-    page's rows are read in one statement, the ids and weights as two array parameters."""
+    """Matches handed over as two comma-separated texts, the ids and their weights in one order
+    (the best ``limit + 1`` or fewer, see :meth:`SphinxSearchBackend.matched`): on PostgreSQL
+    the facet groups of the active ones and the page's rows are read in one statement, the ids
+    and weights as two array parameters, ranked by weight, then id (Sphinx's order)."""
 
     def __init__(self, ids, weights, request, limit):
-        self.ids, self.weights, self.limit = "{" + ids + "}", "{" + weights + "}", limit
+        self.ids, self.weights = "{" + ids + "}", "{" + weights + "}"
         super().__init__(request, limit)
 
     def statement(self, request, page):
-        """The active products among the best ids, ranked by weight, then id."""
+        """The active products among the ids, ranked by weight, then id."""
         params = [self.ids, self.weights]
-        engines_best = ""
-        if self.ids.count(",") + 1 > self.limit + 1:
-            engines_best = "ORDER BY weight DESC, id LIMIT %s"
-            params.append(int(self.limit) + 1)
         truncate = ""
         if self.best is not None:
             truncate = "ORDER BY r.weight DESC, r.id LIMIT %s"
@@ -86,9 +83,7 @@ class PostgresIdsFound(GroupedFound):
         # The table is the model's quoted identifier; the ids, weights and numbers are parameters.
         matches = f"""
             SELECT p.id, p.name, p.price, p.category_id, p.manufacturer, r.weight AS rank
-            FROM (
-                SELECT id, weight FROM unnest(%s::bigint[], %s::bigint[]) AS r(id, weight) {engines_best}
-            ) r
+            FROM unnest(%s::bigint[], %s::bigint[]) AS r(id, weight)
             JOIN {connection.ops.quote_name(Product._meta.db_table)} p ON p.id = r.id
             WHERE p.is_active {truncate}
         """  # noqa: S608
@@ -120,11 +115,15 @@ class SphinxSearchBackend(SearchBackend):
         except pymysql.MySQLError as error:
             raise BackendUnavailable(f"Sphinx searchd is unreachable: {error}") from error
 
-    def matched(self, text):
-        """(ids, weights): every product id matching ``text`` and its weight, from searchd, as
-        two comma-separated texts in one order (("", "") for none). searchd concatenates them
-        (``GROUP_CONCAT`` over one group): one row to read, not a row per match, which the
-        pure-Python MySQL client took milliseconds to parse."""
+    def matched(self, text, limit):
+        """(ids, weights) of the best ``limit`` products matching ``text`` (by weight, then id),
+        from searchd, as two comma-separated texts in one order, not sorted (("", "") for
+        none).
+
+        When no more than ``limit`` match, searchd concatenates them (``GROUP_CONCAT`` over one
+        group, ``HAVING`` its count within ``limit``): one row to read instead of a row per
+        match, which the pure-Python MySQL client took milliseconds to parse. Otherwise (or
+        when nothing matches) the best ``limit`` come as rows, as before."""
         terms = escape_query(text).strip()
         if not terms:
             return "", ""
@@ -133,32 +132,41 @@ class SphinxSearchBackend(SearchBackend):
             f"{identifier(field)}={int(weight)}"
             for field, weight in coleman_settings.SEARCH_SPHINX_FIELD_WEIGHTS.items()
         )
-        # index and field names pass identifier(); the query text is a parameter.
-        sql = (
-            "SELECT id * 0 AS one, GROUP_CONCAT(id) AS ids, GROUP_CONCAT(WEIGHT()) AS weights "  # noqa: S608
-            f"FROM {index} WHERE MATCH(%s) GROUP BY one LIMIT 0, 1 "
-            f"OPTION ranker=proximity_bm25, field_weights=({weights}), max_matches=1"
+        limit = int(limit)
+        options = f"OPTION ranker=proximity_bm25, field_weights=({weights})"
+        # index and field names pass identifier(), numbers int(); the query text is a parameter.
+        concatenated = (
+            "SELECT id * 0 AS one, COUNT(*) AS matches, GROUP_CONCAT(id) AS ids, "  # noqa: S608
+            f"GROUP_CONCAT(WEIGHT()) AS weights FROM {index} WHERE MATCH(%s) "
+            f"GROUP BY one HAVING matches <= {limit} LIMIT 0, 1 {options}, max_matches=1"
+        )
+        best = (
+            f"SELECT id, WEIGHT() AS w FROM {index} WHERE MATCH(%s) "  # noqa: S608
+            f"ORDER BY w DESC, id ASC LIMIT 0, {limit} {options}, max_matches={max(limit, 1)}"
         )
         sphinx = self.connect()
         try:
             with sphinx.cursor() as cursor:
-                cursor.execute(sql, [terms])
+                cursor.execute(concatenated, [terms])
                 row = cursor.fetchone()
+                if row:
+                    return row[2], row[3]
+                cursor.execute(best, [terms])
+                pairs = cursor.fetchall()
         except pymysql.MySQLError as error:
             raise BackendUnavailable(f"Sphinx query failed: {error}") from error
         finally:
             sphinx.close()
-        return (row[1], row[2]) if row else ("", "")
+        return ",".join(str(int(pk)) for pk, _w in pairs), ",".join(str(int(w)) for _pk, w in pairs)
 
     def scored_ids(self, text, limit):
         """[(product id, weight)] for ``text``, best first (by weight, then id), at most
         ``limit``, from searchd."""
-        ids, weights = self.matched(text)
+        ids, weights = self.matched(text, limit)
         if not ids:
             return []
         pairs = zip(map(int, ids.split(",")), map(int, weights.split(",")), strict=True)
-        best = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[: int(limit)]
-        return [(pk, float(weight)) for pk, weight in best]
+        return [(pk, float(weight)) for pk, weight in sorted(pairs, key=lambda pair: (-pair[1], pair[0]))]
 
     def match(self, text, limit):
         """Matches in Sphinx's relevance order (active products only; one database query)."""
@@ -168,5 +176,5 @@ class SphinxSearchBackend(SearchBackend):
         """Ids from searchd, facet groups and the page from the database (see
         :class:`PostgresIdsFound` and :class:`IdsFound`)."""
         if connection.vendor == "postgresql":
-            return PostgresIdsFound(*self.matched(request.text), request, limit)
+            return PostgresIdsFound(*self.matched(request.text, limit + 1), request, limit)
         return IdsFound(self.scored_ids(request.text, limit + 1), request, limit)
