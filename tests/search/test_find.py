@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from coleman.products.models import CatalogCategory
-from coleman.search.backends.base import MatchList, SearchBackend, SearchRequest
+from coleman.search.backends.base import MatchList, SearchBackend, SearchRequest, key_passes
 from coleman.search.backends.haystack import HaystackSearchBackend
 from coleman.search.backends.postgres import PostgresSearchBackend
 from tests.factories.products import CatalogFactory, CategoryFactory, ProductFactory
@@ -16,7 +16,7 @@ from tests.factories.products import CatalogFactory, CategoryFactory, ProductFac
 pytestmark = pytest.mark.django_db
 
 
-def _catalog():
+def catalog_of_jams():
     """45 jams and teas over two catalogs, three categories, three makers and many prices."""
     gifts, pantry = CatalogFactory(slug="gifts"), CatalogFactory(slug="pantry")
     categories = [CategoryFactory(catalog=gifts), CategoryFactory(catalog=pantry), CategoryFactory(catalog=pantry)]
@@ -71,7 +71,7 @@ class Plain(SearchBackend):
         return SearchBackend.find(self, request, limit)
 
 
-def _assert_same(engine, categories):
+def assert_same(engine, categories):
     plain = Plain(engine)
     for request in _requests(categories):
         assert _outcome(engine.search(request)) == _outcome(plain.search(request)), request
@@ -80,33 +80,56 @@ def _assert_same(engine, categories):
 
 def test_whoosh_find_gives_what_the_list_of_matches_gives(search_index):
     """Whoosh: matches from the open searcher, facet keys from its per-segment tables."""
-    categories = _catalog()
+    categories = catalog_of_jams()
     search_index.rebuild()
-    _assert_same(HaystackSearchBackend(), categories)
+    assert_same(HaystackSearchBackend(), categories)
 
 
 def test_whoosh_truncation_keeps_the_best(search_index, settings):
     """Over ``COLEMAN_SEARCH_MAX_MATCHES`` only the best matches are counted, as before."""
-    categories = _catalog()
+    categories = catalog_of_jams()
     search_index.rebuild()
     settings.COLEMAN_SEARCH_MAX_MATCHES = 10
     engine = HaystackSearchBackend()
     outcome = engine.search(SearchRequest(text="jam"))
     assert outcome.truncated and outcome.count == 10
-    _assert_same(engine, categories)
+    assert_same(engine, categories)
 
 
 @pytest.mark.postgres
 def test_postgres_find_gives_what_the_list_of_matches_gives(settings):
-    """PostgreSQL: filter counts from one GROUP BY, the page from one ranked query; also when
-    truncated."""
+    """PostgreSQL: filter counts and the ranked page from one statement over the matches; also
+    when truncated."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL full-text search runs only on PostgreSQL (CI runs it there).")
-    categories = _catalog()
-    _assert_same(PostgresSearchBackend(), categories)
+    categories = catalog_of_jams()
+    assert_same(PostgresSearchBackend(), categories)
     settings.COLEMAN_SEARCH_MAX_MATCHES = 10
     assert PostgresSearchBackend().search(SearchRequest(text="jam")).truncated
-    _assert_same(PostgresSearchBackend(), categories)
+    assert_same(PostgresSearchBackend(), categories)
+
+
+@pytest.mark.postgres
+def test_postgres_other_pages_of_one_search(settings):
+    """PostgreSQL reads the page asked for with the groups; any other slice of the same
+    search is one more query, over the same (possibly truncated) matches."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL full-text search runs only on PostgreSQL (CI runs it there).")
+    assert_other_pages(PostgresSearchBackend(), catalog_of_jams())
+
+
+def assert_other_pages(engine, categories):
+    """Slices other than the one each request asks for give what the list of matches gives,
+    truncated or not."""
+    for limit in (10_000, 10):
+        for request in _requests(categories):
+            found, plain = engine.find(request, limit), Plain(engine).find(request, limit)
+            assert found.truncated == plain.truncated and dict(found.groups) == dict(plain.groups)
+            allowed = {key for key, _count in plain.groups if key_passes(key, request)}
+            for start, size in ((0, 5), (7, 7), (30, 20)):
+                assert [(m.pk, m.score) for m in found.page(request, allowed, start, size)] == [
+                    (m.pk, m.score) for m in plain.page(request, allowed, start, size)
+                ], (request, limit, start, size)
 
 
 def test_match_list_is_the_default():

@@ -94,12 +94,22 @@ def test_stored_document_follows_every_write():
 
 @pytest.mark.parametrize("count", [3, 40])
 def test_results_page_queries(client, settings, django_assert_num_queries, count):
-    """On PostgreSQL FTS the search is two queries whatever the number of results: the filter
-    counts (one GROUP BY) and the page (ranked and sliced in SQL)."""
+    """On PostgreSQL FTS the search is one statement whatever the number of results: the
+    filter counts (a GROUP BY) and the page (ranked and sliced) over the matches read once."""
     settings.COLEMAN_SEARCH_BACKEND = "coleman.search.backends.postgres.PostgresSearchBackend"
     for n in range(count):
         ProductFactory(name=f"Bog Jam {n}")
     # + the header's category menu (cached once built) + the stock of the page's hits
-    with django_assert_num_queries(2 + 1 + 1):
+    with django_assert_num_queries(1 + 1 + 1):
         response = client.get("/search/", {"q": "jams"})
     assert f"{count} results" in response.content.decode()
+
+
+def test_truncated_search_queries(settings, django_assert_num_queries):
+    """Over ``COLEMAN_SEARCH_MAX_MATCHES`` one more statement counts and pages the best only."""
+    settings.COLEMAN_SEARCH_MAX_MATCHES = 10
+    for n in range(15):
+        ProductFactory(name=f"Bog Jam {n}")
+    with django_assert_num_queries(2):
+        outcome = PostgresSearchBackend().search(SearchRequest(text="jam"))
+    assert outcome.truncated and outcome.count == 10

@@ -14,6 +14,7 @@ from xml.parsers import expat
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from coleman.search.backends.base import SearchRequest
 from coleman.search.backends.sphinx import SphinxSearchBackend
@@ -21,6 +22,7 @@ from coleman.search.exceptions import BackendUnavailable
 from coleman.search.sphinx import escape_query, render_config, write_config, write_xmlpipe2
 from tests.factories.products import CategoryFactory, DetailFactory, ProductFactory, cranberry_catalog
 from tests.helpers import free_port
+from tests.search.test_find import assert_other_pages, assert_same, catalog_of_jams
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +196,36 @@ def test_deactivated_since_indexing_is_hidden(sphinx):
 
 
 @needs_sphinx
+def test_matched_ids_are_the_best_within_the_limit(sphinx):
+    """searchd hands over at most ``limit`` ids with their weights: all of them in one row when
+    they fit, else the best by weight, then id."""
+    products = [ProductFactory(name="Cranberry Jam", description="") for _n in range(12)]
+    sphinx.start()
+    backend = SphinxSearchBackend()
+    ids, weights = backend.matched("jam", 20)
+    assert sorted(map(int, ids.split(","))) == [p.pk for p in products] and len(weights.split(",")) == 12
+    ids, weights = backend.matched("jam", 5)
+    assert ids.split(",") == [str(p.pk) for p in products[:5]] and len(set(weights.split(","))) == 1
+    assert backend.matched("zzzz", 5) == ("", "")
+
+
+@needs_sphinx
+def test_deactivated_among_the_best_still_limits_the_count(sphinx, settings):
+    """Over ``COLEMAN_SEARCH_MAX_MATCHES`` Sphinx's best ``limit + 1`` are taken as it ranks them
+    (weight, then id), then the inactive ones dropped: one deactivated since indexing among
+    them leaves ``limit`` matches, not truncated, although a 12th matches further down."""
+    products = [ProductFactory(name="Cranberry Jam", description="") for _n in range(12)]
+    sphinx.start()
+    type(products[0]).objects.filter(pk=products[0].pk).update(is_active=False)
+    settings.COLEMAN_SEARCH_MAX_MATCHES = 10
+    backend = SphinxSearchBackend()
+    assert [pk for pk, _weight in backend.scored_ids("jam", 20)] == [p.pk for p in products]
+    outcome = backend.search(SearchRequest(text="jam"))
+    assert (outcome.count, outcome.truncated) == (10, False)
+    assert products[0].pk not in [hit.pk for hit in outcome.hits]
+
+
+@needs_sphinx
 @pytest.mark.parametrize("query", ['"unbalanced', "a|b", "@name x", "((", "\\", "-", "' OR 1=1", "é蔓"])
 def test_odd_queries_on_sphinx(sphinx, query):
     """Sphinx syntax characters and quotes never raise."""
@@ -203,14 +235,29 @@ def test_odd_queries_on_sphinx(sphinx, query):
 
 
 @needs_sphinx
+def test_sphinx_find_gives_what_the_list_of_matches_gives(sphinx, settings):
+    """Sphinx: the facet groups and the page of the matched ids (one statement on PostgreSQL)
+    give what the list of every match gives, also when truncated and for other slices."""
+    categories = catalog_of_jams()
+    sphinx.start()
+    assert_same(SphinxSearchBackend(), categories)
+    settings.COLEMAN_SEARCH_MAX_MATCHES = 10
+    assert SphinxSearchBackend().search(SearchRequest(text="jam")).truncated
+    assert_same(SphinxSearchBackend(), categories)
+    assert_other_pages(SphinxSearchBackend(), categories)
+
+
+@needs_sphinx
 def test_results_page_on_sphinx(client, sphinx, settings, django_assert_num_queries):
-    """The results page on Sphinx: two database queries for the search (what the filters read
-    of the matched products, then the page's rows), whatever the number of matches."""
+    """The results page on Sphinx, whatever the number of matches: on PostgreSQL one database
+    statement for the search (the facet groups and the page's rows of the matched ids),
+    elsewhere two queries (what the filters read of the matched products, the page's rows)."""
     cranberry_catalog()
     sphinx.start()
     settings.COLEMAN_SEARCH_BACKEND = "coleman.search.backends.sphinx.SphinxSearchBackend"
+    search_queries = 1 if connection.vendor == "postgresql" else 2
     # + the header's category menu (cached once built) + the stock of the page's hits
-    with django_assert_num_queries(2 + 1 + 1):
+    with django_assert_num_queries(search_queries + 1 + 1):
         response = client.get("/search/", {"q": "cranberries"})
     assert response.status_code == 200 and "/products/cranberry-sauce/" in response.content.decode()
 

@@ -438,6 +438,24 @@ def query_words(text):
     return [w.lower() for w in _WORD.findall(text)]
 
 
+class _Marks(dict):
+    """Whether a lower-cased word is to be marked for one query (a query word, or sharing a
+    stem with one): computed once per word, then looked up."""
+
+    def __init__(self, query):
+        super().__init__()
+        self.words = set(query_words(query))
+        self.stems = {stem(w) for w in self.words}
+
+    def __missing__(self, word):
+        marked = self[word] = word in self.words or stem(word) in self.stems
+        return marked
+
+
+# The marks of recent queries (a results page highlights 20 texts for one query).
+_marks = functools.lru_cache(maxsize=64)(_Marks)
+
+
 def highlight(text, query, *, max_length=220):
     """Escaped excerpt of ``text`` with words of ``query`` (and their stems) in ``<mark>``.
 
@@ -446,19 +464,16 @@ def highlight(text, query, *, max_length=220):
     """
     if not text:
         return ""
-    words = set(query_words(query))
-    stems = {stem(w) for w in words}
-    tokens = list(re.finditer(r"\w+", text))
-    first = next((t for t in tokens if t.group().lower() in words or stem(t.group().lower()) in stems), None)
+    marks = _marks(query)
+    first = next((t for t in _WORD.finditer(text) if marks[t.group().lower()]), None)
     start = 0
     if first is not None and first.start() > max_length // 3:
         start = text.rfind(" ", 0, first.start() - max_length // 3) + 1
     end = start + max_length
     excerpt = text[start:end]
     out, position = [], 0
-    for token in re.finditer(r"\w+", excerpt):
-        word = token.group().lower()
-        if word in words or stem(word) in stems:
+    for token in _WORD.finditer(excerpt):
+        if marks[token.group().lower()]:
             out.append(html.escape(excerpt[position : token.start()]))
             out.append(f"<mark>{html.escape(token.group())}</mark>")
             position = token.end()

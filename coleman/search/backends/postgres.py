@@ -1,59 +1,53 @@
 """Search backend on PostgreSQL full-text search (``COLEMAN_SEARCH_BACKEND`` names it).
 
-A search is two queries: the matches grouped by facet key (one ``GROUP BY``, a few hundred
-rows whatever the number of matches) and the page, filtered, ranked and sliced in SQL.
+A search is one statement (:func:`search_statement`, :func:`.db.grouped_statement`): the
+matches are read once with their ``ts_rank``, then grouped by facet key (a few hundred rows
+whatever the number of matches) and filtered, ranked and sliced for the page. Only when more than
+``COLEMAN_SEARCH_MAX_MATCHES`` match is a second statement run, over the best of them.
 """
 
 from django.db import connection
-from django.db.models import Count, Q, Subquery
 
 from coleman.products.models import Product
 
 from ..exceptions import BackendUnavailable
-from ..postgres import matching_products, search_products
-from .base import FacetKey, Found, SearchBackend, price_bands
-from .db import KEY_FIELDS, MATCH_FIELDS, band_expression, filter_q, in_price_expression, match_from_row
+from ..postgres import DOCUMENT_COLUMN, SEARCH_CONFIG, matching_products, search_products
+from .base import SearchBackend
+from .db import BY_RANK, MATCH_FIELDS, GroupedFound, grouped_statement, match_from_row
 
 
-class PostgresFound(Found):
-    """Facet groups from one ``GROUP BY`` over the matches; the page from one ranked query."""
+def search_statement(text, request, *, best=None, page=None):
+    """(SQL, params) of the search of ``text`` under ``request`` (see
+    :func:`.db.grouped_statement`): the active products whose stored document matches, ranked by
+    ``ts_rank`` (then name, id); ``best`` keeps only the best ``best`` of them."""
+    quote = connection.ops.quote_name
+    document = f"p.{quote(DOCUMENT_COLUMN)}"
+    params = [SEARCH_CONFIG, text, SEARCH_CONFIG, text]
+    truncate = ""
+    if best is not None:
+        truncate = "ORDER BY rank DESC, name, id LIMIT %s"
+        params.append(int(best))
+    # The table and column are quoted identifiers; the text and numbers are parameters.
+    matches = f"""
+        SELECT p.id, p.name, p.price, p.category_id, p.manufacturer,
+               ts_rank({document}, websearch_to_tsquery(%s::regconfig, %s)) AS rank
+        FROM {quote(Product._meta.db_table)} p
+        WHERE p.is_active AND {document} @@ websearch_to_tsquery(%s::regconfig, %s)
+        {truncate}
+    """  # noqa: S608
+    return grouped_statement(matches, params, request, relevance=BY_RANK, page=page)
+
+
+class PostgresFound(GroupedFound):
+    """Facet groups and the page from one statement (:func:`search_statement`)."""
 
     def __init__(self, text, request, limit):
         self.text = text
-        matches = matching_products(Product.objects.active(), text)
-        self.groups = self._groups(matches, request)
-        if sum(n for _key, n in self.groups) > limit:  # only the best ``limit`` count, as ranked
-            best = search_products(Product.objects.active(), text).values("pk")[:limit]
-            self.within = Q(pk__in=Subquery(best))
-            self.groups = self._groups(matches.filter(self.within), request)
-            self.truncated = True
-        else:
-            self.within = Q()
+        super().__init__(request, limit)
 
-    @staticmethod
-    def _groups(matches, request):
-        """[(FacetKey, count)] of ``matches`` in ``request``."""
-        rows = (
-            matches.order_by()
-            .values(*KEY_FIELDS, band=band_expression(price_bands()), in_price=in_price_expression(request))
-            .annotate(matches=Count("pk"))
-            .values_list(*KEY_FIELDS, "band", "in_price", "matches")
-        )
-        return [(FacetKey(*row[:-1]), row[-1]) for row in rows]
-
-    def page(self, request, allowed, start, size):
-        """The filtered matches ranked (for a price sort: by price, then rank), sliced, in SQL."""
-        ordering = ("-rank", "name", "id")
-        if request.sort == "price":
-            ordering = ("price", *ordering)
-        elif request.sort == "-price":
-            ordering = ("-price", *ordering)
-        rows = (
-            search_products(Product.objects.active().filter(self.within, filter_q(request)), self.text)
-            .order_by(*ordering)
-            .values_list(*MATCH_FIELDS, "rank")[start : start + size]
-        )
-        return [match_from_row(row[:-1], score=row[-1]) for row in rows]
+    def statement(self, request, page):
+        """The :func:`search_statement` of this search's text."""
+        return search_statement(self.text, request, best=self.best, page=page)
 
 
 class PostgresSearchBackend(SearchBackend):
@@ -74,7 +68,7 @@ class PostgresSearchBackend(SearchBackend):
         return [match_from_row(row[:-1], score=row[-1]) for row in rows]
 
     def find(self, request, limit):
-        """Facet groups and pages computed by PostgreSQL (see :class:`PostgresFound`)."""
+        """Facet groups and the page computed by PostgreSQL (see :class:`PostgresFound`)."""
         self._check()
         if not request.text.strip():
             return super().find(request, limit)
