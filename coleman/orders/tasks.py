@@ -1,12 +1,15 @@
 """Tasks of the orders app: the customer's status emails, rendered and sent out of the request.
 
-:func:`coleman.orders.services.transition` and ``make_order_from_cart`` queue
-:func:`send_status_email` once their transaction commits, with the ids of the order and of its
-status change and the request's language. The task reads them back, renders the email
+:func:`coleman.orders.services.transition` and
+:func:`coleman.orders.placing.make_order_from_cart` queue :func:`send_status_email` (through
+:func:`queue_status_email`) once their transaction commits, with the ids of the order and of
+its status change and the request's language. The task reads them back, renders the email
 (subject, plain text, HTML: the templates of :func:`status_email`) and sends it. With the
 database or RQ backend (production) the request only stores the task; with the immediate
 backend (development, tests) it runs before ``enqueue`` returns.
 """
+
+import logging
 
 from django.utils import translation
 from django_tasks import task
@@ -15,6 +18,9 @@ from coleman.conf import coleman_settings
 from coleman.core.mail import templated_message
 
 from .models import OrderStatusChange, Status
+from .statuses import CUSTOMER_EMAIL_STATUSES
+
+logger = logging.getLogger("coleman.orders")
 
 
 def status_email(order, change, *, lines=None):
@@ -53,3 +59,15 @@ def send_status_email(*, order_id, change_id, language=""):
 
 
 __all__ = ["send_status_email", "status_email"]
+
+
+def queue_status_email(order, change):
+    """Queue the customer's email about ``change`` (:func:`send_status_email`, rendered and sent
+    by the task, in this request's language) when the customer hears about that status; a
+    failure to queue it is logged, never raised (the order stands)."""
+    if change.to_status_id not in CUSTOMER_EMAIL_STATUSES:
+        return
+    try:
+        send_status_email.enqueue(order_id=order.pk, change_id=change.pk, language=translation.get_language() or "")
+    except Exception:  # an email failure must not undo a committed order
+        logger.exception("Could not send the %s email for order %s", change.to_status_id, order.number)

@@ -1,7 +1,7 @@
 """Customer-facing order pages: my orders, an order, guest look-up, feedback.
 
 Checkout ("Place order") is the payments app's (``coleman.payments.views.CheckoutView``),
-built from this app's public pieces: ``CheckoutForm``, ``services.make_order_from_cart``,
+built from this app's public pieces: ``CheckoutForm``, ``placing.make_order_from_cart``,
 ``tokens`` and ``access``.
 
 A customer sees only their own orders; a guest sees the orders placed in their browser

@@ -22,7 +22,7 @@ from coleman.orders.address_book import save_to_address_book
 from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
 from coleman.orders.forms import NEW_ADDRESS, CheckoutForm
 from coleman.orders.models import Order
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.orders.shipping import get_shipping_calculator
 from coleman.orders.statuses import UNPAID
 from coleman.orders.tokens import checkout_token, forget_checkout_token, is_current_token, token_belongs_to

@@ -10,7 +10,7 @@ from django.test import TestCase
 from coleman.cart.cart import Cart
 from coleman.digital import services
 from coleman.digital.models import Entitlement, LicenseKey
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.orders.shipping import FlatRateShipping, PerItemShipping
 from coleman.payments.models import PaymentTransaction
 from coleman.products.models import Product

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from coleman.cart.cart import Cart
 from coleman.offers.models import Offer, Voucher
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.tax.checks import check_tax_settings
 from tests.factories.orders import ADDRESS
 from tests.helpers import make_request

@@ -15,7 +15,7 @@ from coleman.cart.cart import Cart
 from coleman.offers.models import Offer, Voucher
 from coleman.orders.exceptions import VoucherRejected
 from coleman.orders.models import Order
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.payments.processors import get_processor
 from coleman.payments.processors.paypal.processor import payment_request_for
 from coleman.payments.processors.paypal.protocol import set_express_checkout_params

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from coleman.cart.lines import Line, Lines
 from coleman.cart.pricing import price_cart
 from coleman.offers.models import Offer, Voucher
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.payments.processors import get_processor
 from coleman.payments.processors.paypal.processor import payment_request_for
 from coleman.payments.processors.paypal.protocol import set_express_checkout_params

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from coleman.cart.cart import Cart
 from coleman.orders.exceptions import InsufficientStock
-from coleman.orders.services import make_order_from_cart, transition
+from coleman.orders.placing import make_order_from_cart
+from coleman.orders.services import transition
 from coleman.products.models import Product, ProductVariant
 from tests.factories.orders import ADDRESS
 from tests.factories.products import ProductFactory

@@ -13,7 +13,7 @@ from coleman.cart.cart import Cart
 from coleman.offers.models import Voucher, VoucherUse
 from coleman.orders.exceptions import VoucherRejected
 from coleman.orders.models import Order
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from tests.factories.orders import ADDRESS
 from tests.factories.products import ProductFactory
 from tests.helpers import make_request

@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from coleman.cart.cart import SESSION_KEY, VOUCHER_SESSION_KEY, Cart
 from coleman.cart.models import SavedCart
 from coleman.offers.models import Voucher
-from coleman.orders import services
+from coleman.orders import placing, services
 from coleman.orders.exceptions import (
     DuplicateCheckout,
     EmptyCart,
@@ -43,7 +43,7 @@ def filled_cart():
 
 def place(cart, address, **kwargs):
     kwargs.setdefault("email", "ada@example.com")
-    return services.make_order_from_cart(cart, shipping_address=address, **kwargs)
+    return placing.make_order_from_cart(cart, shipping_address=address, **kwargs)
 
 
 def test_order_records_lines_totals_and_address(filled_cart, address, django_capture_on_commit_callbacks):
@@ -222,7 +222,7 @@ def test_an_order_number_collision_draws_a_new_number(filled_cart, address):
     """If the random number is taken, another is drawn rather than failing the checkout."""
     taken = place(filled_cart, address)
     numbers = iter([taken.number, "ZZZZ-ZZZZ"])
-    with mock.patch.object(services, "generate_order_number", lambda: next(numbers)):
+    with mock.patch.object(placing, "generate_order_number", lambda: next(numbers)):
         second = place(filled_cart, address)
     assert second.number == "ZZZZ-ZZZZ"
 
@@ -234,7 +234,7 @@ def test_in_its_own_transaction_a_taken_number_or_token_is_handled_without_a_sav
     checkout token raises DuplicateCheckout with the first order, leaving nothing written."""
     taken = place(filled_cart, address, checkout_token="tok-1")
     numbers = iter([taken.number, "ZZZZ-ZZZZ"])
-    with mock.patch.object(services, "generate_order_number", lambda: next(numbers)):
+    with mock.patch.object(placing, "generate_order_number", lambda: next(numbers)):
         second = place(filled_cart, address)
     assert second.number == "ZZZZ-ZZZZ"
     assert second.lines.count() == 2 and second.history.count() == 1

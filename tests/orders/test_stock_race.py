@@ -14,7 +14,7 @@ from django.db import connection
 from coleman.cart.cart import Cart
 from coleman.orders.exceptions import InsufficientStock
 from coleman.orders.models import Order
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.products.models import Product
 from tests.factories.orders import ADDRESS
 from tests.factories.products import ProductFactory

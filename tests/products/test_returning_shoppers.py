@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from coleman.cart.lines import Line, Lines
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.products.models import Product
 
 pytestmark = pytest.mark.django_db

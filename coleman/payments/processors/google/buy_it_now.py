@@ -9,7 +9,7 @@ store's one line type (:class:`coleman.cart.lines.Lines`), priced from the datab
 from coleman.cart.lines import Line, Lines
 from coleman.conf import coleman_settings
 from coleman.orders.exceptions import CheckoutError, DuplicateCheckout
-from coleman.orders.services import make_order_from_cart
+from coleman.orders.placing import make_order_from_cart
 from coleman.orders.shipping import get_shipping_calculator
 from coleman.products.models import Product
 
