@@ -33,6 +33,9 @@ page it redirects to), and the queries per order, per step: all statements Djang
 those that read or write rows (without BEGIN, COMMIT, SAVEPOINT and RELEASE). The sandbox
 keeps no rows of its own: every query is the store's. The CPU of the "pay" step includes the
 sandbox's own work (building and signing the six notifications, the test client's hops).
+Where the hand-off itself calls the service's API (Stripe's Checkout Session, PayPal's
+SetExpressCheckout), the sandbox answers in this process too: the script times those answers
+and prints the store's own CPU to the hand-off without them.
 Beside the chosen configuration it places a few orders with the test settings' (``db``
 sessions, the in-memory cache, tasks run in the request, as ``tests/`` pin them) and prints
 their statements per step too (``--compare 0`` skips that).
@@ -180,9 +183,32 @@ CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
 TO_HANDOFF = ("add to cart", "checkout page", "place order + hand-off")
 
 
+#: CPU seconds this process spent answering the store's calls to the payment services' APIs
+#: (the sandbox, reached through the test transport adapter): Stripe's Checkout Session and
+#: PayPal's SetExpressCheckout at the hand-off are the service's servers' work, not the store's.
+SERVICE_CPU = [0.0]
+
+
+def time_the_service_calls():
+    """Make the test transport adapter add the CPU time of each call it answers to ``SERVICE_CPU``."""
+    from tests.payments.transport import DjangoTestClientAdapter
+
+    send = DjangoTestClientAdapter.send
+
+    def timed_send(self, request, *args, **kwargs):
+        started = time.process_time()
+        try:
+            return send(self, request, *args, **kwargs)
+        finally:
+            SERVICE_CPU[0] += time.process_time() - started
+
+    DjangoTestClientAdapter.send = timed_send
+
+
 class Counter:
-    """Counts the queries of each step (all of them, and those that read or write rows) and
-    the process's CPU time spent in it."""
+    """Counts the queries of each step (all of them, and those that read or write rows), the
+    process's CPU time spent in it, and the part of it spent answering the store's API calls
+    (:data:`SERVICE_CPU`)."""
 
     def __init__(self):
         from django.db import connection
@@ -197,20 +223,25 @@ class Counter:
 
         class Step(CaptureQueriesContext):
             def __enter__(self):
-                self.cpu, self.wall = time.process_time(), time.perf_counter()
+                self.cpu, self.wall, self.service = time.process_time(), time.perf_counter(), SERVICE_CPU[0]
                 return super().__enter__()
 
             def __exit__(self, *exc):
                 super().__exit__(*exc)
                 cpu, wall = time.process_time() - self.cpu, time.perf_counter() - self.wall
                 rows = sum(1 for q in self.captured_queries if not q["sql"].startswith(CONTROL))
-                steps.setdefault(step, []).append((len(self.captured_queries), rows, cpu, wall))
+                service = SERVICE_CPU[0] - self.service
+                steps.setdefault(step, []).append((len(self.captured_queries), rows, cpu, wall, service))
 
         return Step(self.connection)
 
     def cpu(self, steps):
         """Total CPU seconds spent in ``steps`` (all orders)."""
         return sum(c[2] for step in steps for c in self.steps.get(step, ()))
+
+    def service_cpu(self, steps):
+        """CPU seconds spent in ``steps`` answering the store's API calls (the sandbox's work)."""
+        return sum(c[4] for step in steps for c in self.steps.get(step, ()))
 
     def wall(self, steps):
         """Total wall-clock seconds spent in ``steps`` (all orders)."""
@@ -325,6 +356,7 @@ def main():
     args = parser.parse_args()
     url = setup_django(args.database_url, "checkout")
     defaults = production_defaults()  # after the settings read DATABASE_URL
+    time_the_service_calls()
     from decimal import Decimal
 
     from django.conf import settings
@@ -386,6 +418,14 @@ def main():
         f"to the hand-off ({', '.join(TO_HANDOFF)}): {n / handoff_wall:.1f} orders/s (wall); "
         f"CPU per order {handoff_cpu / n * 1000:.1f} ms = {n / handoff_cpu:.0f} orders/s on one idle core"
     )
+    service_cpu = counter.service_cpu(TO_HANDOFF)
+    if service_cpu:
+        store_cpu = handoff_cpu - service_cpu
+        print(
+            f"  of which the payment service's answers to the store's API calls (the sandbox, in this "
+            f"process): {service_cpu / n * 1000:.1f} ms; the store's own: {store_cpu / n * 1000:.1f} ms "
+            f"= {n / store_cpu:.0f} orders/s on one idle core"
+        )
     print()
     beside = statements(compared) if compared is not None else {}
     header = "| step | queries | reading or writing rows | CPU per order |"
